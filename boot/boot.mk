@@ -1,0 +1,1 @@
+HVLOADER_EFI := $(BUILD)/boot/hvloader.efi

@@ -1,0 +1,1 @@
+HV_ELF := $(BUILD)/hv/hv.elf

@@ -1,0 +1,12 @@
+# Unit tests (cmocka).  One line per test program: its sources under test.
+UNIT_TESTS += memmap
+unit_memmap_SRCS := hv/memmap.c
+
+UNIT_TESTS += page_alloc
+unit_page_alloc_SRCS := hv/page_alloc.c
+
+UNIT_TESTS += config
+unit_config_SRCS := boot/config.c
+
+UNIT_TESTS += elf_load
+unit_elf_load_SRCS := boot/elf_load.c

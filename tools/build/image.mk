@@ -1,0 +1,2 @@
+IMAGE := $(BUILD)/hv-usb.img
+image:
