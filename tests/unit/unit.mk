@@ -10,3 +10,9 @@ unit_config_SRCS := boot/config.c
 
 UNIT_TESTS += elf_load
 unit_elf_load_SRCS := boot/elf_load.c
+
+UNIT_TESTS += format
+unit_format_SRCS := hv/lib/format.c
+
+UNIT_TESTS += handoff
+unit_handoff_SRCS := boot/handoff_build.c hv/handoff.c
