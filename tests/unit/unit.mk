@@ -16,3 +16,6 @@ unit_format_SRCS := hv/lib/format.c
 
 UNIT_TESTS += handoff
 unit_handoff_SRCS := boot/handoff_build.c hv/handoff.c
+
+UNIT_TESTS += options
+unit_options_SRCS := hv/options.c

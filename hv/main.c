@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * hv_main: the hypervisor takes over the machine from the loader.
+ *
+ * Stage 1 (today): own descriptor tables and console, read the handoff,
+ * take over the memory map and account for every byte, switch to our own
+ * page tables, report, and end the run.  The partitions come next.
+ */
+#include <libfdt.h>
+#include <stddef.h>
+
+#include <arch/cpu.h>
+#include <arch/paging.h>
+#include <arch/trap.h>
+#include <hv/console.h>
+#include <hv/handoff.h>
+#include <hv/hv.h>
+#include <hv/memmap.h>
+#include <hv/options.h>
+#include <hv/page_alloc.h>
+#include <hv/panic.h>
+
+#define MAX_MEM_RANGES 512
+#define FOUR_GIB (4ULL << 30)
+
+struct hv_self hv_self;
+
+static struct handoff_info boot;
+static struct hv_options options;
+static struct mem_range mem_ranges[MAX_MEM_RANGES];
+static struct memmap memmap = {mem_ranges, 0, MAX_MEM_RANGES};
+static struct page_pool heap;
+
+extern char __image_start[], __image_end[];
+
+static void read_handoff(void *handoff)
+{
+    char err[160];
+
+    /* The blob's own header bounds it; the loader allocated at least that. */
+    if (handoff_parse(handoff, fdt_totalsize(handoff), &boot, err, sizeof(err)))
+        panic("%s", err);
+    if (boot.hv_base != hv_self.base)
+        panic("handoff says the hypervisor is at 0x%llx, it runs at 0x%llx",
+              (unsigned long long)boot.hv_base, (unsigned long long)hv_self.base);
+    hv_self.size = boot.hv_size;
+    hv_self.image_size = boot.hv_image_size;
+}
+
+static void take_memory_map(void *handoff)
+{
+    int rc = memmap_from_efi(&memmap, boot.efi_map, boot.efi_map_size, boot.efi_desc_size);
+
+    if (rc)
+        panic("cannot read the firmware's memory map (error %d)", rc);
+    /* Mark what is spoken for: a failure here means our own bookkeeping is
+     * too small, not bad input. */
+    rc = memmap_set_type(&memmap, hv_self.base, hv_self.size, MEM_HYPERVISOR);
+    rc = rc ? rc : memmap_set_type(&memmap, boot.trampoline, PAGE_SIZE, MEM_TRAMPOLINE);
+    rc = rc ? rc
+            : memmap_set_type(&memmap, (uint64_t)handoff,
+                              (fdt_totalsize(handoff) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1),
+                              MEM_MODULE);
+    for (size_t i = 0; !rc && i < boot.nmodules; i++)
+        rc = memmap_set_type(&memmap, boot.modules[i].base,
+                             (boot.modules[i].size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1),
+                             MEM_MODULE);
+    if (rc)
+        panic("memory map bookkeeping failed (error %d)", rc);
+}
+
+static void print_memory_map(void)
+{
+    static const uint32_t types[] = {MEM_USABLE,     MEM_RESERVED, MEM_ACPI,
+                                     MEM_NVS,        MEM_UNUSABLE, MEM_PMEM,
+                                     MEM_HYPERVISOR, MEM_MODULE,   MEM_TRAMPOLINE};
+
+    printk("memory map (%zu ranges from %u firmware descriptors of %u bytes):\n", memmap.count,
+           boot.efi_map_size / boot.efi_desc_size, boot.efi_desc_size);
+    for (size_t i = 0; i < memmap.count; i++)
+        printk("  [mem 0x%016llx-0x%016llx] %s\n", (unsigned long long)memmap.ranges[i].base,
+               (unsigned long long)memmap.ranges[i].end - 1,
+               memmap_type_name(memmap.ranges[i].type));
+    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+        uint64_t total = memmap_total(&memmap, types[i]);
+
+        if (total)
+            printk("memory total %s: %llu KiB\n", memmap_type_name(types[i]),
+                   (unsigned long long)(total >> 10));
+    }
+}
+
+static void print_modules(void)
+{
+    printk("loaded by %s; ACPI RSDP at 0x%llx; AP trampoline at 0x%llx\n", boot.loader,
+           (unsigned long long)boot.acpi_rsdp, (unsigned long long)boot.trampoline);
+    for (size_t i = 0; i < boot.nmodules; i++)
+        printk("module %s: %s, %llu KiB at 0x%llx%s%s\n", boot.modules[i].kind,
+               boot.modules[i].name, (unsigned long long)(boot.modules[i].size >> 10),
+               (unsigned long long)boot.modules[i].base,
+               boot.modules[i].cmdline ? ", cmdline: " : "",
+               boot.modules[i].cmdline ? boot.modules[i].cmdline : "");
+}
+
+/* Heap = the hypervisor's memory after its image; map all of RAM and the
+ * 32-bit MMIO window 1:1 and switch to our own tables. */
+static void take_address_space(void)
+{
+    uint64_t heap_base = hv_self.base + ((hv_self.image_size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1));
+    uint64_t top = FOUR_GIB, page_size, cr3;
+
+    if (page_pool_init(&heap, heap_base, (void *)heap_base, hv_self.base + hv_self.size - heap_base))
+        panic("no room for the hypervisor heap");
+    for (size_t i = 0; i < memmap.count; i++)
+        if (memmap.ranges[i].end > top)
+            top = memmap.ranges[i].end;
+    cr3 = paging_build_identity(&heap, top, &page_size);
+    if (!cr3)
+        panic("out of memory building page tables for %llu GiB",
+              (unsigned long long)(top >> 30));
+    write_cr3(cr3);
+    printk("page tables: 0-%llu GiB identity-mapped with %llu MiB pages; heap %zu KiB free\n",
+           (unsigned long long)((top + (1ULL << 30) - 1) >> 30),
+           (unsigned long long)(page_size >> 20), heap.free_frames * (size_t)(PAGE_SIZE >> 10));
+}
+
+static void run_selftest(void)
+{
+    switch (options.selftest) {
+    case SELFTEST_PANIC:
+        panic("selftest=panic requested");
+    case SELFTEST_UD:
+        printk("selftest=ud: executing an invalid instruction\n");
+        __asm__ volatile("ud2");
+        break;
+    case SELFTEST_NONE:
+        break;
+    }
+}
+
+void hv_main(void *handoff, uint64_t load_base)
+{
+    hv_self.base = load_base;
+    hv_self.size = (uint64_t)(__image_end - __image_start);
+    descriptors_init_bsp();
+    console_init(true);
+    printk("%s %s starting (loaded at 0x%llx)\n", HV_NAME, HV_VERSION,
+           (unsigned long long)load_base);
+
+    read_handoff(handoff);
+    if (hv_options_parse(boot.hv_options, &options))
+        printk("ignored unknown options: %s\n", options.ignored);
+    hv_self.debug_exit_port = options.debug_exit_port;
+    printk("command line: %s\n", boot.hv_options);
+    if (!options.console) {
+        printk("console=none: going quiet\n");
+        console_init(false);
+    }
+
+    print_modules();
+    take_memory_map(handoff);
+    print_memory_map();
+    take_address_space();
+    run_selftest();
+
+    printk("boot complete: stage 1 (no partitions yet)\n");
+    hv_exit(0);
+}
