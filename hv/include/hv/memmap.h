@@ -83,9 +83,9 @@ enum efi_memory_type {
  * Convert a raw UEFI memory map (as after ExitBootServices) into @out:
  * sorted by base, no overlaps, adjacent ranges of equal type merged.
  * Mapping: loader/boot-services code and data and conventional memory with
- * the WB attribute -> MEM_USABLE (without WB -> MEM_UNUSABLE); anything with
- * EFI_MEMORY_RUNTIME or runtime-services code/data -> MEM_RESERVED; ACPI
- * reclaim -> MEM_ACPI; ACPI NVS -> MEM_NVS; unusable -> MEM_UNUSABLE;
+ * the WB attribute -> MEM_USABLE (without WB -> MEM_UNUSABLE); ACPI NVS ->
+ * MEM_NVS; anything else with EFI_MEMORY_RUNTIME, and runtime-services
+ * code/data -> MEM_RESERVED; ACPI reclaim -> MEM_ACPI; unusable -> MEM_UNUSABLE;
  * persistent -> MEM_PMEM; everything else (reserved, MMIO, PAL, unaccepted,
  * unknown) -> MEM_RESERVED.  Where descriptors overlap (buggy firmware) the
  * more restrictive type wins (USABLE < ACPI < NVS < PMEM < UNUSABLE < RESERVED).
