@@ -11,7 +11,7 @@
 
 #define MAX_FRAMES 24
 
-void backtrace_print(uint64_t rbp)
+void backtrace_print(uint64_t rbp, int first)
 {
     printk("backtrace (addr2line -e hv.elf OFFSET):\n");
     for (int i = 0; i < MAX_FRAMES && rbp; i++) {
@@ -22,7 +22,7 @@ void backtrace_print(uint64_t rbp)
             return;
         }
         uint64_t ret = ((uint64_t *)rbp)[1];
-        printk("  #%d 0x%016llx  hv.elf+0x%llx\n", i, (unsigned long long)ret,
+        printk("  #%d 0x%016llx  hv.elf+0x%llx\n", first + i, (unsigned long long)ret,
                (unsigned long long)(ret - hv_self.base));
         rbp = ((uint64_t *)rbp)[0];
     }
@@ -38,7 +38,7 @@ void panic(const char *fmt, ...)
     fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     printk("PANIC: %s\n", msg);
-    backtrace_print((uint64_t)__builtin_frame_address(0));
+    backtrace_print((uint64_t)__builtin_frame_address(0), 0);
     hv_exit(1);
 }
 

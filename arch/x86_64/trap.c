@@ -56,6 +56,6 @@ void trap_dispatch(struct trap_frame *f)
     dump_registers(f);
     printk("  #0 0x%016llx  hv.elf+0x%llx (faulting instruction)\n", (unsigned long long)f->rip,
            (unsigned long long)(f->rip - hv_self.base));
-    backtrace_print(f->rbp);
+    backtrace_print(f->rbp, 1);
     hv_exit(1);
 }

@@ -1,1 +1,6 @@
-system:
+# System tests: boot the real image under QEMU + OVMF (tests/system/cases).
+SYSTEM_CASES := $(sort $(wildcard tests/system/cases/*.sh))
+
+system: $(IMAGE)
+	$(Q)IMAGE=$(IMAGE) HV_ELF=$(HV_ELF) KERNEL=$(PARENT_KERNEL) \
+		tests/system/run-cases $(BUILD)/results $(SYSTEM_CASES)
