@@ -23,11 +23,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HVCFG_PATH_MAX 256  /* including the terminating NUL */
-#define HVCFG_TEXT_MAX 1024 /* including the terminating NUL */
+#define HVCFG_PATH_MAX          256  /* including the terminating NUL */
+#define HVCFG_TEXT_MAX          1024 /* including the terminating NUL */
 #define HVCFG_DEFAULT_HV_MEMORY (64ULL << 20)
-#define HVCFG_MIN_HV_MEMORY (16ULL << 20)
-#define HVCFG_MAX_HV_MEMORY (4ULL << 30)
+#define HVCFG_MIN_HV_MEMORY     (16ULL << 20)
+#define HVCFG_MAX_HV_MEMORY     (4ULL << 30)
 
 struct hv_config {
     char hypervisor[HVCFG_PATH_MAX];
@@ -45,7 +45,6 @@ struct hv_config {
  * "hv.cfg line 3: unknown key 'kernal'" into @err (always NUL-terminated when
  * errlen > 0); @cfg is then unspecified.  hv_memory is rounded up to 2 MiB.
  */
-int hv_config_parse(const char *text, size_t len, struct hv_config *cfg, char *err,
-                    size_t errlen);
+int hv_config_parse(const char *text, size_t len, struct hv_config *cfg, char *err, size_t errlen);
 
 #endif

@@ -90,8 +90,7 @@ static EFI_STATUS make_path(const char *path, CHAR16 *out)
     return EFI_SUCCESS;
 }
 
-EFI_STATUS file_read(const char *path, const char *what, BOOLEAN below_4g,
-                     struct loaded_file *out)
+EFI_STATUS file_read(const char *path, const char *what, BOOLEAN below_4g, struct loaded_file *out)
 {
     CHAR16 wpath[PATH_CHARS];
     EFI_FILE_HANDLE fh;

@@ -24,8 +24,7 @@ EFI_STATUS loader_dir_open(EFI_HANDLE image);
  * will read), otherwise into pool memory.  On failure prints a message naming
  * @what (for example "kernel= in hv.cfg") and returns the error.
  */
-EFI_STATUS file_read(const char *path, const char *what, BOOLEAN below_4g,
-                     struct loaded_file *out);
+EFI_STATUS file_read(const char *path, const char *what, BOOLEAN below_4g, struct loaded_file *out);
 void file_free(struct loaded_file *f);
 
 /* Allocate @npages pages of @type at or below @max_addr, aligned to @align

@@ -17,9 +17,10 @@
 #include <stdint.h>
 
 struct elf_image_info {
-    uint64_t span;       /* bytes from link address 0 to the end of the last PT_LOAD (memsz), page rounded */
-    uint64_t entry;      /* e_entry, relative to the link base (0) */
-    uint64_t max_align;  /* largest p_align of the PT_LOAD segments */
+    uint64_t
+        span; /* bytes from link address 0 to the end of the last PT_LOAD (memsz), page rounded */
+    uint64_t entry;     /* e_entry, relative to the link base (0) */
+    uint64_t max_align; /* largest p_align of the PT_LOAD segments */
 };
 
 /*

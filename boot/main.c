@@ -20,16 +20,16 @@
 #include "elf_load.h"
 #include "fdt_guard.h"
 
-#define LOADER_NAME "hvloader 0.1"
-#define CONFIG_FILE "hv.cfg"
-#define HV_ALIGN (2ULL << 20)
-#define HV_MIN_HEAP (4ULL << 20)
-#define BELOW_4G 0xFFFFFFFFULL
-#define TRAMPOLINE_MAX 0x9FFFFULL /* below the legacy VGA hole */
-#define HANDOFF_BASE_SIZE (16 * 1024)
+#define LOADER_NAME           "hvloader 0.1"
+#define CONFIG_FILE           "hv.cfg"
+#define HV_ALIGN              (2ULL << 20)
+#define HV_MIN_HEAP           (4ULL << 20)
+#define BELOW_4G              0xFFFFFFFFULL
+#define TRAMPOLINE_MAX        0x9FFFFULL /* below the legacy VGA hole */
+#define HANDOFF_BASE_SIZE     (16 * 1024)
 #define MAP_SLACK_DESCRIPTORS 32
-#define EXIT_BOOT_TRIES 4
-#define ERROR_PAUSE_US (3 * 1000 * 1000)
+#define EXIT_BOOT_TRIES       4
+#define ERROR_PAUSE_US        (3 * 1000 * 1000)
 
 /* The hypervisor's entry point: System V ABI, never returns. */
 typedef void __attribute__((sysv_abi, noreturn)) (*hv_entry_fn)(void *handoff, UINT64 load_base);
@@ -207,9 +207,9 @@ static EFI_STATUS build_handoff(struct boot_state *s)
     int rc;
 
     if (s->kernel.data)
-        mods[p.nmodules++] = (struct handoff_module){HANDOFF_KIND_KERNEL, s->cfg.kernel,
-                                                     s->kernel.pages, s->kernel.size,
-                                                     s->cfg.kernel_options};
+        mods[p.nmodules++] =
+            (struct handoff_module){HANDOFF_KIND_KERNEL, s->cfg.kernel, s->kernel.pages,
+                                    s->kernel.size, s->cfg.kernel_options};
     if (s->initrd.data)
         mods[p.nmodules++] = (struct handoff_module){HANDOFF_KIND_INITRD, s->cfg.initrd,
                                                      s->initrd.pages, s->initrd.size, NULL};

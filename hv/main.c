@@ -21,7 +21,7 @@
 #include <hv/panic.h>
 
 #define MAX_MEM_RANGES 512
-#define FOUR_GIB (4ULL << 30)
+#define FOUR_GIB       (4ULL << 30)
 
 struct hv_self hv_self;
 
@@ -63,8 +63,7 @@ static void take_memory_map(void *handoff)
                               MEM_MODULE);
     for (size_t i = 0; !rc && i < boot.nmodules; i++)
         rc = memmap_set_type(&memmap, boot.modules[i].base,
-                             (boot.modules[i].size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1),
-                             MEM_MODULE);
+                             (boot.modules[i].size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1), MEM_MODULE);
     if (rc)
         panic("memory map bookkeeping failed (error %d)", rc);
 }
@@ -109,15 +108,15 @@ static void take_address_space(void)
     uint64_t heap_base = hv_self.base + ((hv_self.image_size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1));
     uint64_t top = FOUR_GIB, page_size, cr3;
 
-    if (page_pool_init(&heap, heap_base, (void *)heap_base, hv_self.base + hv_self.size - heap_base))
+    if (page_pool_init(&heap, heap_base, (void *)heap_base,
+                       hv_self.base + hv_self.size - heap_base))
         panic("no room for the hypervisor heap");
     for (size_t i = 0; i < memmap.count; i++)
         if (memmap.ranges[i].end > top)
             top = memmap.ranges[i].end;
     cr3 = paging_build_identity(&heap, top, &page_size);
     if (!cr3)
-        panic("out of memory building page tables for %llu GiB",
-              (unsigned long long)(top >> 30));
+        panic("out of memory building page tables for %llu GiB", (unsigned long long)(top >> 30));
     write_cr3(cr3);
     printk("page tables: 0-%llu GiB identity-mapped with %llu MiB pages; heap %zu KiB free\n",
            (unsigned long long)((top + (1ULL << 30) - 1) >> 30),

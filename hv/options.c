@@ -60,8 +60,8 @@ static void note_ignored(struct hv_options *o, const char *w, size_t len)
 }
 
 /* Returns false if the word is not understood. */
-static bool apply(struct hv_options *o, const char *name, size_t nlen, const char *val,
-                  size_t vlen, bool has_val)
+static bool apply(struct hv_options *o, const char *name, size_t nlen, const char *val, size_t vlen,
+                  bool has_val)
 {
     uint64_t num;
 

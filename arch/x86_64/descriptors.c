@@ -15,9 +15,9 @@
 #define SEL_TSS  0x18
 
 #define IST_STACK_SIZE 8192
-#define IST_NMI 1
-#define IST_DF  2
-#define IST_MC  3
+#define IST_NMI        1
+#define IST_DF         2
+#define IST_MC         3
 
 struct tss {
     uint32_t reserved0;

@@ -15,8 +15,8 @@
 #define PTE_W  (1ULL << 1)
 #define PTE_PS (1ULL << 7)
 
-#define SIZE_2M (1ULL << 21)
-#define SIZE_1G (1ULL << 30)
+#define SIZE_2M   (1ULL << 21)
+#define SIZE_1G   (1ULL << 30)
 #define SIZE_512G (1ULL << 39)
 
 static uint64_t *new_table(struct page_pool *pool)

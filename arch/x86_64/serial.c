@@ -3,16 +3,16 @@
 #include <arch/cpu.h>
 #include <arch/serial.h>
 
-#define COM1 0x3F8
-#define REG_DATA 0
-#define REG_IER 1
-#define REG_FCR 2
-#define REG_LCR 3
-#define REG_MCR 4
-#define REG_LSR 5
-#define REG_SCRATCH 7
+#define COM1          0x3F8
+#define REG_DATA      0
+#define REG_IER       1
+#define REG_FCR       2
+#define REG_LCR       3
+#define REG_MCR       4
+#define REG_LSR       5
+#define REG_SCRATCH   7
 #define LSR_THR_EMPTY 0x20
-#define SPIN_LIMIT 100000
+#define SPIN_LIMIT    100000
 
 static bool present;
 

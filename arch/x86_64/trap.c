@@ -11,24 +11,35 @@
 #include <hv/panic.h>
 
 static const char *const exception_names[32] = {
-    [0] = "#DE divide error",      [1] = "#DB debug",
-    [2] = "NMI",                   [3] = "#BP breakpoint",
-    [4] = "#OF overflow",          [5] = "#BR bound range",
-    [6] = "#UD invalid opcode",    [7] = "#NM device not available",
-    [8] = "#DF double fault",      [10] = "#TS invalid TSS",
-    [11] = "#NP segment not present", [12] = "#SS stack fault",
-    [13] = "#GP general protection", [14] = "#PF page fault",
-    [16] = "#MF x87 error",        [17] = "#AC alignment check",
-    [18] = "#MC machine check",    [19] = "#XM SIMD error",
-    [20] = "#VE virtualization",   [21] = "#CP control protection",
-    [29] = "#VC VMM communication", [30] = "#SX security",
+    [0] = "#DE divide error",
+    [1] = "#DB debug",
+    [2] = "NMI",
+    [3] = "#BP breakpoint",
+    [4] = "#OF overflow",
+    [5] = "#BR bound range",
+    [6] = "#UD invalid opcode",
+    [7] = "#NM device not available",
+    [8] = "#DF double fault",
+    [10] = "#TS invalid TSS",
+    [11] = "#NP segment not present",
+    [12] = "#SS stack fault",
+    [13] = "#GP general protection",
+    [14] = "#PF page fault",
+    [16] = "#MF x87 error",
+    [17] = "#AC alignment check",
+    [18] = "#MC machine check",
+    [19] = "#XM SIMD error",
+    [20] = "#VE virtualization",
+    [21] = "#CP control protection",
+    [29] = "#VC VMM communication",
+    [30] = "#SX security",
 };
 
 static void dump_registers(const struct trap_frame *f)
 {
-    printk("RIP %016llx (hv.elf+0x%llx)  CS %04llx  RFLAGS %016llx\n",
-           (unsigned long long)f->rip, (unsigned long long)(f->rip - hv_self.base),
-           (unsigned long long)f->cs, (unsigned long long)f->rflags);
+    printk("RIP %016llx (hv.elf+0x%llx)  CS %04llx  RFLAGS %016llx\n", (unsigned long long)f->rip,
+           (unsigned long long)(f->rip - hv_self.base), (unsigned long long)f->cs,
+           (unsigned long long)f->rflags);
     printk("RSP %016llx  SS %04llx  error code %llx\n", (unsigned long long)f->rsp,
            (unsigned long long)f->ss, (unsigned long long)f->error_code);
     printk("RAX %016llx RBX %016llx RCX %016llx RDX %016llx\n", (unsigned long long)f->rax,
@@ -47,9 +58,8 @@ static void dump_registers(const struct trap_frame *f)
 void trap_dispatch(struct trap_frame *f);
 void trap_dispatch(struct trap_frame *f)
 {
-    const char *name = f->vector < 32 && exception_names[f->vector]
-                           ? exception_names[f->vector]
-                           : "reserved exception";
+    const char *name = f->vector < 32 && exception_names[f->vector] ? exception_names[f->vector]
+                                                                    : "reserved exception";
 
     printk("PANIC: CPU exception %s (vector %llu) in the hypervisor\n", name,
            (unsigned long long)f->vector);

@@ -142,7 +142,7 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
             break;
         case 'd':
         case 'i': {
-            int64_t v = lng >= 2  ? va_arg(ap, long long)
+            int64_t v = lng >= 2   ? va_arg(ap, long long)
                         : lng == 1 ? va_arg(ap, long)
                                    : va_arg(ap, int);
             if (lng == -1)
@@ -156,7 +156,7 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
         case 'u':
         case 'x':
         case 'X': {
-            uint64_t v = lng >= 2  ? va_arg(ap, unsigned long long)
+            uint64_t v = lng >= 2   ? va_arg(ap, unsigned long long)
                          : lng == 1 ? va_arg(ap, unsigned long)
                                     : va_arg(ap, unsigned int);
             if (lng == -1)

@@ -31,7 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HANDOFF_COMPATIBLE "hvboot,handoff-v1"
+#define HANDOFF_COMPATIBLE  "hvboot,handoff-v1"
 #define HANDOFF_MAX_MODULES 8
 #define HANDOFF_KIND_KERNEL "parent-kernel"
 #define HANDOFF_KIND_INITRD "parent-initrd"

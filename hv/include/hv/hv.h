@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#define HV_NAME "hvcore"
+#define HV_NAME    "hvcore"
 #define HV_VERSION "0.1"
 
 struct hv_self {

@@ -51,9 +51,9 @@ struct efi_memory_descriptor {
     uint64_t attribute;
 };
 
-#define EFI_PAGE_SIZE         4096ULL
-#define EFI_MEMORY_WB         0x0000000000000008ULL
-#define EFI_MEMORY_RUNTIME    0x8000000000000000ULL
+#define EFI_PAGE_SIZE      4096ULL
+#define EFI_MEMORY_WB      0x0000000000000008ULL
+#define EFI_MEMORY_RUNTIME 0x8000000000000000ULL
 
 /* UEFI memory types (EFI_MEMORY_TYPE). */
 enum efi_memory_type {
@@ -76,8 +76,8 @@ enum efi_memory_type {
 };
 
 /* Errors returned (negative) by the functions below. */
-#define MEMMAP_ERR_INVAL  1 /* malformed input: bad stride, size not a multiple, ... */
-#define MEMMAP_ERR_NOSPC  2 /* the caller's range array is full */
+#define MEMMAP_ERR_INVAL 1 /* malformed input: bad stride, size not a multiple, ... */
+#define MEMMAP_ERR_NOSPC 2 /* the caller's range array is full */
 
 /*
  * Convert a raw UEFI memory map (as after ExitBootServices) into @out:

@@ -15,8 +15,8 @@
 #define PAGE_SIZE 4096ULL
 
 struct page_pool {
-    uint64_t base;   /* physical address of the first managed frame */
-    size_t nframes;  /* frames managed (after the bitmap) */
+    uint64_t base;    /* physical address of the first managed frame */
+    size_t nframes;   /* frames managed (after the bitmap) */
     uint64_t *bitmap; /* one bit per frame, 1 = in use */
     size_t free_frames;
     size_t hint; /* where the next search starts */
