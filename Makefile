@@ -11,7 +11,7 @@ BUILD ?= build
 Q     ?= @
 
 .DEFAULT_GOAL := all
-.PHONY: all deps run check unit system image kernels clean format format-check
+.PHONY: all deps run check unit system style image kernels clean format format-check
 
 include mk/host.mk
 include mk/freestanding.mk
@@ -49,6 +49,7 @@ check:
 	$(Q)$(MAKE) --no-print-directory all image $(UNIT_BINS)
 	-$(Q)$(MAKE) --no-print-directory unit
 	-$(Q)$(MAKE) --no-print-directory system
+	-$(Q)$(MAKE) --no-print-directory style
 	$(Q)tests/tally $(BUILD)/results
 
 run:
@@ -64,3 +65,10 @@ format:
 	clang-format -i $(FORMAT_SRCS)
 format-check:
 	clang-format --dry-run --Werror $(FORMAT_SRCS)
+
+# The house style as one test result: every C file matches .clang-format.
+style:
+	$(Q)mkdir -p $(BUILD)/results
+	$(Q)if clang-format --dry-run --Werror $(FORMAT_SRCS) > $(BUILD)/results/style.log 2>&1; \
+	then echo "ok - clang-format" ; else echo "not ok - clang-format (make format-check)"; fi \
+		| tee $(BUILD)/results/style.tap
