@@ -55,8 +55,6 @@ static uint32_t efi_to_mem_type(const struct efi_memory_descriptor *desc)
         return (desc->attribute & EFI_MEMORY_WB) ? MEM_USABLE : MEM_UNUSABLE;
     case EFI_ACPI_RECLAIM_MEMORY:
         return MEM_ACPI;
-    case EFI_ACPI_MEMORY_NVS:
-        return MEM_NVS;
     case EFI_UNUSABLE_MEMORY:
         return MEM_UNUSABLE;
     case EFI_PERSISTENT_MEMORY:
