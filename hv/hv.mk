@@ -8,7 +8,8 @@ HV_CFLAGS := -std=gnu11 $(FREESTANDING_WARN) -O2 -g -ffreestanding -fpie -mno-re
              -Ihv/lib/include -I$(FDT_INC) -Ihv/include -Iarch/x86_64/include
 HV_ASFLAGS := -D__ASSEMBLY__
 
-HV_SRCS := arch/x86_64/entry.S arch/x86_64/isr.S arch/x86_64/descriptors.c \
+HV_SRCS := arch/x86_64/entry.S arch/x86_64/isr.S arch/x86_64/trampoline.S arch/x86_64/descriptors.c \
+           arch/x86_64/lapic.c arch/x86_64/tsc.c arch/x86_64/smp.c \
            arch/x86_64/trap.c arch/x86_64/serial.c arch/x86_64/paging.c \
            hv/main.c hv/console.c hv/panic.c hv/options.c hv/handoff.c hv/memmap.c \
            hv/page_alloc.c hv/lib/string.c hv/lib/mem.c hv/lib/format.c

@@ -141,7 +141,7 @@ void hv_main(void *handoff, uint64_t load_base)
 {
     hv_self.base = load_base;
     hv_self.size = (uint64_t)(__image_end - __image_start);
-    descriptors_init_bsp();
+    descriptors_init(&bsp_percpu);
     console_init(true);
     printk("%s %s starting (loaded at 0x%llx)\n", HV_NAME, HV_VERSION,
            (unsigned long long)load_base);

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The hypervisor's own GDT, TSS and IDT.  The firmware's tables live in
- * memory we no longer trust to stay put, so we replace them first thing.
- * NMI, double fault and machine check run on IST stacks of their own: they
- * can arrive with a broken stack pointer.
+ * memory we no longer trust to stay put, so the BSP replaces them first
+ * thing, and every AP loads its own.  NMI, double fault and machine check
+ * run on IST stacks of their own: they can arrive with a broken stack pointer.
  */
 #include <stdint.h>
 
@@ -14,20 +14,9 @@
 #define SEL_DATA 0x10
 #define SEL_TSS  0x18
 
-#define IST_STACK_SIZE 8192
-#define IST_NMI        1
-#define IST_DF         2
-#define IST_MC         3
-
-struct tss {
-    uint32_t reserved0;
-    uint64_t rsp[3];
-    uint64_t reserved1;
-    uint64_t ist[7];
-    uint64_t reserved2;
-    uint16_t reserved3;
-    uint16_t iomap_base;
-} __attribute__((packed));
+#define IST_NMI 1
+#define IST_DF  2
+#define IST_MC  3
 
 struct idt_gate {
     uint16_t offset_lo;
@@ -45,11 +34,11 @@ struct table_pointer {
 } __attribute__((packed));
 
 struct percpu bsp_percpu;
+struct percpu *cpus[MAX_CPUS] = {&bsp_percpu};
+unsigned int ncpus = 1;
 
-static uint64_t gdt[5] __attribute__((aligned(16)));
-static struct tss tss __attribute__((aligned(16)));
 static struct idt_gate idt[256] __attribute__((aligned(16)));
-static uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
+static uint8_t bsp_ist_stacks[3 * IST_STACK_SIZE] __attribute__((aligned(16)));
 
 extern const uint64_t exc_stub_table[32];
 
@@ -73,22 +62,27 @@ static void set_gate(int vec, uint64_t handler, uint8_t ist)
     };
 }
 
-void descriptors_init_bsp(void)
+void descriptors_init(struct percpu *cpu)
 {
-    struct table_pointer gdtr = {sizeof(gdt) - 1, (uint64_t)gdt};
+    struct table_pointer gdtr = {sizeof(cpu->gdt) - 1, (uint64_t)cpu->gdt};
     struct table_pointer idtr = {sizeof(idt) - 1, (uint64_t)idt};
+    struct tss64 *tss = &cpu->tss;
 
-    gdt[0] = 0;
-    gdt[1] = 0x00AF9A000000FFFFULL; /* 64-bit code, DPL 0 */
-    gdt[2] = 0x00CF92000000FFFFULL; /* data, DPL 0 */
-    tss.ist[IST_NMI - 1] = (uint64_t)&ist_stacks[0][IST_STACK_SIZE];
-    tss.ist[IST_DF - 1] = (uint64_t)&ist_stacks[1][IST_STACK_SIZE];
-    tss.ist[IST_MC - 1] = (uint64_t)&ist_stacks[2][IST_STACK_SIZE];
-    tss.iomap_base = sizeof(tss); /* no I/O bitmap */
-    set_tss_descriptor(&gdt[3], (uint64_t)&tss, sizeof(tss) - 1);
-
-    for (int v = 0; v < 32; v++)
-        set_gate(v, exc_stub_table[v], v == 2 ? IST_NMI : v == 8 ? IST_DF : v == 18 ? IST_MC : 0);
+    /* The IDT is shared: the BSP fills it before any AP starts. */
+    if (cpu == &bsp_percpu) {
+        for (int v = 0; v < 32; v++)
+            set_gate(v, exc_stub_table[v],
+                     v == 2 ? IST_NMI : v == 8 ? IST_DF : v == 18 ? IST_MC : 0);
+        cpu->ist_base = (uint64_t)bsp_ist_stacks;
+    }
+    cpu->gdt[0] = 0;
+    cpu->gdt[1] = 0x00AF9A000000FFFFULL; /* 64-bit code, DPL 0 */
+    cpu->gdt[2] = 0x00CF92000000FFFFULL; /* data, DPL 0 */
+    tss->ist[IST_NMI - 1] = cpu->ist_base + 1 * IST_STACK_SIZE;
+    tss->ist[IST_DF - 1] = cpu->ist_base + 2 * IST_STACK_SIZE;
+    tss->ist[IST_MC - 1] = cpu->ist_base + 3 * IST_STACK_SIZE;
+    tss->iomap_base = sizeof(*tss); /* no I/O bitmap */
+    set_tss_descriptor(&cpu->gdt[3], (uint64_t)tss, sizeof(*tss) - 1);
 
     /* Reload CS with a far return, the data segments, TR and the IDT.  FS is
      * left alone: its base (the per-CPU block) lives in an MSR and survives
@@ -109,5 +103,5 @@ void descriptors_init_bsp(void)
                      :
                      : "m"(gdtr), "i"(SEL_CODE), "i"(SEL_DATA), "i"(SEL_TSS), "m"(idtr)
                      : "rax", "memory");
-    bsp_percpu.self = &bsp_percpu;
+    cpu->self = cpu;
 }

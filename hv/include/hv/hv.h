@@ -7,6 +7,7 @@
 
 #define HV_NAME    "hvcore"
 #define HV_VERSION "0.1"
+#define HV_VERSION_NUMBER 0x00000001u /* major << 16 | minor */
 
 struct hv_self {
     uint64_t base;       /* physical = virtual address it was loaded at */

@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include <arch/percpu.h>
+
 /* What isr.S pushes, lowest address first. */
 struct trap_frame {
     uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
@@ -13,7 +15,7 @@ struct trap_frame {
     uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU */
 };
 
-/* Load this CPU's GDT, TSS (with the IST stacks) and the shared IDT. */
-void descriptors_init_bsp(void);
+/* Load @cpu's GDT and TSS (with its IST stacks) and the shared IDT. */
+void descriptors_init(struct percpu *cpu);
 
 #endif

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What CPUID tells the parent partition: the physical CPU's answer, with our
+ * hypervisor signature at 0x40000000 and virtualization hidden (the parent
+ * must not try to run its own hypervisor on our CPUs).  Pure logic.
+ */
+#ifndef HV_CPUID_POLICY_H
+#define HV_CPUID_POLICY_H
+
+#include <stdint.h>
+
+#define HV_CPUID_SIGNATURE "hvcorehvcore" /* 12 bytes: EBX, ECX, EDX */
+#define HV_CPUID_MAX_LEAF 0x40000001u
+#define HV_CPUID_ROLE_PARENT 1u
+
+/* @r = {eax, ebx, ecx, edx} as the physical CPU returned them for
+ * (@leaf, @subleaf); rewrite them for the parent. */
+void cpuid_policy_parent(uint32_t leaf, uint32_t subleaf, uint32_t r[4]);
+
+#endif
