@@ -2,16 +2,23 @@
 /*
  * hv_main: the hypervisor takes over the machine from the loader.
  *
- * Stage 1 (today): own descriptor tables and console, read the handoff,
- * take over the memory map and account for every byte, switch to our own
- * page tables, report, and end the run.  The partitions come next.
+ * Own descriptor tables and console, read the handoff, take over the memory
+ * map and account for every byte, switch to our own page tables, start every
+ * CPU of the MADT with SVM enabled, build the parent partition and enter it
+ * on this CPU; the other CPUs enter their parent VPs when the parent starts
+ * them with INIT and STARTUP IPIs.
  */
 #include <libfdt.h>
 #include <stddef.h>
 
 #include <arch/cpu.h>
+#include <arch/lapic.h>
 #include <arch/paging.h>
+#include <arch/smp.h>
+#include <arch/svm_vp.h>
 #include <arch/trap.h>
+#include <arch/tsc.h>
+#include <hv/acpi.h>
 #include <hv/console.h>
 #include <hv/handoff.h>
 #include <hv/hv.h>
@@ -19,11 +26,17 @@
 #include <hv/options.h>
 #include <hv/page_alloc.h>
 #include <hv/panic.h>
+#include <hv/parent.h>
 
 #define MAX_MEM_RANGES 512
 #define FOUR_GIB       (4ULL << 30)
 
 struct hv_self hv_self;
+
+/* A pattern only the hypervisor's memory holds: tests look for it from the
+ * parent (through /dev/mem) to prove that memory is out of its reach. */
+__attribute__((used)) volatile char hv_memory_marker[64] =
+    "HVCORE-PRIVATE-MEMORY-MARKER-do-not-expect-to-see-this-outside";
 
 static struct handoff_info boot;
 static struct hv_options options;
@@ -123,6 +136,71 @@ static void take_address_space(void)
            (unsigned long long)(page_size >> 20), heap.free_frames * (size_t)(PAGE_SIZE >> 10));
 }
 
+/* Firmware tables are read where they are: everything is identity-mapped up
+ * to the top of the memory map, and nothing above it is. */
+static const void *acpi_map_phys(void *ctx, uint64_t pa, size_t len)
+{
+    uint64_t top = memmap.count ? memmap.ranges[memmap.count - 1].end : 0;
+
+    (void)ctx;
+    if (pa + len < pa || pa + len > top)
+        return NULL;
+    return (const void *)pa;
+}
+
+static void ap_main(struct percpu *cpu)
+{
+    char err[120];
+    struct vp *vp;
+
+    if (svm_cpu_init(cpu, &heap, err, sizeof(err))) {
+        printk("CPU %u: %s\n", cpu->cpu_index, err);
+        __atomic_store_n(&cpu->online, -1, __ATOMIC_RELEASE);
+        return;
+    }
+    __atomic_store_n(&cpu->online, 1, __ATOMIC_RELEASE);
+    /* Wait for the parent to start our VP with INIT and STARTUP. */
+    while (!(vp = __atomic_load_n(&cpu->vp, __ATOMIC_ACQUIRE)) ||
+           __atomic_load_n(&vp->state, __ATOMIC_ACQUIRE) != VP_STARTING)
+        __asm__ volatile("pause");
+    svm_vp_set_startup(vp, vp->sipi_vector);
+    __atomic_store_n(&vp->state, VP_RUNNING, __ATOMIC_RELEASE);
+    svm_vp_loop(cpu, vp);
+}
+
+/* Every CPU the MADT lists as enabled, each with SVM on. */
+static uint64_t take_cpus(void)
+{
+    static struct acpi_madt_info madt;
+    const struct acpi_mem mem = {acpi_map_phys, NULL};
+    char err[120];
+
+    if (!boot.acpi_rsdp)
+        panic("no ACPI tables: cannot find the CPUs");
+    if (acpi_parse_madt(&mem, boot.acpi_rsdp, &madt, err, sizeof(err)))
+        panic("ACPI: %s", err);
+    printk("TSC: %llu kHz\n", (unsigned long long)tsc_calibrate());
+    lapic_init(madt.lapic_base);
+    bsp_percpu.apic_id = lapic_id();
+    if (svm_cpu_init(&bsp_percpu, &heap, err, sizeof(err)))
+        panic("%s", err);
+    bsp_percpu.online = 1;
+    for (size_t i = 0; i < madt.ncpus; i++) {
+        const struct acpi_cpu *c = &madt.cpus[i];
+        struct percpu *cpu;
+
+        if (!c->enabled || c->apic_id == bsp_percpu.apic_id)
+            continue;
+        cpu = smp_start_cpu(c->apic_id, boot.trampoline, &heap, ap_main);
+        if (!cpu)
+            printk("CPU with APIC id %u did not start\n", c->apic_id);
+    }
+    printk("%u of %zu CPUs online with AMD-V (NRIP save %s)%s\n", ncpus, madt.ncpus,
+           svm_has_nrip() ? "present" : "absent: instruction lengths decoded",
+           madt.truncated ? "; MADT lists more than we take" : "");
+    return madt.lapic_base;
+}
+
 static void run_selftest(void)
 {
     switch (options.selftest) {
@@ -150,6 +228,7 @@ void hv_main(void *handoff, uint64_t load_base)
     if (hv_options_parse(boot.hv_options, &options))
         printk("ignored unknown options: %s\n", options.ignored);
     hv_self.debug_exit_port = options.debug_exit_port;
+    hv_self.trace_exits = options.trace_exits;
     printk("command line: %s\n", boot.hv_options);
     if (!options.console) {
         printk("console=none: going quiet\n");
@@ -161,7 +240,13 @@ void hv_main(void *handoff, uint64_t load_base)
     print_memory_map();
     take_address_space();
     run_selftest();
+    uint64_t lapic_base = take_cpus();
+    parent_build(&boot, &memmap, &heap, lapic_base);
 
-    printk("boot complete: stage 1 (no partitions yet)\n");
-    hv_exit(0);
+    if (options.stop_before_parent) {
+        printk("boot complete; stop=boot: not entering the parent partition\n");
+        hv_exit(0);
+    }
+    printk("boot complete; entering the parent partition\n");
+    svm_vp_loop(&bsp_percpu, parent.vps[0]);
 }

@@ -80,6 +80,18 @@ static bool apply(struct hv_options *o, const char *name, size_t nlen, const cha
         o->debug_exit_port = (uint16_t)num;
         return true;
     }
+    if (word_is(name, nlen, "trace-exits") && has_val) {
+        if (!parse_number(val, vlen, 0xFFFFFFFF, &num))
+            return false;
+        o->trace_exits = (uint32_t)num;
+        return true;
+    }
+    if (word_is(name, nlen, "stop") && has_val) {
+        if (!word_is(val, vlen, "boot"))
+            return false;
+        o->stop_before_parent = true;
+        return true;
+    }
     if (word_is(name, nlen, "selftest") && has_val) {
         if (word_is(val, vlen, "panic"))
             o->selftest = SELFTEST_PANIC;

@@ -2,7 +2,7 @@
 HOST_CC      ?= gcc
 HOST_CFLAGS  := -std=gnu11 -Wall -Wextra -Werror -g -O1 -fno-omit-frame-pointer \
                 -fsanitize=address,undefined -fno-sanitize-recover=all \
-                -Ihv/include -Iboot -DHOST_TEST
+                -Ihv/include -Iarch/x86_64/include -Iboot -DHOST_TEST
 HOST_LDLIBS  := -lcmocka -lfdt
 
 # Each unit test is tests/unit/test_NAME.c plus the project sources it covers,

@@ -19,13 +19,14 @@ extern const char tramp32[], tramp64[];
 
 static void (*ap_main_fn)(struct percpu *);
 
-/* The AP's first C code: it arrives with FS = its per-CPU block. */
+/* The AP's first C code: it arrives with FS = its per-CPU block.  ap_main
+ * reports back through cpu->online (1 up, -1 failed) once its own set-up is
+ * done, so that APs never allocate while the BSP does. */
 void ap_entry(struct percpu *cpu);
 void ap_entry(struct percpu *cpu)
 {
     descriptors_init(cpu);
     cpu->apic_id = lapic_id();
-    __atomic_store_n(&cpu->online, 1, __ATOMIC_RELEASE);
     ap_main_fn(cpu);
     cpu_halt_forever();
 }
@@ -91,6 +92,8 @@ struct percpu *smp_start_cpu(uint32_t apic_id, uint64_t trampoline_pa, struct pa
             return NULL; /* its memory stays allocated: it may still wake up */
         __asm__ volatile("pause");
     }
+    if (cpu->online < 0)
+        return NULL;
     cpus[ncpus++] = cpu;
     return cpu;
 }

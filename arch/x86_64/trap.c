@@ -55,9 +55,30 @@ static void dump_registers(const struct trap_frame *f)
            (unsigned long long)read_cr4());
 }
 
+struct fixup {
+    uint64_t insn, resume;
+};
+extern const struct fixup fixup_table[], fixup_table_end[];
+
+/* An instruction that may fault by design (msr_safe.S): resume at its fixup. */
+static int try_fixup(struct trap_frame *f)
+{
+    if (f->vector != 13)
+        return 0;
+    for (const struct fixup *x = fixup_table; x < fixup_table_end; x++) {
+        if (x->insn == f->rip) {
+            f->rip = x->resume;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 void trap_dispatch(struct trap_frame *f);
 void trap_dispatch(struct trap_frame *f)
 {
+    if (try_fixup(f))
+        return;
     const char *name = f->vector < 32 && exception_names[f->vector] ? exception_names[f->vector]
                                                                     : "reserved exception";
 

@@ -30,7 +30,10 @@ static void test_all_options(void **state)
     assert_false(o.console);
     assert_int_equal(o.debug_exit_port, 0xf4);
     assert_int_equal(o.selftest, SELFTEST_UD);
-    assert_int_equal(hv_options_parse("debug-exit=501 selftest=panic console=com1", &o), 0);
+    assert_false(o.stop_before_parent);
+    assert_int_equal(hv_options_parse("debug-exit=501 selftest=panic console=com1 stop=boot", &o),
+                     0);
+    assert_true(o.stop_before_parent);
     assert_true(o.console);
     assert_int_equal(o.debug_exit_port, 501);
     assert_int_equal(o.selftest, SELFTEST_PANIC);
@@ -54,9 +57,10 @@ static void test_bad_values_are_ignored(void **state)
     (void)state;
     assert_int_equal(hv_options_parse("debug-exit=0x10000 debug-exit=0 debug-exit=12z "
                                       "debug-exit= debug-exit=0x console=vga selftest=boom "
-                                      "console",
+                                      "console stop=never",
                                       &o),
-                     8);
+                     9);
+    assert_false(o.stop_before_parent);
     assert_int_equal(o.debug_exit_port, 0);
     assert_true(o.console);
     assert_int_equal(o.selftest, SELFTEST_NONE);

@@ -14,6 +14,7 @@ struct hv_self {
     uint64_t size;       /* all memory reserved for it (image + heap) */
     uint64_t image_size; /* the part hv.elf occupies */
     uint16_t debug_exit_port;
+    uint32_t trace_exits; /* exits still to print (trace-exits=N) */
 };
 
 extern struct hv_self hv_self;

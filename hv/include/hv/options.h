@@ -7,6 +7,9 @@
  *   debug-exit=PORT     end the run through QEMU's isa-debug-exit at PORT
  *                       (tests only: on real hardware leave it out)
  *   selftest=panic|ud   deliberately fail, to test the panic path
+ *   stop=boot           end the run before entering the parent partition
+ *                       (tests of the boot itself)
+ *   trace-exits=N       print the first N VM exits (debugging)
  *
  * A word it does not know is reported and ignored: a typo on the command
  * line must not stop a server from booting.  Pure logic: unit-tested.
@@ -23,6 +26,8 @@ struct hv_options {
     bool console;
     uint16_t debug_exit_port; /* 0 = none */
     enum selftest selftest;
+    bool stop_before_parent;
+    uint32_t trace_exits;
     char ignored[160]; /* the words that were not understood, space separated */
 };
 
