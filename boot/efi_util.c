@@ -8,6 +8,7 @@
 #define PATH_CHARS 512
 
 static EFI_FILE_HANDLE esp_root;
+static EFI_HANDLE esp_device;
 static CHAR16 loader_dir[PATH_CHARS] = L"\\";
 
 void say(const char *fmt, ...)
@@ -41,6 +42,7 @@ EFI_STATUS loader_dir_open(EFI_HANDLE image)
         say("the boot device has no file system the firmware can read");
         return st;
     }
+    esp_device = li->DeviceHandle;
     st = fs->OpenVolume(fs, &esp_root);
     if (EFI_ERROR(st))
         return st;
@@ -178,4 +180,53 @@ EFI_STATUS pages_alloc_aligned(EFI_MEMORY_TYPE type, UINTN npages, UINT64 align,
         BS->FreePages(aligned + npages * EFI_PAGE_SIZE, tail);
     *out = aligned;
     return EFI_SUCCESS;
+}
+
+int esp_path(const char *path, char *out, size_t outlen)
+{
+    CHAR16 wpath[PATH_CHARS];
+    size_t i;
+
+    if (EFI_ERROR(make_path(path, wpath)))
+        return -1;
+    for (i = 0; wpath[i]; i++) {
+        if (i + 1 >= outlen)
+            return -1;
+        out[i] = (char)wpath[i];
+    }
+    out[i] = '\0';
+    return 0;
+}
+
+EFI_STATUS start_efi_image(EFI_HANDLE parent_image, const char *path, const char *options)
+{
+    static CHAR16 wopts[2048];
+    CHAR16 wpath[PATH_CHARS];
+    EFI_DEVICE_PATH *dp;
+    EFI_LOADED_IMAGE *li;
+    EFI_HANDLE child;
+    EFI_STATUS st;
+    UINTN n = 0;
+
+    st = make_path(path, wpath);
+    if (EFI_ERROR(st))
+        return st;
+    dp = FileDevicePath(esp_device, wpath);
+    if (!dp)
+        return EFI_OUT_OF_RESOURCES;
+    st = BS->LoadImage(FALSE, parent_image, dp, NULL, 0, &child);
+    FreePool(dp);
+    if (EFI_ERROR(st)) {
+        Print(L"hvloader: cannot load %s as an EFI application: %r\r\n", wpath, st);
+        return st;
+    }
+    for (const char *p = options; *p && n + 1 < sizeof(wopts) / sizeof(wopts[0]); p++)
+        wopts[n++] = (CHAR16)(unsigned char)*p;
+    wopts[n] = 0;
+    st = BS->HandleProtocol(child, &LoadedImageProtocol, (void **)&li);
+    if (!EFI_ERROR(st)) {
+        li->LoadOptions = wopts;
+        li->LoadOptionsSize = (UINT32)((n + 1) * sizeof(CHAR16));
+    }
+    return BS->StartImage(child, NULL, NULL);
 }

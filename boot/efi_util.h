@@ -27,6 +27,15 @@ EFI_STATUS loader_dir_open(EFI_HANDLE image);
 EFI_STATUS file_read(const char *path, const char *what, BOOLEAN below_4g, struct loaded_file *out);
 void file_free(struct loaded_file *f);
 
+/* @path (as for file_read) as an absolute ASCII path on the boot volume,
+ * e.g. "\\EFI\\BOOT\\initrd.img".  0, or -1 if it does not fit. */
+int esp_path(const char *path, char *out, size_t outlen);
+
+/* Start the EFI application at @path (as for file_read) with the command
+ * line @options, as the firmware would.  Returns only if it could not be
+ * started or when it exits. */
+EFI_STATUS start_efi_image(EFI_HANDLE parent_image, const char *path, const char *options);
+
 /* Allocate @npages pages of @type at or below @max_addr, aligned to @align
  * (a power of two >= 4 KiB): over-allocates and gives the slack back. */
 EFI_STATUS pages_alloc_aligned(EFI_MEMORY_TYPE type, UINTN npages, UINT64 align, UINT64 max_addr,

@@ -12,6 +12,8 @@
 #include <efi.h>
 #include <efilib.h>
 #include <libfdt.h>
+#include <stdio.h>
+#include <string.h>
 
 #include <hv/handoff.h>
 
@@ -250,6 +252,32 @@ static EFI_STATUS exit_boot_services(EFI_HANDLE image, struct boot_state *s, UIN
     return st;
 }
 
+/*
+ * hypervisor=none: start the parent kernel through its own EFI stub, with
+ * no hypervisor underneath.  A rescue path for operators, and the baseline
+ * `make bench` compares against (same firmware, same loader, same kernel).
+ */
+static EFI_STATUS boot_bare(EFI_HANDLE image, const struct hv_config *cfg)
+{
+    static char options[HVCFG_TEXT_MAX + 2 * HVCFG_PATH_MAX + 16];
+    char initrd[2 * HVCFG_PATH_MAX];
+    int n = 0;
+
+    if (!cfg->kernel[0]) {
+        say("hypervisor=none needs a kernel= line");
+        return EFI_INVALID_PARAMETER;
+    }
+    /* The EFI stub reads initrd= itself, by path on its own boot volume. */
+    if (cfg->initrd[0]) {
+        if (esp_path(cfg->initrd, initrd, sizeof(initrd)))
+            return EFI_BAD_BUFFER_SIZE;
+        n = snprintf(options, sizeof(options), "initrd=%s ", initrd);
+    }
+    snprintf(options + n, sizeof(options) - (size_t)n, "%s", cfg->kernel_options);
+    say("hypervisor=none: starting %s directly: %s", cfg->kernel, options);
+    return start_efi_image(image, cfg->kernel, options);
+}
+
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
     struct boot_state s;
@@ -265,6 +293,12 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
     st = loader_dir_open(image);
     if (!EFI_ERROR(st))
         st = read_config(&s);
+    if (!EFI_ERROR(st) && !strcmp(s.cfg.hypervisor, "none")) {
+        st = boot_bare(image, &s.cfg);
+        Print(L"hvloader: the kernel returned (%r); returning to the firmware\r\n", st);
+        release(&s);
+        return st;
+    }
     if (!EFI_ERROR(st))
         st = load_hypervisor(&s);
     if (!EFI_ERROR(st))

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 cfg=$LOGDIR/$CASE.cfg
-sed 's/^hv_memory=.*/hv_memory=32M/' "$HERE/../../tools/build/hv.cfg" > "$cfg"
+sed -e 's/^hv_memory=.*/hv_memory=32M/' -e 's/^hv_options=.*/hv_options=console=com1 stop=boot/' "$HERE/../../tools/build/hv.cfg" > "$cfg"
 
 boot 512M --mem 512M --cfg "$cfg" --timeout 180
 expect_status 0
