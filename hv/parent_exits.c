@@ -143,7 +143,11 @@ static int apic_write(struct vp *vp, uint64_t gpa)
 
     value = mmio_store_value(&a, vcpu_gpr(vp, gpr));
     if (a.xchg) {
-        uint64_t old = *(volatile uint32_t *)(reg - (offset & 3));
+        /* XCHG also loads the old contents, at the same offset and size. */
+        uint64_t old = a.size == 1   ? *reg
+                       : a.size == 2 ? *(volatile uint16_t *)reg
+                       : a.size == 8 ? *(volatile uint64_t *)reg
+                                     : *(volatile uint32_t *)reg;
         vcpu_set_gpr(vp, gpr, mmio_load_result(&a, vcpu_gpr(vp, gpr), old));
     }
     vcpu_skip(vp, insn.length);

@@ -13,7 +13,7 @@ UNIT_BIN = $(BUILD)/unit/test_$(1)
 
 define unit_rule
 $(call UNIT_BIN,$(1)): tests/unit/test_$(1).c $$(unit_$(1)_SRCS) $$(wildcard tests/unit/*.h) \
-		$$(wildcard hv/include/hv/*.h) $$(wildcard boot/*.h)
+		$$(wildcard hv/include/hv/*.h) $$(wildcard arch/x86_64/include/arch/*.h) $$(wildcard boot/*.h)
 	@mkdir -p $$(dir $$@)
 	$$(HOST_CC) $$(HOST_CFLAGS) -o $$@ tests/unit/test_$(1).c $$(unit_$(1)_SRCS) $$(HOST_LDLIBS)
 endef

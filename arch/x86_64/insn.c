@@ -449,10 +449,9 @@ static int vex_imm(struct cursor *c, struct insn *in)
     return m == 10 ? read_imm(c, in, 4) : 0;
 }
 
-int insn_decode(struct insn *out, const uint8_t *bytes, size_t avail, enum cpu_mode mode)
+int insn_decode(struct insn *in, const uint8_t *bytes, size_t avail, enum cpu_mode mode)
 {
     struct cursor c = {bytes, avail, 0};
-    struct insn *in = out;
     bool l64 = mode == CPU_MODE_64;
     int b, err;
 
@@ -490,7 +489,7 @@ int insn_decode(struct insn *out, const uint8_t *bytes, size_t avail, enum cpu_m
                 return err ? err : b;
             in->opcode = (uint8_t)b;
             /* VZEROUPPER/VZEROALL are the only ones without ModRM */
-            if (!(in->encoding <= INSN_VEX3 && in->map == 1 && b == 0x77) &&
+            if (!(in->encoding != INSN_EVEX && in->map == 1 && b == 0x77) &&
                 (err = read_modrm(&c, in, false)))
                 return err;
             in->operand_size = operand_size(in);

@@ -19,3 +19,21 @@ unit_handoff_SRCS := boot/handoff_build.c hv/handoff.c
 
 UNIT_TESTS += options
 unit_options_SRCS := hv/options.c
+
+UNIT_TESTS += slat
+unit_slat_SRCS := hv/slat.c
+
+UNIT_TESTS += guest_walk
+unit_guest_walk_SRCS := arch/x86_64/guest_walk.c
+
+UNIT_TESTS += parent_policy
+unit_parent_policy_SRCS := hv/cpuid_policy.c hv/apic_icr.c
+
+UNIT_TESTS += insn
+unit_insn_SRCS := arch/x86_64/insn.c
+
+UNIT_TESTS += linux_boot
+unit_linux_boot_SRCS := hv/linux_boot.c hv/memmap.c
+
+UNIT_TESTS += acpi
+unit_acpi_SRCS := hv/acpi.c

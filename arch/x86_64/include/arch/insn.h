@@ -74,11 +74,12 @@ struct insn {
     uint8_t imm_size;  /* 0, 1, 2, 4, 8 (moffs: the address size) */
     uint8_t imm2_size; /* second immediate: ENTER ib, far pointer selector, EXTRQ/INSERTQ */
     uint16_t imm2;
-    uint64_t imm; /* zero-extended: relative branches, moffs and imm are as encoded */
+    uint64_t imm; /* as encoded, zero-extended: rel, moffs, imm (ENTER: iw; far: offset) */
     /*
-     * Operand size: 1 for byte forms, else 2/4/8 from the mode, 66 and REX.W,
-     * 64 for the default-64 opcodes of long mode (PUSH, POP, near branches,
-     * MOV CRn/DRn).  66 on a near branch in long mode gives 16 bits (AMD;
+     * Operand size: 1 for byte forms, else 2/4/8 from the mode, 66 and REX.W;
+     * 8 for the default-64 opcodes of long mode (PUSH, POP, near branches)
+     * unless 66; MOV CRn/DRn: 8 in long mode, else 4; IN/OUT/INS/OUTS: at
+     * most 4.  66 on a near branch in long mode gives 2 and a rel16 (AMD;
      * Intel ignores it there): QEMU and the AMD hosts this runs on agree.
      */
     uint8_t operand_size;
@@ -86,12 +87,12 @@ struct insn {
 };
 
 /*
- * Decode the instruction at `bytes` (`avail` of them readable).  Returns 0
- * and fills `out`, or an enum insn_err (then `out` is unspecified).
- * VEX/EVEX/XOP are decoded in all modes: in real mode the CPU takes C4/C5/62
- * with ModRM.mod == 3 as an invalid LES/LDS/BOUND instead.
+ * Decode the instruction at `bytes`, of which `avail` may be read (never
+ * more).  Returns 0 and fills `in`, or an enum insn_err (then `in` is
+ * unspecified).  VEX/EVEX/XOP are decoded in all modes: in real mode the CPU
+ * takes C4/C5/62 with ModRM.mod == 3 as an invalid LES/LDS/BOUND instead.
  */
-int insn_decode(struct insn *out, const uint8_t *bytes, size_t avail, enum cpu_mode mode);
+int insn_decode(struct insn *in, const uint8_t *bytes, size_t avail, enum cpu_mode mode);
 
 /* ModRM.rm names memory (MOV CRn/DRn always use a register, whatever mod says). */
 static inline bool insn_modrm_is_mem(const struct insn *in)
@@ -121,11 +122,11 @@ enum mmio_ext {
 /* What an instruction that exited on an MMIO address does to it. */
 struct mmio_access {
     bool write;
-    bool xchg;        /* XCHG: writes reg's value and loads the old one into reg */
-    bool imm_src;     /* the store writes `imm`, not a register */
-    bool high_byte;   /* reg 4-7 are AH CH DH BH (byte operand, no REX) */
-    uint8_t size;     /* bytes accessed: 1 2 4 8 */
-    uint8_t reg;      /* GPR 0-15: source of a store, destination of a load */
+    bool xchg;      /* XCHG: writes reg's value and loads the old one into reg */
+    bool imm_src;   /* the store writes `imm`, not a register */
+    bool high_byte; /* reg 4-7 are AH CH DH BH: bits 15:8 of GPR reg - 4 (no REX) */
+    uint8_t size;   /* bytes accessed: 1 2 4 8 */
+    uint8_t reg;    /* GPR 0-15: source of a store, destination of a load */
     /* Loads and XCHG: how the data reaches reg (mmio_load_result does it all) */
     uint8_t reg_size; /* operand size of reg (1 2 4 8) */
     uint8_t ext;      /* enum mmio_ext: from size to reg_size */
