@@ -24,6 +24,19 @@ boot() {
     echo "  [$CASE] boot '$name' ($*): qemu-boot status $STATUS, console in $LOG"
 }
 
+# scenario NAME FILE DATADIR [run-scenario/qemu-boot options...]: run FILE
+# inside the parent with DATADIR at /data; sets $LOG and $STATUS as boot does.
+scenario() {
+    name=$1 file=$2 data=$3
+    shift 3
+    LOG=$LOGDIR/$CASE-$name.log
+    "$HERE/run-scenario" "$file" --data "$data" --image "$IMAGE" --quiet --log "$LOG.raw" "$@"
+    STATUS=$?
+    tr -d '\r' < "$LOG.raw" | sed 's/\x1b\[[0-9;=?]*[A-Za-z]//g' > "$LOG"
+    rm -f "$LOG.raw"
+    echo "  [$CASE] scenario '$name' ($*): status $STATUS, console in $LOG"
+}
+
 expect_status() {
     [ "$STATUS" -eq "$1" ] || fail "boot ended with status $STATUS, expected $1 (see $LOG)"
 }

@@ -2,14 +2,27 @@
 IMAGE        := $(BUILD)/hv-usb.img
 PARENT_KDIR  := $(BUILD)/kernels/cloud-amd64
 PARENT_KERNEL := $(PARENT_KDIR)/vmlinuz
+PARENT_INITRD := $(BUILD)/parent-initramfs.cpio.gz
+# Size of the persistent data partition (ext4, label HVDATA) behind the EFI
+# system partition; 0 leaves it out: rm -f build/hv-usb.img && make image DATA_MIB=1024
+DATA_MIB     ?= 256
 
+.PHONY: initramfs
 kernels: $(PARENT_KERNEL)
+initramfs: $(PARENT_INITRD)
 
 # Fetched once, then cached; `make kernels KERNEL_REFRESH=1` takes the newest.
 $(PARENT_KERNEL):
 	$(Q)tools/build/fetch-kernel.sh cloud-amd64 $(PARENT_KDIR)
 
+# The parent partition's initramfs: busybox, /init, hvinfo, e2fsck and the
+# kernel's modules (the kernel's vmlinuz stands for its modules directory).
+$(PARENT_INITRD): tools/build/mkinitramfs.sh $(wildcard tools/parent/*) $(PARENT_KERNEL)
+	$(Q)tools/build/mkinitramfs.sh $@ $(PARENT_KDIR)
+
 image: $(IMAGE)
 
-$(IMAGE): $(HVLOADER_EFI) $(HV_ELF) tools/build/hv.cfg $(PARENT_KERNEL) tools/build/mkimage.sh
-	$(Q)tools/build/mkimage.sh $@ $(HVLOADER_EFI) $(HV_ELF) tools/build/hv.cfg $(PARENT_KERNEL)
+$(IMAGE): $(HVLOADER_EFI) $(HV_ELF) tools/build/hv.cfg $(PARENT_KERNEL) $(PARENT_INITRD) \
+		tools/build/mkimage.sh
+	$(Q)DATA_MIB=$(DATA_MIB) tools/build/mkimage.sh $@ $(HVLOADER_EFI) $(HV_ELF) \
+		tools/build/hv.cfg $(PARENT_KERNEL) $(PARENT_INITRD)

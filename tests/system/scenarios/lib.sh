@@ -1,0 +1,19 @@
+# Sourced by scenario scripts (they run in the parent partition's busybox).
+# The scenario disk carries this file next to the script as data/lib.sh.
+fail() {
+    echo "scenario FAIL: $*"
+    exit 1
+}
+
+pass() {
+    echo "scenario ok: $*"
+}
+
+# The hypervisor's reserved range from the parent's command line:
+# hvcore.reserved=BASE,SIZE (hex).  Sets HV_BASE and HV_SIZE (decimal).
+hv_range() {
+    r=$(tr ' ' '\n' < /proc/cmdline | sed -n 's/^hvcore\.reserved=//p')
+    [ -n "$r" ] || fail "no hvcore.reserved= on the kernel command line"
+    HV_BASE=$(printf '%d' "${r%,*}")
+    HV_SIZE=$(printf '%d' "${r#*,}")
+}

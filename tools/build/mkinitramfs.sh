@@ -1,0 +1,208 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# mkinitramfs.sh OUT.cpio.gz KDIR
+#
+# Build the parent partition's initramfs: a static busybox with its applet
+# links, /init (tools/parent/init), /usr/bin/hvinfo (tools/parent/hvinfo.c,
+# built static here), e2fsck and blkid with their shared libraries, and the
+# kernel modules named in tools/parent/modules with everything they depend
+# on, taken from KDIR/modules/VERSION/ (as tools/build/fetch-kernel.sh
+# unpacks a Debian kernel).  Debian's kernel packages ship no modules.dep
+# (depmod makes it on installation), so dependencies are read from each
+# module's own .modinfo "depends=" list; .ko.xz/.ko.zst/.ko.gz modules are
+# stored decompressed.
+#
+# No root needed: /dev/console, which the kernel opens for /init before
+# anything is mounted, cannot be made as a file by a user, so it goes into a
+# small cpio archive written here by hand, in front of the main one (the
+# kernel unpacks concatenated archives in order).
+#
+# Environment: BUSYBOX (default /bin/busybox, must be static), CC (gcc).
+set -eu
+
+[ $# -eq 2 ] || { echo "usage: mkinitramfs.sh OUT.cpio.gz KDIR" >&2; exit 2; }
+# Absolute paths: the tree is assembled from inside it.
+case $1 in /*) out=$1 ;; *) out=$(pwd)/$1 ;; esac
+kdir=$(cd "$2" 2>/dev/null && pwd) || { echo "mkinitramfs: no kernel directory $2 (make kernels)" >&2; exit 1; }
+here=$(cd "$(dirname "$0")/../.." && pwd)
+parent=$here/tools/parent
+BUSYBOX=${BUSYBOX:-/bin/busybox}
+CC=${CC:-gcc}
+
+die() {
+    echo "mkinitramfs: $*" >&2
+    exit 1
+}
+
+# The one VERSION directory under KDIR/modules.
+set -- "$kdir"/modules/*/
+[ $# -eq 1 ] && [ -d "$1" ] || die "expected exactly one KDIR/modules/VERSION/ in $kdir (make kernels)"
+mdir=${1%/}
+kver=$(basename "$mdir")
+
+[ -x "$BUSYBOX" ] || die "no busybox at $BUSYBOX (make deps installs busybox-static)"
+# A dynamic busybox would need its libraries, and Debian's plain busybox
+# lacks applets used here: insist on the static one.
+if ldd "$BUSYBOX" >/dev/null 2>&1; then
+    die "$BUSYBOX is dynamically linked; install busybox-static"
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+root=$tmp/root
+mkdir -p "$root"
+cd "$root"
+mkdir -p bin sbin usr/bin usr/sbin lib lib64 dev proc sys run tmp root etc/hvcore \
+    var/lib/hvcore scenario data "lib/modules/$kver"
+chmod 1777 tmp
+
+# --- busybox and its applets (--install would write into the host's /bin) ---
+cp "$BUSYBOX" bin/busybox
+"$BUSYBOX" --list-full | while read -r path; do
+    case $path in
+    linuxrc | sbin/init) continue ;; # /init is ours
+    esac
+    [ -e "$path" ] || ln -s /bin/busybox "$path"
+done
+
+# --- dynamic tools from the host, with their libraries ---
+# e2fsck (busybox has none) checks the data partition before it is mounted;
+# blkid (busybox-static has none) finds partitions by label and type.
+copy_with_libs() {
+    src=$1 dst=$2
+    [ -x "$src" ] || die "$src is missing (make deps)"
+    cp -L "$src" "$dst"
+    ldd "$src" | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p' |
+        while read -r lib; do
+            # Keep the paths the binaries were linked against; resolve the
+            # host's /lib -> /usr/lib symlinks to plain files.
+            mkdir -p ".$(dirname "$lib")"
+            [ -e ".$lib" ] || cp -L "$lib" ".$lib"
+        done
+}
+copy_with_libs "$(command -v e2fsck || echo /sbin/e2fsck)" sbin/e2fsck
+copy_with_libs "$(command -v blkid || echo /sbin/blkid)" sbin/blkid
+ln -s e2fsck sbin/fsck.ext4
+# e2fsck looks in /etc/mtab to refuse a mounted filesystem.
+ln -s /proc/mounts etc/mtab
+# A server's clock may be wrong (flat CMOS battery): do not let that stop
+# the boot-time check of the data partition.
+printf '[options]\n\tbroken_system_clock = 1\n' > etc/e2fsck.conf
+
+# --- hvinfo: static, so it needs nothing from the initramfs ---
+$CC -static -s -O2 -Wall -Wextra -Werror -o usr/bin/hvinfo "$parent/hvinfo.c"
+
+# --- /init ---
+cp "$parent/init" init
+chmod 755 init
+
+# --- kernel modules ---
+# Index of what the package has: "name path" (name with - as _).
+find "$mdir/kernel" -name '*.ko' -o -name '*.ko.xz' -o -name '*.ko.zst' -o -name '*.ko.gz' |
+    sed 's|^\(.*/\([^/]*\)\.ko\(\.[a-z]*\)\{0,1\}\)$|\2 \1|' |
+    awk '{ gsub("-", "_", $1); print }' > "$tmp/index"
+builtin=""
+[ -f "$mdir/modules.builtin" ] &&
+    builtin=$(sed 's|.*/||; s|\.ko$||; s|-|_|g' "$mdir/modules.builtin")
+
+is_builtin() {
+    echo "$builtin" | grep -qx "$1"
+}
+
+# store PATH: put module PATH into the tree (same relative path, decompressed
+# to .ko); prints where.
+store() {
+    rel=${1#"$mdir"/}
+    rel=${rel%.xz}
+    rel=${rel%.zst}
+    rel=${rel%.gz}
+    dst=lib/modules/$kver/$rel
+    mkdir -p "$(dirname "$dst")"
+    case $1 in
+    *.xz) xz -dc "$1" > "$dst" ;;
+    *.zst) zstd -qdc "$1" > "$dst" ;;
+    *.gz) gzip -dc "$1" > "$dst" ;;
+    *) cp "$1" "$dst" ;;
+    esac
+    echo "$dst"
+}
+
+# depends_of KO: the module names in KO's .modinfo depends= field.
+depends_of() {
+    objcopy -O binary --only-section=.modinfo "$1" "$tmp/modinfo" 2>/dev/null || return 0
+    tr '\0' '\n' < "$tmp/modinfo" | sed -n 's/^depends=//p' | tr ',' ' '
+}
+
+# want NAME: store NAME and, first, what it depends on; append the name to
+# the load order.  $tmp/seen guards against loops and repeats.
+want() {
+    n=$(echo "$1" | tr - _)
+    grep -qx "$n" "$tmp/seen" 2>/dev/null && return 0
+    echo "$n" >> "$tmp/seen"
+    if is_builtin "$n"; then
+        echo "$n" >> "$tmp/builtin"
+        return 0
+    fi
+    src=$(awk -v n="$n" '$1 == n { print $2; exit }' "$tmp/index")
+    if [ -z "$src" ]; then
+        echo "$n" >> "$tmp/missing"
+        return 0
+    fi
+    ko=$(store "$src")
+    # A subshell each: POSIX sh has no local variables, and the recursion
+    # would overwrite n (the files carry the results).
+    for d in $(depends_of "$ko"); do
+        (want "$d")
+    done
+    echo "$n" >> "$tmp/loaded"
+}
+
+: > "$tmp/seen"
+: > "$tmp/builtin"
+: > "$tmp/missing"
+: > "$tmp/loaded"
+for m in $(sed 's/#.*//' "$parent/modules"); do
+    want "$m"
+done
+# /init loads these in this order (dependencies first).
+cp "$tmp/loaded" etc/hvcore/modules
+for f in modules.builtin modules.builtin.modinfo; do
+    [ ! -f "$mdir/$f" ] || cp "$mdir/$f" "lib/modules/$kver/"
+done
+# modules.dep and friends, so that modprobe works in the parent's shell.
+"$BUSYBOX" depmod -b "$root" "$kver"
+
+echo "  initramfs: kernel $kver: $(wc -l < "$tmp/loaded") modules to load," \
+    "$(wc -l < "$tmp/builtin") built in"
+if [ -s "$tmp/missing" ]; then
+    echo "  initramfs: kernel $kver lacks (neither module nor built in):" \
+        "$(tr '\n' ' ' < "$tmp/missing")"
+fi
+
+# --- the archives ---
+# newc header for a file without data: NAME MODE RDEVMAJOR RDEVMINOR
+newc() {
+    namesize=$((${#1} + 1))
+    printf '070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X' \
+        "$ino" "$2" 0 0 1 0 0 0 0 "$3" "$4" "$namesize" 0
+    printf '%s\0' "$1"
+    # header (110 bytes) + name, padded to a multiple of 4
+    pad=$(((4 - (110 + namesize) % 4) % 4))
+    [ $pad -eq 0 ] || head -c $pad /dev/zero
+    ino=$((ino + 1))
+}
+ino=1
+{
+    newc dev $((0040755)) 0 0
+    newc dev/console $((0020600)) 5 1
+    newc TRAILER!!! 0 0 0
+} > "$tmp/console.cpio"
+# Pad to 512 bytes as cpio(1) does, so that cpio -i can read past it too.
+size=$(stat -c %s "$tmp/console.cpio")
+head -c $(((512 - size % 512) % 512)) /dev/zero >> "$tmp/console.cpio"
+
+find . -mindepth 1 | LC_ALL=C sort |
+    cpio --quiet -o -H newc -R 0:0 --reproducible > "$tmp/main.cpio"
+cat "$tmp/console.cpio" "$tmp/main.cpio" | gzip -9 -n > "$out.new"
+mv "$out.new" "$out"
+echo "  built $out ($(($(stat -c %s "$out") / 1024)) KiB)"
