@@ -11,7 +11,7 @@ BUILD ?= build
 Q     ?= @
 
 .DEFAULT_GOAL := all
-.PHONY: all deps run check unit system style image kernels clean format format-check
+.PHONY: all deps run check unit system style bench image kernels clean format format-check
 
 include mk/host.mk
 include mk/freestanding.mk
@@ -56,6 +56,13 @@ run:
 	$(Q)$(MAKE) --no-print-directory deps
 	$(Q)$(MAKE) --no-print-directory image
 	$(Q)tests/system/qemu-boot --image $(IMAGE) --interactive $(RUN_ARGS)
+
+# Benchmarks: measured, never part of `make check` (timing is not a test).
+BENCH_ROUNDS ?= 3
+bench:
+	$(Q)$(MAKE) --no-print-directory deps
+	$(Q)$(MAKE) --no-print-directory image
+	$(Q)tests/bench/boot-time $(IMAGE) $(BENCH_ROUNDS)
 
 clean:
 	rm -rf $(BUILD)

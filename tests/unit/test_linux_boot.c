@@ -24,7 +24,7 @@
 #define MB (1024ULL * KB)
 #define GB (1024ULL * MB)
 
-#define DEBIAN_BZIMAGE "build/kernels/cloud-amd64/vmlinuz"
+#define DEBIAN_BZIMAGE "build/kernels/amd64/vmlinuz"
 
 /* ---- little-endian access in test buffers ---------------------------------- */
 

@@ -1,6 +1,8 @@
 # The bootable USB image and what goes on it.
 IMAGE        := $(BUILD)/hv-usb.img
-PARENT_KDIR  := $(BUILD)/kernels/cloud-amd64
+# The parent owns the machine's devices (SATA, NVMe, USB, NICs): Debian's generic
+# kernel has their drivers; the cloud kernel (for child partitions) does not.
+PARENT_KDIR  := $(BUILD)/kernels/amd64
 PARENT_KERNEL := $(PARENT_KDIR)/vmlinuz
 PARENT_INITRD := $(BUILD)/parent-initramfs.cpio.gz
 # Size of the persistent data partition (ext4, label HVDATA) behind the EFI
@@ -13,7 +15,7 @@ initramfs: $(PARENT_INITRD)
 
 # Fetched once, then cached; `make kernels KERNEL_REFRESH=1` takes the newest.
 $(PARENT_KERNEL):
-	$(Q)tools/build/fetch-kernel.sh cloud-amd64 $(PARENT_KDIR)
+	$(Q)tools/build/fetch-kernel.sh amd64 $(PARENT_KDIR)
 
 # The parent partition's initramfs: busybox, /init, hvinfo, e2fsck and the
 # kernel's modules (the kernel's vmlinuz stands for its modules directory).

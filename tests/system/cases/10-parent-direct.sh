@@ -1,8 +1,8 @@
 #!/bin/sh
 # The parent partition's initramfs, booted directly (run-scenario --direct:
 # the image's kernel, initrd and kernel_options under QEMU, without OVMF and
-# the hypervisor), with the image attached as an NVMe disk (the cloud kernel
-# has no AHCI and no USB drivers):
+# the hypervisor), with the image attached as an NVMe disk (23-parent-state
+# covers SATA and USB through the hypervisor):
 #  - /init's banner names the kernel and as many CPUs as -smp gave;
 #  - /data is the --data directory, read-only;
 #  - the data partition is checked and mounted at /var/lib/hvcore, and what a
