@@ -74,7 +74,7 @@ EOF
 direct second "$work/second.sh" --bus nvme --smp 4 --disk-copy "$work/disk.img"
 expect_status 3
 expect_line "^parent: hvcore parent partition ready \\(kernel $kver, 4 CPUs\\)$"
-expect_line '^check: nproc 3$'
+expect_line '^check: nproc 4$'
 expect_line "^check: token $token$"
 expect_line '^parent: scenario exit status 3$'
 
