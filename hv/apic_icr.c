@@ -2,15 +2,15 @@
 /* Decoding the parent's ICR writes (see hv/apic_icr.h). */
 #include <hv/apic_icr.h>
 
-#define ICR_DM_SHIFT 8
-#define ICR_DM_MASK 7u
-#define ICR_DEST_LOGICAL (1u << 11)
-#define ICR_LEVEL_ASSERT (1u << 14)
-#define ICR_TRIGGER_LEVEL (1u << 15)
+#define ICR_DM_SHIFT        8
+#define ICR_DM_MASK         7u
+#define ICR_DEST_LOGICAL    (1u << 11)
+#define ICR_LEVEL_ASSERT    (1u << 14)
+#define ICR_TRIGGER_LEVEL   (1u << 15)
 #define ICR_SHORTHAND_SHIFT 18
 
-#define DM_SMI 2u
-#define DM_INIT 5u
+#define DM_SMI     2u
+#define DM_INIT    5u
 #define DM_STARTUP 6u
 
 struct icr_decoded icr_decode(uint32_t low, uint32_t dest_field)

@@ -4,8 +4,8 @@
 #include <hv/hv.h>
 
 #define CPUID1_ECX_HYPERVISOR (1u << 31)
-#define CPUID81_ECX_SVM (1u << 2)
-#define CPUID1_ECX_VMX (1u << 5)
+#define CPUID81_ECX_SVM       (1u << 2)
+#define CPUID1_ECX_VMX        (1u << 5)
 
 static uint32_t sig_word(int i)
 {

@@ -24,7 +24,7 @@
 #include <hv/parent.h>
 
 #define BOOT_CMDLINE_MAX 4096
-#define MAX_PHYS_BITS 46 /* 64 TiB of guest-physical space; 1 GiB leaves keep it cheap */
+#define MAX_PHYS_BITS    46 /* 64 TiB of guest-physical space; 1 GiB leaves keep it cheap */
 
 struct partition parent;
 

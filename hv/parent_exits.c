@@ -13,14 +13,14 @@
 #include <hv/console.h>
 #include <hv/parent.h>
 
-#define MSR_MICROCODE_UPDATE 0x79u
-#define MSR_X2APIC_ICR 0x830u
-#define MSR_VM_CR 0xC0010114u
-#define MSR_VM_HSAVE_PA 0xC0010117u
-#define MSR_SVM_KEY 0xC0010118u
+#define MSR_MICROCODE_UPDATE    0x79u
+#define MSR_X2APIC_ICR          0x830u
+#define MSR_VM_CR               0xC0010114u
+#define MSR_VM_HSAVE_PA         0xC0010117u
+#define MSR_SVM_KEY             0xC0010118u
 #define VM_CR_LOCK_AND_DISABLED 0x18u /* "SVM disabled by the firmware" */
-#define APIC_BASE_ADDR_MASK 0x000FFFFFFFFFF000ULL
-#define REPORT_LIMIT 8
+#define APIC_BASE_ADDR_MASK     0x000FFFFFFFFFF000ULL
+#define REPORT_LIMIT            8
 
 bool parent_in_hole(const struct partition *p, uint64_t gpa, uint64_t len)
 {
@@ -194,6 +194,9 @@ int parent_npf(struct vp *vp, uint64_t gpa, bool write, bool fetch)
         return 0;
     }
     printk("parent VP%u: unexpected nested page fault at 0x%llx (%s)\n", vp->index,
-           (unsigned long long)gpa, fetch ? "fetch" : write ? "write" : "read");
+           (unsigned long long)gpa,
+           fetch   ? "fetch"
+           : write ? "write"
+                   : "read");
     return -1;
 }

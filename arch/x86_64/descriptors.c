@@ -72,7 +72,10 @@ void descriptors_init(struct percpu *cpu)
     if (cpu == &bsp_percpu) {
         for (int v = 0; v < 32; v++)
             set_gate(v, exc_stub_table[v],
-                     v == 2 ? IST_NMI : v == 8 ? IST_DF : v == 18 ? IST_MC : 0);
+                     v == 2    ? IST_NMI
+                     : v == 8  ? IST_DF
+                     : v == 18 ? IST_MC
+                               : 0);
         cpu->ist_base = (uint64_t)bsp_ist_stacks;
     }
     cpu->gdt[0] = 0;

@@ -2,13 +2,13 @@
 /* Walking a guest's page tables (see guest_walk.h). */
 #include <arch/guest_walk.h>
 
-#define CR0_PG (1ULL << 31)
-#define CR4_PSE (1ULL << 4)
-#define CR4_PAE (1ULL << 5)
-#define CR4_LA57 (1ULL << 12)
-#define EFER_LMA (1ULL << 10)
-#define PTE_P 1ULL
-#define PTE_PS (1ULL << 7)
+#define CR0_PG    (1ULL << 31)
+#define CR4_PSE   (1ULL << 4)
+#define CR4_PAE   (1ULL << 5)
+#define CR4_LA57  (1ULL << 12)
+#define EFER_LMA  (1ULL << 10)
+#define PTE_P     1ULL
+#define PTE_PS    (1ULL << 7)
 #define ADDR_MASK 0x000FFFFFFFFFF000ULL
 
 static int read_entry(guest_read_phys_fn rd, void *ctx, uint64_t pa, unsigned size, uint64_t *e)

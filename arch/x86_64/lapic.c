@@ -4,8 +4,8 @@
 #include <arch/lapic.h>
 #include <arch/tsc.h>
 
-#define APIC_ID 0x20
-#define MSR_X2APIC_ID 0x802u
+#define APIC_ID        0x20
+#define MSR_X2APIC_ID  0x802u
 #define MSR_X2APIC_ICR 0x830u
 
 static volatile uint8_t *mmio;

@@ -22,17 +22,17 @@
 #include <hv/panic.h>
 #include <hv/parent.h>
 
-#define CR0_PE (1ULL << 0)
-#define EFER_LMA (1ULL << 10)
-#define EFER_GUEST_BITS 0xFD01ULL /* SCE LME LMA NXE SVME LMSLE FFXSR TCE */
-#define DEFAULT_PAT 0x0007040600070406ULL
-#define PARENT_ASID 1
-#define MSR_EFER_NR 0xC0000080u
-#define MSRPM_PAGES 2
-#define IOPM_PAGES 3
+#define CR0_PE            (1ULL << 0)
+#define EFER_LMA          (1ULL << 10)
+#define EFER_GUEST_BITS   0xFD01ULL /* SCE LME LMA NXE SVME LMSLE FFXSR TCE */
+#define DEFAULT_PAT       0x0007040600070406ULL
+#define PARENT_ASID       1
+#define MSR_EFER_NR       0xC0000080u
+#define MSRPM_PAGES       2
+#define IOPM_PAGES        3
 #define EXITINTINFO_VALID (1ULL << 31)
-#define NPF_WRITE (1ULL << 1)
-#define NPF_FETCH (1ULL << 4)
+#define NPF_WRITE         (1ULL << 1)
+#define NPF_FETCH         (1ULL << 4)
 
 static bool has_nrip;
 static unsigned nrip_mismatches;
@@ -159,7 +159,7 @@ void svm_vp_set_long_mode(struct vp *vp, const struct linux_entry_state *st)
 {
     struct vmcb *v = vp->vmcb;
 
-    set_seg(&v->cs, st->cs, 0xA9B, 0xFFFFFFFF, 0);  /* 64-bit code, G, L */
+    set_seg(&v->cs, st->cs, 0xA9B, 0xFFFFFFFF, 0); /* 64-bit code, G, L */
     set_seg(&v->ds, st->ds, 0xC93, 0xFFFFFFFF, 0);
     set_seg(&v->es, st->es, 0xC93, 0xFFFFFFFF, 0);
     set_seg(&v->ss, st->ss, 0xC93, 0xFFFFFFFF, 0);
@@ -319,8 +319,7 @@ int vcpu_fetch_insn(struct vp *vp, struct insn *insn)
     }
     if (insn_decode(insn, bytes, avail, code_mode(v)))
         return -1;
-    if (has_nrip && v->next_rip && v->next_rip - v->rip != insn->length &&
-        nrip_mismatches++ < 4)
+    if (has_nrip && v->next_rip && v->next_rip - v->rip != insn->length && nrip_mismatches++ < 4)
         printk("decoder: length %u at 0x%llx, the CPU says %llu\n", insn->length,
                (unsigned long long)v->rip, (unsigned long long)(v->next_rip - v->rip));
     return 0;
@@ -425,8 +424,8 @@ static __attribute__((noreturn)) void partition_stop(struct vp *vp, const char *
     printk("parent VP%u stopped: %s (exit 0x%llx, info 0x%llx 0x%llx, RIP 0x%llx, CR0 0x%llx "
            "EFER 0x%llx)\n",
            vp->index, why, (unsigned long long)v->exitcode, (unsigned long long)v->exitinfo1,
-           (unsigned long long)v->exitinfo2, (unsigned long long)v->rip,
-           (unsigned long long)v->cr0, (unsigned long long)v->efer);
+           (unsigned long long)v->exitinfo2, (unsigned long long)v->rip, (unsigned long long)v->cr0,
+           (unsigned long long)v->efer);
     hv_exit(1);
 }
 
@@ -440,8 +439,8 @@ static void handle_exit(struct vp *vp)
     v->eventinj = (v->exitintinfo & EXITINTINFO_VALID) ? v->exitintinfo : 0;
     if (hv_self.trace_exits) {
         hv_self.trace_exits--;
-        printk("VP%u exit 0x%llx info 0x%llx 0x%llx rip 0x%llx rax 0x%llx rcx 0x%llx\n",
-               vp->index, (unsigned long long)code, (unsigned long long)v->exitinfo1,
+        printk("VP%u exit 0x%llx info 0x%llx 0x%llx rip 0x%llx rax 0x%llx rcx 0x%llx\n", vp->index,
+               (unsigned long long)code, (unsigned long long)v->exitinfo1,
                (unsigned long long)v->exitinfo2, (unsigned long long)v->rip,
                (unsigned long long)v->rax, (unsigned long long)vp->regs.rcx);
     }

@@ -7,11 +7,11 @@
 #include <arch/cpu.h>
 #include <arch/tsc.h>
 
-#define PIT_HZ 1193182u
+#define PIT_HZ  1193182u
 #define PIT_CH2 0x42
 #define PIT_CMD 0x43
-#define PORT_B 0x61
-#define CAL_MS 10u
+#define PORT_B  0x61
+#define CAL_MS  10u
 
 static uint64_t khz;
 
@@ -22,7 +22,7 @@ uint64_t tsc_calibrate(void)
     uint64_t start, end;
 
     outb(PORT_B, (uint8_t)((b & ~0x02) | 0x01)); /* gate on, speaker off */
-    outb(PIT_CMD, 0xB0);                          /* ch2, lo/hi, mode 0 */
+    outb(PIT_CMD, 0xB0);                         /* ch2, lo/hi, mode 0 */
     outb(PIT_CH2, (uint8_t)count);
     outb(PIT_CH2, (uint8_t)(count >> 8));
     start = rdtsc();

@@ -10,9 +10,9 @@
 #include <arch/guest_walk.h>
 
 #define MEM_SIZE (1u << 20) /* 1 MiB of fake guest-physical memory */
-#define P 1ULL
-#define W 2ULL
-#define PS (1ULL << 7)
+#define P        1ULL
+#define W        2ULL
+#define PS       (1ULL << 7)
 
 static uint8_t mem[MEM_SIZE];
 static int reads_refused_above; /* a "hypervisor hole" for the callback */
@@ -46,8 +46,8 @@ static int setup(void **state)
     return 0;
 }
 
-static const struct guest_paging long4 = {.cr0 = 0x80000011, .cr3 = 0x1000, .cr4 = 0x20,
-                                          .efer = 0x500};
+static const struct guest_paging long4 = {
+    .cr0 = 0x80000011, .cr3 = 0x1000, .cr4 = 0x20, .efer = 0x500};
 
 /* PML4 0x1000 -> PDPT 0x2000 -> PD 0x3000 -> PT 0x4000 for la 0xffffffff81234000. */
 static void build_long4(void)
@@ -96,9 +96,9 @@ static void test_long_mode_2m_and_1g(void **state)
 
     (void)state;
     put64(0x1000, 0x2000 | P);
-    put64(0x2000 + 0 * 8, 0x3000 | P);               /* [0, 1G) through a PD */
-    put64(0x3000 + 1 * 8, 0x40000000ULL | P | PS);   /* 2M page at 0x200000 -> 1 GiB */
-    put64(0x2000 + 2 * 8, 0x80000000ULL | P | PS);   /* 1G page at 2 GiB -> 2 GiB */
+    put64(0x2000 + 0 * 8, 0x3000 | P);             /* [0, 1G) through a PD */
+    put64(0x3000 + 1 * 8, 0x40000000ULL | P | PS); /* 2M page at 0x200000 -> 1 GiB */
+    put64(0x2000 + 2 * 8, 0x80000000ULL | P | PS); /* 1G page at 2 GiB -> 2 GiB */
     assert_int_equal(guest_linear_to_phys(&long4, 0x2abcde, &pa, rd, NULL), 0);
     assert_int_equal(pa, 0x400abcde);
     assert_int_equal(guest_linear_to_phys(&long4, 0x80123456ULL, &pa, rd, NULL), 0);
@@ -143,7 +143,7 @@ static void test_32bit_4k_and_pse(void **state)
     uint64_t pa;
 
     (void)state;
-    put32(0x1000 + 0x300 * 4, 0x2000 | P);  /* la 0xC0000000 */
+    put32(0x1000 + 0x300 * 4, 0x2000 | P); /* la 0xC0000000 */
     put32(0x2000 + 4 * 4, 0x9000 | P);
     put32(0x1000 + 0x301 * 4, 0x00800000 | P | PS);
     assert_int_equal(guest_linear_to_phys(&p32, 0xC0004567ULL, &pa, rd, NULL), 0);
@@ -179,7 +179,10 @@ static void test_read_linear_across_pages(void **state)
     memcpy(mem + 0x20ffc, "\x0f\x01\xd9\x90", 4);
     memcpy(mem + 0x50000, "ABCD", 4);
     assert_int_equal(guest_read_linear(&long4, 0x10ffc, out, 8, rd, NULL), 0);
-    assert_memory_equal(out, "\x0f\x01\xd9\x90" "ABCD", 8);
+    assert_memory_equal(out,
+                        "\x0f\x01\xd9\x90"
+                        "ABCD",
+                        8);
     assert_int_equal(guest_read_linear(&long4, 0x11ffc, out, 8, rd, NULL), -1);
 }
 

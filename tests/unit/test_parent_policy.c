@@ -51,7 +51,7 @@ static void test_virtualization_hidden(void **state)
 
     (void)state;
     cpuid_policy_parent(1, 0, l1);
-    assert_true(l1[2] & (1u << 31));  /* hypervisor present */
+    assert_true(l1[2] & (1u << 31)); /* hypervisor present */
     assert_false(l1[2] & (1u << 5)); /* no VMX */
     assert_true(l1[2] & (1u << 0));  /* the rest untouched */
     cpuid_policy_parent(0x80000001, 0, ext);
@@ -107,9 +107,9 @@ static void test_icr_init_startup(void **state)
 static void test_icr_refused(void **state)
 {
     (void)state;
-    assert_int_equal(icr_decode(0x00000200, 1).action, ICR_DROP);       /* SMI */
+    assert_int_equal(icr_decode(0x00000200, 1).action, ICR_DROP);          /* SMI */
     assert_int_equal(icr_decode(0x00000d00 | 0x4000, 1).action, ICR_DROP); /* logical INIT */
-    assert_int_equal(icr_decode(0x00000e10, 1).action, ICR_DROP);       /* logical STARTUP */
+    assert_int_equal(icr_decode(0x00000e10, 1).action, ICR_DROP);          /* logical STARTUP */
 }
 
 int main(void)

@@ -11,15 +11,15 @@
 #include <stdint.h>
 
 enum icr_action {
-    ICR_FORWARD,      /* write it to the physical APIC unchanged */
-    ICR_INIT,         /* put the targets in wait-for-SIPI */
-    ICR_STARTUP,      /* start the targets at vector << 12 in real mode */
-    ICR_IGNORE,       /* INIT de-assert: nothing to do */
-    ICR_DROP,         /* refused (SMI, INIT/SIPI with logical destination) */
+    ICR_FORWARD, /* write it to the physical APIC unchanged */
+    ICR_INIT,    /* put the targets in wait-for-SIPI */
+    ICR_STARTUP, /* start the targets at vector << 12 in real mode */
+    ICR_IGNORE,  /* INIT de-assert: nothing to do */
+    ICR_DROP,    /* refused (SMI, INIT/SIPI with logical destination) */
 };
 
 enum icr_dest {
-    ICR_DEST_ONE,        /* dest_id */
+    ICR_DEST_ONE, /* dest_id */
     ICR_DEST_SELF,
     ICR_DEST_ALL,
     ICR_DEST_ALL_BUT_SELF,

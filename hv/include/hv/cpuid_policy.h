@@ -9,8 +9,8 @@
 
 #include <stdint.h>
 
-#define HV_CPUID_SIGNATURE "hvcorehvcore" /* 12 bytes: EBX, ECX, EDX */
-#define HV_CPUID_MAX_LEAF 0x40000001u
+#define HV_CPUID_SIGNATURE   "hvcorehvcore" /* 12 bytes: EBX, ECX, EDX */
+#define HV_CPUID_MAX_LEAF    0x40000001u
 #define HV_CPUID_ROLE_PARENT 1u
 
 /* @r = {eax, ebx, ecx, edx} as the physical CPU returned them for

@@ -5,8 +5,8 @@
 
 #include <stdint.h>
 
-#define HV_NAME    "hvcore"
-#define HV_VERSION "0.1"
+#define HV_NAME           "hvcore"
+#define HV_VERSION        "0.1"
 #define HV_VERSION_NUMBER 0x00000001u /* major << 16 | minor */
 
 struct hv_self {

@@ -24,9 +24,9 @@ void parent_build(const struct handoff_info *boot, struct memmap *map, struct pa
 
 /* MSR accesses the parent is not allowed to make as it likes. */
 enum msr_verdict {
-    MSR_PASS,    /* do it on the physical CPU (#GP if the CPU refuses) */
-    MSR_DONE,    /* handled: *value holds what a read returns */
-    MSR_REFUSE,  /* #GP */
+    MSR_PASS,   /* do it on the physical CPU (#GP if the CPU refuses) */
+    MSR_DONE,   /* handled: *value holds what a read returns */
+    MSR_REFUSE, /* #GP */
 };
 enum msr_verdict parent_msr_read(struct vp *vp, uint32_t msr, uint64_t *value);
 enum msr_verdict parent_msr_write(struct vp *vp, uint32_t msr, uint64_t value);

@@ -28,8 +28,8 @@ struct hole {
 struct partition {
     struct slat slat;
     uint64_t msrpm_pa, iopm_pa;
-    uint64_t lapic_gpa; /* the xAPIC page whose writes we check */
-    uint64_t dummy_page_pa; /* what the parent sees in the holes: all ones */
+    uint64_t lapic_gpa;                     /* the xAPIC page whose writes we check */
+    uint64_t dummy_page_pa;                 /* what the parent sees in the holes: all ones */
     struct hole holes[PARTITION_MAX_HOLES]; /* hypervisor memory, trampoline */
     unsigned nholes;
     unsigned nvps;

@@ -6,18 +6,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define MSR_APIC_BASE 0x1Bu
+#define MSR_APIC_BASE    0x1Bu
 #define APIC_BASE_X2APIC (1ULL << 10)
 #define APIC_BASE_ENABLE (1ULL << 11)
 
-#define APIC_ICR_LOW 0x300
-#define APIC_ICR_HIGH 0x310
-#define APIC_ICR_BUSY (1u << 12)
-#define APIC_DM_FIXED 0u
-#define APIC_DM_LOWEST 1u
-#define APIC_DM_SMI 2u
-#define APIC_DM_NMI 4u
-#define APIC_DM_INIT 5u
+#define APIC_ICR_LOW    0x300
+#define APIC_ICR_HIGH   0x310
+#define APIC_ICR_BUSY   (1u << 12)
+#define APIC_DM_FIXED   0u
+#define APIC_DM_LOWEST  1u
+#define APIC_DM_SMI     2u
+#define APIC_DM_NMI     4u
+#define APIC_DM_INIT    5u
 #define APIC_DM_STARTUP 6u
 
 /* Find the local APIC (xAPIC MMIO at @mmio_base, or x2APIC if the firmware

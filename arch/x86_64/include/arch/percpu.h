@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#define MAX_CPUS 64
+#define MAX_CPUS       64
 #define CPU_STACK_SIZE 16384
 #define IST_STACK_SIZE 8192
 
@@ -34,11 +34,11 @@ struct percpu {
 
     uint64_t gdt[5] __attribute__((aligned(16)));
     struct tss64 tss __attribute__((aligned(16)));
-    uint64_t stack_top;   /* this CPU's hypervisor stack */
-    uint64_t ist_base;    /* NMI, #DF, #MC stacks, IST_STACK_SIZE each */
-    uint64_t hsave_pa;    /* SVM host save area */
+    uint64_t stack_top;    /* this CPU's hypervisor stack */
+    uint64_t ist_base;     /* NMI, #DF, #MC stacks, IST_STACK_SIZE each */
+    uint64_t hsave_pa;     /* SVM host save area */
     uint64_t host_vmcb_pa; /* VMSAVE'd host FS/GS/TR/... state */
-    struct vp *vp;        /* the parent VP pinned to this CPU */
+    struct vp *vp;         /* the parent VP pinned to this CPU */
     volatile int online;
 };
 

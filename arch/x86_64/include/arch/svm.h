@@ -8,15 +8,15 @@
 
 #include <stdint.h>
 
-#define MSR_VM_CR      0xC0010114u
+#define MSR_VM_CR       0xC0010114u
 #define MSR_VM_HSAVE_PA 0xC0010117u
-#define MSR_SVM_KEY    0xC0010118u
-#define VM_CR_SVMDIS   (1ULL << 4)
-#define EFER_SVME      (1ULL << 12)
+#define MSR_SVM_KEY     0xC0010118u
+#define VM_CR_SVMDIS    (1ULL << 4)
+#define EFER_SVME       (1ULL << 12)
 
 /* CPUID 0x8000000A EDX */
-#define SVM_FEATURE_NPT  (1u << 0)
-#define SVM_FEATURE_NRIP (1u << 3)
+#define SVM_FEATURE_NPT           (1u << 0)
+#define SVM_FEATURE_NRIP          (1u << 3)
 #define SVM_FEATURE_FLUSH_BY_ASID (1u << 6)
 
 /* Intercept vector 3 (control offset 0x0C) */
@@ -29,13 +29,13 @@
 #define SVM_INTERCEPT_MSR      (1u << 28)
 #define SVM_INTERCEPT_SHUTDOWN (1u << 31)
 /* Intercept vector 4 (control offset 0x10) */
-#define SVM_INTERCEPT_VMRUN    (1u << 0)
-#define SVM_INTERCEPT_VMMCALL  (1u << 1)
-#define SVM_INTERCEPT_VMLOAD   (1u << 2)
-#define SVM_INTERCEPT_VMSAVE   (1u << 3)
-#define SVM_INTERCEPT_STGI     (1u << 4)
-#define SVM_INTERCEPT_CLGI     (1u << 5)
-#define SVM_INTERCEPT_SKINIT   (1u << 6)
+#define SVM_INTERCEPT_VMRUN   (1u << 0)
+#define SVM_INTERCEPT_VMMCALL (1u << 1)
+#define SVM_INTERCEPT_VMLOAD  (1u << 2)
+#define SVM_INTERCEPT_VMSAVE  (1u << 3)
+#define SVM_INTERCEPT_STGI    (1u << 4)
+#define SVM_INTERCEPT_CLGI    (1u << 5)
+#define SVM_INTERCEPT_SKINIT  (1u << 6)
 
 /* Exit codes */
 #define SVM_EXIT_EXCP_BASE 0x040
@@ -91,22 +91,22 @@ struct vmcb {
     uint32_t asid;                   /* 0x058 */
     uint8_t tlb_control;             /* 0x05C */
     uint8_t reserved2[3];
-    uint64_t vintr;          /* 0x060 */
+    uint64_t vintr;            /* 0x060 */
     uint64_t interrupt_shadow; /* 0x068 */
-    uint64_t exitcode;       /* 0x070 */
-    uint64_t exitinfo1;      /* 0x078 */
-    uint64_t exitinfo2;      /* 0x080 */
-    uint64_t exitintinfo;    /* 0x088 */
-    uint64_t np_enable;      /* 0x090 */
+    uint64_t exitcode;         /* 0x070 */
+    uint64_t exitinfo1;        /* 0x078 */
+    uint64_t exitinfo2;        /* 0x080 */
+    uint64_t exitintinfo;      /* 0x088 */
+    uint64_t np_enable;        /* 0x090 */
     uint8_t reserved3[0xA8 - 0x98];
-    uint64_t eventinj;       /* 0x0A8 */
-    uint64_t n_cr3;          /* 0x0B0 */
-    uint64_t lbr_virt;       /* 0x0B8 */
-    uint32_t clean;          /* 0x0C0 */
+    uint64_t eventinj; /* 0x0A8 */
+    uint64_t n_cr3;    /* 0x0B0 */
+    uint64_t lbr_virt; /* 0x0B8 */
+    uint32_t clean;    /* 0x0C0 */
     uint32_t reserved4;
-    uint64_t next_rip;       /* 0x0C8 */
-    uint8_t insn_len;        /* 0x0D0 */
-    uint8_t insn_bytes[15];  /* 0x0D1 */
+    uint64_t next_rip;      /* 0x0C8 */
+    uint8_t insn_len;       /* 0x0D0 */
+    uint8_t insn_bytes[15]; /* 0x0D1 */
     uint8_t reserved5[0x400 - 0xE0];
 
     /* State save area */
