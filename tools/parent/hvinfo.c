@@ -7,14 +7,23 @@
  * interface signature of leaf 0x40000001 when there is one, and whether
  * CPUID 0x80000001:ECX[2] (AMD SVM) is visible to this partition.
  *
+ * `hvinfo rdmsr CPU MSR` and `hvinfo wrmsr CPU MSR VALUE` read and write an
+ * MSR through /dev/cpu/CPU/msr (the msr module), to check what the
+ * hypervisor lets the parent see and change; they exit 1 when the access is
+ * refused (the kernel turns the #GP it got into EIO).
+ *
  * Exit status: 0 when a hypervisor signature is present, 1 when not, 2 on a
  * usage error.  Built static (no libraries in the initramfs needed) as
  * /usr/bin/hvinfo.
  */
 #include <cpuid.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct regs {
     uint32_t a, b, c, d;
@@ -55,12 +64,49 @@ static int all_zero(uint32_t b, uint32_t c, uint32_t d)
     return b == 0 && c == 0 && d == 0;
 }
 
+/* rdmsr CPU MSR / wrmsr CPU MSR VALUE through the msr driver: the file
+ * offset is the MSR number. */
+static int msr_access(int argc, char **argv)
+{
+    int write = strcmp(argv[1], "wrmsr") == 0;
+    char path[64];
+    uint64_t value = 0;
+
+    if (argc != (write ? 5 : 4)) {
+        fprintf(stderr, "usage: hvinfo rdmsr CPU MSR | hvinfo wrmsr CPU MSR VALUE\n");
+        return 2;
+    }
+    unsigned long cpu = strtoul(argv[2], NULL, 0);
+    unsigned long msr = strtoul(argv[3], NULL, 0);
+    if (write)
+        value = strtoull(argv[4], NULL, 0);
+    snprintf(path, sizeof(path), "/dev/cpu/%lu/msr", cpu);
+    int fd = open(path, write ? O_WRONLY : O_RDONLY);
+    if (fd < 0) {
+        fprintf(stderr, "hvinfo: %s: %s\n", path, strerror(errno));
+        return 2;
+    }
+    ssize_t n = write ? pwrite(fd, &value, sizeof(value), (off_t)msr)
+                      : pread(fd, &value, sizeof(value), (off_t)msr);
+    int err = errno;
+    close(fd);
+    if (n != (ssize_t)sizeof(value)) {
+        printf("hvinfo: %s MSR %#lx on CPU %lu refused: %s\n", argv[1], msr, cpu,
+               strerror(err));
+        return 1;
+    }
+    printf("hvinfo: MSR %#lx on CPU %lu = %#llx\n", msr, cpu, (unsigned long long)value);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && (strcmp(argv[1], "rdmsr") == 0 || strcmp(argv[1], "wrmsr") == 0))
+        return msr_access(argc, argv);
     if (argc > 1) {
         int help = strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0;
         fprintf(help ? stdout : stderr,
-                "usage: hvinfo\n"
+                "usage: hvinfo | hvinfo rdmsr CPU MSR | hvinfo wrmsr CPU MSR VALUE\n"
                 "Print the CPUID hypervisor leaves; exit 0 when a hypervisor signature is "
                 "present, 1 when not.\n");
         return help ? 0 : 2;

@@ -13,4 +13,5 @@ for smp in 2 4; do
     expect_line "^hv: $smp of $smp CPUs online with AMD-V"
     expect_line '^scenario ok: CPUID 0x40000000 signature hvcorehvcore$'
     expect_line '^scenario ok: e820: no usable RAM'
+    expect_line '^scenario ok: MSRs: EFER without SVME, VM_CR disabled, HSAVE and SVME writes refused$'
 done

@@ -33,3 +33,15 @@ while read -r lo hi type; do
 done < /tmp/e820
 grep -q "$(printf '%016x' "$HV_BASE")" /tmp/e820 || fail "no e820 entry starts at the hypervisor"
 pass "e820: no usable RAM in the hypervisor's $((HV_SIZE >> 20)) MiB at $(printf '0x%x' "$HV_BASE")"
+
+# Virtualization control stays the hypervisor's: the parent's EFER has no
+# SVME, VM_CR says "disabled by the firmware", and the host save area and
+# EFER.SVME cannot be written.
+efer=$(hvinfo rdmsr 0 0xC0000080 | sed -n 's/.* = //p')
+[ -n "$efer" ] || fail "cannot read EFER"
+[ $((efer & 0x1000)) -eq 0 ] || fail "EFER.SVME is visible: $efer"
+hvinfo rdmsr 0 0xC0010114 | grep -q '= 0x18$' || fail "VM_CR does not read as locked and disabled"
+! hvinfo wrmsr 0 0xC0010117 0x1000 || fail "the parent could write VM_HSAVE_PA"
+! hvinfo wrmsr 0 0xC0000080 $((efer | 0x1000)) || fail "the parent could set EFER.SVME"
+hvinfo wrmsr 0 0xC0000080 "$efer" || fail "writing EFER back unchanged was refused"
+pass "MSRs: EFER without SVME, VM_CR disabled, HSAVE and SVME writes refused"
