@@ -91,8 +91,7 @@ static int msr_access(int argc, char **argv)
     int err = errno;
     close(fd);
     if (n != (ssize_t)sizeof(value)) {
-        printf("hvinfo: %s MSR %#lx on CPU %lu refused: %s\n", argv[1], msr, cpu,
-               strerror(err));
+        printf("hvinfo: %s MSR %#lx on CPU %lu refused: %s\n", argv[1], msr, cpu, strerror(err));
         return 1;
     }
     printf("hvinfo: MSR %#lx on CPU %lu = %#llx\n", msr, cpu, (unsigned long long)value);
