@@ -37,3 +37,6 @@ unit_linux_boot_SRCS := hv/linux_boot.c hv/memmap.c
 
 UNIT_TESTS += acpi
 unit_acpi_SRCS := hv/acpi.c
+
+UNIT_TESTS += child
+unit_child_SRCS := hv/child.c hv/hypercall.c hv/slat.c hv/page_alloc.c
