@@ -222,6 +222,9 @@ void parent_build(const struct handoff_info *boot, struct memmap *map, struct pa
     }
 
     prepare_linux(boot, map, &st);
+    /* After prepare_linux: the parent's boot pages are no longer its RAM. */
+    if (parent_hypercalls_init(pool, map))
+        panic("out of memory for the page-ownership map");
     svm_vp_set_long_mode(parent.vps[0], &st);
     parent.vps[0]->state = VP_RUNNING;
 }

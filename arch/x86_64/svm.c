@@ -458,8 +458,16 @@ static void handle_exit(struct vp *vp)
         if (parent_npf(vp, v->exitinfo2, v->exitinfo1 & NPF_WRITE, v->exitinfo1 & NPF_FETCH))
             partition_stop(vp, "nested page fault");
         break;
-    case SVM_EXIT_VMRUN:
     case SVM_EXIT_VMMCALL:
+        /* Hypercalls are for the parent's kernel only. */
+        if (v->cpl != 0) {
+            vcpu_inject_ud(vp);
+            break;
+        }
+        v->rax = parent_hypercall(vp, vp->regs.rcx, vp->regs.rdx, vp->regs.r8);
+        skip_current(vp, 3);
+        break;
+    case SVM_EXIT_VMRUN:
     case SVM_EXIT_VMLOAD:
     case SVM_EXIT_VMSAVE:
     case SVM_EXIT_STGI:

@@ -12,6 +12,9 @@
  * hypervisor lets the parent see and change; they exit 1 when the access is
  * refused (the kernel turns the #GP it got into EIO).
  *
+ * `hvinfo vmmcall` issues a hypercall (HvCallCreatePartition) from user
+ * space: the hypervisor must refuse it with #UD, so this dies of SIGILL.
+ *
  * Exit status: 0 when a hypervisor signature is present, 1 when not, 2 on a
  * usage error.  Built static (no libraries in the initramfs needed) as
  * /usr/bin/hvinfo.
@@ -98,8 +101,20 @@ static int msr_access(int argc, char **argv)
     return 0;
 }
 
+/* A hypercall from CPL 3; returns only if the hypervisor let it through. */
+static int user_vmmcall(void)
+{
+    uint64_t control = 0x0040, result;
+
+    __asm__ volatile("vmmcall" : "=a"(result) : "c"(control), "d"(0) : "memory");
+    printf("hvinfo: vmmcall from user space returned %#llx\n", (unsigned long long)result);
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "vmmcall") == 0)
+        return user_vmmcall();
     if (argc > 1 && (strcmp(argv[1], "rdmsr") == 0 || strcmp(argv[1], "wrmsr") == 0))
         return msr_access(argc, argv);
     if (argc > 1) {

@@ -35,6 +35,12 @@ enum msr_verdict parent_msr_write(struct vp *vp, uint32_t msr, uint64_t value);
  * handled (the VP continues), -1 when the partition cannot go on. */
 int parent_npf(struct vp *vp, uint64_t gpa, bool write, bool fetch);
 
+/* The management hypercalls (hv/parent_hypercall.c): set up once the memory
+ * map is final; then each VMMCALL of the parent's kernel lands in
+ * parent_hypercall(), which returns the value for RAX. */
+int parent_hypercalls_init(struct page_pool *heap, const struct memmap *map);
+uint64_t parent_hypercall(struct vp *vp, uint64_t control, uint64_t in_gpa, uint64_t out_gpa);
+
 /* Whether [gpa, gpa+len) touches a hole (hypervisor memory). */
 bool parent_in_hole(const struct partition *p, uint64_t gpa, uint64_t len);
 

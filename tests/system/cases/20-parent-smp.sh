@@ -14,4 +14,5 @@ for smp in 2 4; do
     expect_line '^scenario ok: CPUID 0x40000000 signature hvcorehvcore$'
     expect_line '^scenario ok: e820: no usable RAM'
     expect_line '^scenario ok: MSRs: EFER without SVME, VM_CR disabled, HSAVE and SVME writes refused$'
+    expect_line '^scenario ok: a hypercall from user space is refused with #UD$'
 done

@@ -45,3 +45,9 @@ hvinfo rdmsr 0 0xC0010114 | grep -q '= 0x18$' || fail "VM_CR does not read as lo
 ! hvinfo wrmsr 0 0xC0000080 $((efer | 0x1000)) || fail "the parent could set EFER.SVME"
 hvinfo wrmsr 0 0xC0000080 "$efer" || fail "writing EFER back unchanged was refused"
 pass "MSRs: EFER without SVME, VM_CR disabled, HSAVE and SVME writes refused"
+
+# Hypercalls are for the parent's kernel: from user space VMMCALL is #UD.
+hvinfo vmmcall
+status=$?
+[ "$status" -eq 132 ] || fail "vmmcall from user space ended with status $status, not SIGILL (132)"
+pass "a hypercall from user space is refused with #UD"
