@@ -18,8 +18,10 @@ include mk/freestanding.mk
 include boot/boot.mk
 include hv/hv.mk
 include tests/unit/unit.mk
-include tests/system/system.mk
 include tools/build/image.mk
+include drivers/vid/vid.mk
+# After image.mk: its prerequisites name $(IMAGE).
+include tests/system/system.mk
 
 all: $(HVLOADER_EFI) $(HV_ELF)
 

@@ -17,10 +17,12 @@ initramfs: $(PARENT_INITRD)
 $(PARENT_KERNEL):
 	$(Q)tools/build/fetch-kernel.sh amd64 $(PARENT_KDIR)
 
-# The parent partition's initramfs: busybox, /init, hvinfo, e2fsck and the
-# kernel's modules (the kernel's vmlinuz stands for its modules directory).
+# The parent partition's initramfs: busybox, /init, hvinfo, vidctl, e2fsck,
+# the kernel's modules (the kernel's vmlinuz stands for its modules
+# directory) and our own vid.ko (drivers/vid/vid.mk adds $(VID_KO) and the
+# ioctl header to these prerequisites: it is included after this file).
 $(PARENT_INITRD): tools/build/mkinitramfs.sh $(wildcard tools/parent/*) $(PARENT_KERNEL)
-	$(Q)tools/build/mkinitramfs.sh $@ $(PARENT_KDIR)
+	$(Q)VID_KO=$(VID_KO) tools/build/mkinitramfs.sh $@ $(PARENT_KDIR)
 
 image: $(IMAGE)
 

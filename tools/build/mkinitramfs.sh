@@ -17,7 +17,12 @@
 # small cpio archive written here by hand, in front of the main one (the
 # kernel unpacks concatenated archives in order).
 #
-# Environment: BUSYBOX (default /bin/busybox, must be static), CC (gcc).
+# Our own out-of-tree module (drivers/vid) goes in as
+# /lib/modules/VERSION/extra/vid.ko when VID_KO names it, with the static
+# /usr/bin/vidctl that talks to it; /init loads it after the others.
+#
+# Environment: BUSYBOX (default /bin/busybox, must be static), CC (gcc),
+# VID_KO (optional: the built vid.ko; its vermagic must name VERSION).
 set -eu
 
 [ $# -eq 2 ] || { echo "usage: mkinitramfs.sh OUT.cpio.gz KDIR" >&2; exit 2; }
@@ -25,6 +30,7 @@ set -eu
 case $1 in /*) out=$1 ;; *) out=$(pwd)/$1 ;; esac
 kdir=$(cd "$2" 2>/dev/null && pwd) || { echo "mkinitramfs: no kernel directory $2 (make kernels)" >&2; exit 1; }
 here=$(cd "$(dirname "$0")/../.." && pwd)
+case ${VID_KO:-} in '' | /*) ;; *) VID_KO=$(pwd)/$VID_KO ;; esac
 parent=$here/tools/parent
 BUSYBOX=${BUSYBOX:-/bin/busybox}
 CC=${CC:-gcc}
@@ -89,8 +95,10 @@ ln -s /proc/mounts etc/mtab
 # the boot-time check of the data partition.
 printf '[options]\n\tbroken_system_clock = 1\n' > etc/e2fsck.conf
 
-# --- hvinfo: static, so it needs nothing from the initramfs ---
+# --- hvinfo and vidctl: static, so they need nothing from the initramfs ---
 $CC -static -s -O2 -Wall -Wextra -Werror -o usr/bin/hvinfo "$parent/hvinfo.c"
+$CC -std=gnu11 -static -s -O2 -Wall -Wextra -Werror -I"$here/hv/include" \
+    -o usr/bin/vidctl "$parent/vidctl.c"
 
 # --- /init ---
 cp "$parent/init" init
@@ -169,11 +177,23 @@ cp "$tmp/loaded" etc/hvcore/modules
 for f in modules.builtin modules.builtin.modinfo; do
     [ ! -f "$mdir/$f" ] || cp "$mdir/$f" "lib/modules/$kver/"
 done
+# --- our own module, where depmod and modprobe look for out-of-tree ones ---
+if [ -n "${VID_KO:-}" ]; then
+    [ -f "$VID_KO" ] || die "no module $VID_KO (make vid)"
+    # A module for another kernel would only fail at boot: refuse it here.
+    objcopy -O binary --only-section=.modinfo "$VID_KO" "$tmp/modinfo" ||
+        die "$VID_KO: no .modinfo section"
+    vermagic=$(tr '\0' '\n' < "$tmp/modinfo" | sed -n 's/^vermagic=\([^ ]*\).*/\1/p')
+    [ "$vermagic" = "$kver" ] || die "$VID_KO is built for kernel '$vermagic', not $kver"
+    mkdir -p "lib/modules/$kver/extra"
+    # Without its debug information, as Debian ships its own modules.
+    objcopy --strip-debug "$VID_KO" "lib/modules/$kver/extra/vid.ko"
+fi
 # modules.dep and friends, so that modprobe works in the parent's shell.
 "$BUSYBOX" depmod -b "$root" "$kver"
 
 echo "  initramfs: kernel $kver: $(wc -l < "$tmp/loaded") modules to load," \
-    "$(wc -l < "$tmp/builtin") built in"
+    "$(wc -l < "$tmp/builtin") built in${VID_KO:+, and extra/vid.ko}"
 if [ -s "$tmp/missing" ]; then
     echo "  initramfs: kernel $kver lacks (neither module nor built in):" \
         "$(tr '\n' ' ' < "$tmp/missing")"

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * /dev/vid: the ioctl interface between the parent partition's kernel module
+ * (drivers/vid) and user space in the parent (tools/parent/vidctl.c, and the
+ * partition manager to come).  Shared by both, so it uses only the kernel's
+ * UAPI types (__u32, __u64) and fixed-size fields: the same layout for a
+ * 64-bit kernel and any user-space ABI, no padding the compiler could add.
+ *
+ * Versions are encoded as major << 16 | minor, like the hypervisor's own
+ * HV_VERSION_NUMBER (hv/include/hv/hv.h) that CPUID 0x40000001 EAX reports.
+ */
+#ifndef HV_VID_IOCTL_H
+#define HV_VID_IOCTL_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <linux/ioctl.h>
+#else
+/* From linux-libc-dev (pulled in by libc6-dev): __u32 and _IOR as the
+ * kernel defines them, so the numbers below are the same on both sides. */
+#include <linux/types.h>
+#include <sys/ioctl.h>
+#endif
+
+#define VID_DEVICE_NAME "vid" /* /dev/vid */
+
+/* The module's interface version: bumped with every change to this file. */
+#define VID_VERSION_MAJOR 0
+#define VID_VERSION_MINOR 1
+#define VID_VERSION       ((VID_VERSION_MAJOR << 16) | VID_VERSION_MINOR)
+
+#define VID_VERSION_MAJOR_OF(v) ((__u32)(v) >> 16)
+#define VID_VERSION_MINOR_OF(v) ((__u32)(v)&0xffffu)
+
+/* hv_role values: CPUID 0x40000001 EBX (hv/include/hv/cpuid_policy.h). */
+#define VID_ROLE_PARENT 1u
+
+struct vid_version {
+    __u32 module_version;  /* VID_VERSION of the loaded module */
+    __u32 hv_version;      /* the hypervisor's: CPUID 0x40000001 EAX */
+    __u32 hv_role;         /* CPUID 0x40000001 EBX: VID_ROLE_PARENT */
+    __u32 hv_max_leaf;     /* CPUID 0x40000000 EAX */
+    char hv_signature[12]; /* CPUID 0x40000000 EBX, ECX, EDX: "hvcorehvcore" */
+    __u32 reserved0;       /* zero */
+    __u64 reserved[2];     /* zero; room for the hypercall interface's version */
+};
+
+#define VID_IOCTL_MAGIC 'V'
+#define VID_GET_VERSION _IOR(VID_IOCTL_MAGIC, 0x00, struct vid_version)
+
+#endif

@@ -1,0 +1,35 @@
+#!/bin/sh
+# drivers/vid, the parent's kernel module: through the hypervisor /init
+# loads it, /dev/vid is a root-only misc device and VID_GET_VERSION reports
+# the module's and the hypervisor's versions; booted directly (no
+# hypervisor) the same module refuses to load and the kernel log says why.
+. "$(dirname "$0")/../lib.sh"
+
+data=$LOGDIR/$CASE.data
+mkdir -p "$data"
+cp "$HERE/scenarios/lib.sh" "$data/"
+
+echo parent > "$data/mode"
+scenario parent "$HERE/scenarios/vid.sh" "$data" --smp 2 --mem 1G --timeout 300
+expect_status 0
+expect_line '^parent: /dev/vid ready \(hvcore [0-9]+\.[0-9]+\)$'
+expect_order '^parent: /dev/vid ready' '^parent: hvcore parent partition ready'
+expect_line '^scenario ok: /dev/vid: character device, mode 0600, owner root$'
+expect_line '^scenario ok: /dev/vid is a misc device'
+expect_line '^vidctl: module vid interface 0\.1$'
+expect_line '^vidctl: hypervisor hvcorehvcore [0-9]+\.[0-9]+ \(max leaf 0x40000001, role parent\)$'
+expect_line '^scenario ok: VID_GET_VERSION: module 0\.1, hypervisor hvcore [0-9]+\.[0-9]+$'
+expect_line '^scenario ok: an unknown ioctl is refused with ENOTTY$'
+expect_line '^scenario ok: a user other than root cannot open /dev/vid$'
+expect_line '^scenario ok: vid unloads and loads again$'
+refute_line 'vid: not loaded'
+
+echo direct > "$data/mode"
+scenario direct "$HERE/scenarios/vid.sh" "$data" --direct --timeout 120
+expect_status 0
+expect_line '^parent: /dev/vid not available: not loaded: '
+expect_line '^scenario ok: no hypervisor: vid not loaded, no /dev/vid$'
+expect_line '^scenario ok: insmod vid.ko fails without the hypervisor \(ENODEV\)$'
+expect_line '^scenario ok: dmesg explains why vid did not load$'
+expect_line 'vid: not loaded: (no hypervisor|the hypervisor is ".*", not hvcore)'
+refute_line '^parent: /dev/vid ready'
