@@ -40,3 +40,10 @@ unit_acpi_SRCS := hv/acpi.c
 
 UNIT_TESTS += child
 unit_child_SRCS := hv/child.c hv/hypercall.c hv/slat.c hv/page_alloc.c
+
+UNIT_TESTS += acpi_tables
+unit_acpi_tables_SRCS := tools/vmwp/acpi_tables.c hv/acpi.c
+$(call UNIT_BIN,acpi_tables): tools/vmwp/acpi_tables.h
+
+UNIT_TESTS += vlapic
+unit_vlapic_SRCS := hv/vlapic.c
