@@ -78,7 +78,8 @@ static uint16_t dispatch(const struct hypercall *hc, const void *in, size_t in_r
     case HVCALL_DELETE_PARTITION:
         if (in_room < sizeof(struct hv_input_delete_partition))
             return HV_STATUS_INVALID_ALIGNMENT;
-        return child_delete(&children, ((const struct hv_input_delete_partition *)in)->partition_id);
+        return child_delete(&children,
+                            ((const struct hv_input_delete_partition *)in)->partition_id);
     case HVCALL_MAP_GPA_PAGES:
         if (in_room < sizeof(struct hv_input_map_gpa_pages) + hc->rep_count * sizeof(uint64_t))
             return HV_STATUS_INVALID_ALIGNMENT; /* the list would cross the page */

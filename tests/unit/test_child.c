@@ -17,8 +17,8 @@
 #include <hv/child.h>
 #include <hv/hypercall.h>
 
-#define MiB (1ULL << 20)
-#define MEM_SIZE (16 * MiB)
+#define MiB       (1ULL << 20)
+#define MEM_SIZE  (16 * MiB)
 #define PFN(addr) ((addr) >> 12)
 
 static uint8_t *mem;
@@ -213,8 +213,7 @@ static void test_map_refuses_what_the_parent_does_not_own(void **state)
     assert_int_equal(map_pages(id, 0, RW, PFN(5 * MiB) - 1, 1, &done), HV_STATUS_ACCESS_DENIED);
     /* firmware-reserved RAM, MMIO above RAM, absurd page numbers */
     assert_int_equal(map_pages(id, 0, RW, PFN(8 * MiB), 1, &done), HV_STATUS_ACCESS_DENIED);
-    assert_int_equal(map_pages(id, 0, RW, PFN(0xFEE00000ULL), 1, &done),
-                     HV_STATUS_ACCESS_DENIED);
+    assert_int_equal(map_pages(id, 0, RW, PFN(0xFEE00000ULL), 1, &done), HV_STATUS_ACCESS_DENIED);
     assert_int_equal(map_pages(id, 0, RW, 1ULL << 52, 1, &done), HV_STATUS_ACCESS_DENIED);
     assert_int_equal(map_pages(id, 0, RW, UINT64_MAX, 1, &done), HV_STATUS_ACCESS_DENIED);
     assert_int_equal(child_find(&env, id)->mapped_pages, 0);
@@ -371,7 +370,8 @@ static void test_hypercall_control_word(void **state)
         assert_int_equal(hypercall_decode(HVCALL_CREATE_PARTITION | (1ULL << bit), &hc),
                          HV_STATUS_INVALID_HYPERCALL_INPUT);
     }
-    assert_int_equal(hypercall_decode(HVCALL_MAP_GPA_PAGES | (2ULL << HV_HYPERCALL_REP_COUNT_SHIFT) |
+    assert_int_equal(hypercall_decode(HVCALL_MAP_GPA_PAGES |
+                                          (2ULL << HV_HYPERCALL_REP_COUNT_SHIFT) |
                                           (3ULL << HV_HYPERCALL_REP_START_SHIFT),
                                       &hc),
                      HV_STATUS_INVALID_HYPERCALL_INPUT);

@@ -26,13 +26,13 @@
 #endif
 
 /* Control word (RCX). */
-#define HV_HYPERCALL_CODE_MASK        0xFFFFULL
-#define HV_HYPERCALL_FAST             (1ULL << 16)
-#define HV_HYPERCALL_VARHEAD_SHIFT    17
-#define HV_HYPERCALL_VARHEAD_MASK     (0x3FFULL << HV_HYPERCALL_VARHEAD_SHIFT)
-#define HV_HYPERCALL_REP_COUNT_SHIFT  32
-#define HV_HYPERCALL_REP_START_SHIFT  48
-#define HV_HYPERCALL_REP_MASK         0xFFFULL
+#define HV_HYPERCALL_CODE_MASK       0xFFFFULL
+#define HV_HYPERCALL_FAST            (1ULL << 16)
+#define HV_HYPERCALL_VARHEAD_SHIFT   17
+#define HV_HYPERCALL_VARHEAD_MASK    (0x3FFULL << HV_HYPERCALL_VARHEAD_SHIFT)
+#define HV_HYPERCALL_REP_COUNT_SHIFT 32
+#define HV_HYPERCALL_REP_START_SHIFT 48
+#define HV_HYPERCALL_REP_MASK        0xFFFULL
 #define HV_HYPERCALL_RESERVED_MASK                                                                 \
     (~(HV_HYPERCALL_CODE_MASK | HV_HYPERCALL_FAST | HV_HYPERCALL_VARHEAD_MASK |                    \
        (HV_HYPERCALL_REP_MASK << HV_HYPERCALL_REP_COUNT_SHIFT) |                                   \
@@ -40,41 +40,41 @@
 
 /* Result (RAX). */
 #define HV_HYPERCALL_RESULT(status, reps)                                                          \
-    ((uint64_t)(uint16_t)(status) | ((uint64_t)((reps) & HV_HYPERCALL_REP_MASK) << 32))
-#define HV_HYPERCALL_STATUS(result) ((uint16_t)(result))
+    ((uint64_t)(uint16_t)(status) | ((uint64_t)((reps)&HV_HYPERCALL_REP_MASK) << 32))
+#define HV_HYPERCALL_STATUS(result)    ((uint16_t)(result))
 #define HV_HYPERCALL_REPS_DONE(result) ((uint32_t)(((result) >> 32) & HV_HYPERCALL_REP_MASK))
 
 /* Status codes (TLFS values). */
-#define HV_STATUS_SUCCESS                     0x0000
-#define HV_STATUS_INVALID_HYPERCALL_CODE      0x0002
-#define HV_STATUS_INVALID_HYPERCALL_INPUT     0x0003
-#define HV_STATUS_INVALID_ALIGNMENT           0x0004
-#define HV_STATUS_INVALID_PARAMETER           0x0005
-#define HV_STATUS_ACCESS_DENIED               0x0006
-#define HV_STATUS_INVALID_PARTITION_STATE     0x0007
-#define HV_STATUS_OPERATION_DENIED            0x0008
-#define HV_STATUS_INSUFFICIENT_MEMORY         0x000B
-#define HV_STATUS_INVALID_PARTITION_ID        0x000D
-#define HV_STATUS_INVALID_VP_INDEX            0x000E
-#define HV_STATUS_INVALID_VP_STATE            0x0015
-#define HV_STATUS_OBJECT_IN_USE               0x0019
+#define HV_STATUS_SUCCESS                 0x0000
+#define HV_STATUS_INVALID_HYPERCALL_CODE  0x0002
+#define HV_STATUS_INVALID_HYPERCALL_INPUT 0x0003
+#define HV_STATUS_INVALID_ALIGNMENT       0x0004
+#define HV_STATUS_INVALID_PARAMETER       0x0005
+#define HV_STATUS_ACCESS_DENIED           0x0006
+#define HV_STATUS_INVALID_PARTITION_STATE 0x0007
+#define HV_STATUS_OPERATION_DENIED        0x0008
+#define HV_STATUS_INSUFFICIENT_MEMORY     0x000B
+#define HV_STATUS_INVALID_PARTITION_ID    0x000D
+#define HV_STATUS_INVALID_VP_INDEX        0x000E
+#define HV_STATUS_INVALID_VP_STATE        0x0015
+#define HV_STATUS_OBJECT_IN_USE           0x0019
 
 /* Call codes (Hyper-V's root interface numbers). */
-#define HVCALL_CREATE_PARTITION   0x0040
-#define HVCALL_DELETE_PARTITION   0x0043
-#define HVCALL_MAP_GPA_PAGES      0x004B /* rep */
-#define HVCALL_UNMAP_GPA_PAGES    0x004C /* rep */
+#define HVCALL_CREATE_PARTITION 0x0040
+#define HVCALL_DELETE_PARTITION 0x0043
+#define HVCALL_MAP_GPA_PAGES    0x004B /* rep */
+#define HVCALL_UNMAP_GPA_PAGES  0x004C /* rep */
 
 #define HV_PAGE_SIZE 4096
 /* Largest guest-physical address a child may have: 1 TiB. */
-#define HV_CHILD_GPA_LIMIT (1ULL << 40)
+#define HV_CHILD_GPA_LIMIT      (1ULL << 40)
 #define HV_MAX_CHILD_PARTITIONS 64
-#define HV_MAX_CHILD_VPS 64
+#define HV_MAX_CHILD_VPS        64
 
 /* HVCALL_CREATE_PARTITION (ours).  No flags are defined yet: must be 0. */
 struct hv_input_create_partition {
     uint64_t flags;
-    uint32_t max_vps; /* 1 .. HV_MAX_CHILD_VPS */
+    uint32_t max_vps;  /* 1 .. HV_MAX_CHILD_VPS */
     uint32_t reserved; /* must be 0 */
 };
 struct hv_output_create_partition {
