@@ -22,7 +22,7 @@ $(VID_HDIR)/VERSION: tools/build/fetch-headers.sh $(PARENT_KERNEL)
 # $(BUILD) so the source tree stays clean.  MAKEFLAGS is not passed on: the
 # kernel's Makefile has variables of its own (Q, V, ...) that a `make Q=`
 # here must not override.
-$(VID_KO): $(VID_SRCS) hv/include/hv/vid_ioctl.h $(VID_HDIR)/VERSION
+$(VID_KO): $(VID_SRCS) hv/include/hv/vid_ioctl.h hv/include/hv/abi.h $(VID_HDIR)/VERSION
 	$(Q)mkdir -p $(VID_OBJ)
 	$(Q)cp $(VID_SRCS) $(VID_OBJ)/
 	$(Q)env -u MAKEFLAGS -u MFLAGS $(MAKE) --no-print-directory -C $(VID_HDIR)/build \

@@ -1,11 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The hypercall instruction, for the next step of /dev/vid.
- *
- * NOT USED YET: the hypervisor does not handle hypercalls today; it injects
- * #UD into the parent for VMMCALL (the SVM instructions are hidden from the
- * parent), so calling this now would oops the caller.  Wire it up only once
- * the hypervisor answers, and only behind a check that it says it does.
+ * The hypercall instruction.  The hypervisor answers it from the parent's
+ * kernel (CPL 0) only; docs/abi.md.
  *
  * The register ABI is the Hyper-V TLFS's, so that the hypervisor can later
  * serve Hyper-V's own hypercall codes with the same dispatcher:
@@ -21,7 +17,6 @@
 #include <linux/types.h>
 #include <asm/processor.h>
 
-#define HV_HYPERCALL_STATUS(r) ((u16)((r)&0xffff))
 
 static inline u64 hv_hypercall(u64 control, u64 in_gpa, u64 out_gpa)
 {

@@ -8,11 +8,10 @@
  * hypervisor.  Named after Hyper-V's VID, the parent's driver that does the
  * same job there.  The ioctl ABI is hv/include/hv/vid_ioctl.h.
  *
- * This first step only identifies the hypervisor: it is read from CPUID
- * (leaves 0x40000000-0x40000001, which the hypervisor answers for the
- * parent, hv/cpuid_policy.c), because the hypervisor handles no hypercall
- * yet (vid_hypercall.h has the helper for when it does).  The module
- * refuses to load anywhere but in hvcore's parent partition, so that
+ * The hypervisor is identified from CPUID (leaves 0x40000000-0x40000001,
+ * which it answers for the parent, hv/cpuid_policy.c); child partitions
+ * are managed with hypercalls (vid_partition.c, hv/include/hv/abi.h).  The
+ * module refuses to load anywhere but in hvcore's parent partition, so that
  * /dev/vid existing means there is a hypervisor behind it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -28,6 +27,7 @@
 
 #include <hv/vid_ioctl.h>
 #include "vid_hypercall.h"
+#include "vid_partition.h"
 
 #define HVCORE_SIGNATURE "hvcorehvcore" /* hv/include/hv/cpuid_policy.h */
 #define HVCORE_LEAF_MAX  0x40000000u    /* EAX max leaf, EBX-EDX signature */
@@ -101,6 +101,8 @@ static long vid_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
         if (copy_to_user(uarg, &vid_version_info, sizeof(vid_version_info)))
             return -EFAULT;
         return 0;
+    case VID_CREATE_PARTITION:
+        return vid_create_partition(uarg);
     default:
         /* ENOTTY is what an unknown ioctl means to user space. */
         return -ENOTTY;

@@ -48,4 +48,41 @@ struct vid_version {
 #define VID_IOCTL_MAGIC 'V'
 #define VID_GET_VERSION _IOR(VID_IOCTL_MAGIC, 0x00, struct vid_version)
 
+/*
+ * VID_CREATE_PARTITION (on /dev/vid) returns a new file descriptor for a
+ * child partition; closing it deletes the partition and gives its memory
+ * back.  partition_id is filled in (the hypervisor's id, for messages).
+ */
+struct vid_create_partition {
+    __u32 max_vps;      /* 1 .. 64 */
+    __u32 flags;        /* none defined: 0 */
+    __u64 partition_id; /* out */
+};
+#define VID_CREATE_PARTITION _IOWR(VID_IOCTL_MAGIC, 0x01, struct vid_create_partition)
+
+/*
+ * VID_MAP_MEMORY / VID_UNMAP_MEMORY (on a partition fd): make the caller's
+ * memory [user_addr, user_addr + size) the child's guest-physical
+ * [guest_pa, guest_pa + size).  Page aligned.  The pages are pinned while
+ * mapped and stay readable and writable by the caller (the worker emulates
+ * devices in guest memory).  A page can be in one child only.  Unmap takes
+ * exactly a region that was mapped.
+ *
+ * Errors: EINVAL (alignment, size, flags; or the hypervisor refused the
+ * values), EACCES (a page another child has), EBUSY (the guest range or the
+ * page is already mapped in this child), ENOMEM, ENOENT (no such region).
+ */
+#define VID_MEM_READ  0x1u
+#define VID_MEM_WRITE 0x2u
+#define VID_MEM_EXEC  0x4u
+struct vid_memory_region {
+    __u64 user_addr;
+    __u64 size;
+    __u64 guest_pa;
+    __u32 flags;    /* VID_MEM_*; READ is required */
+    __u32 reserved; /* 0 */
+};
+#define VID_MAP_MEMORY   _IOW(VID_IOCTL_MAGIC, 0x10, struct vid_memory_region)
+#define VID_UNMAP_MEMORY _IOW(VID_IOCTL_MAGIC, 0x11, struct vid_memory_region)
+
 #endif

@@ -25,6 +25,19 @@ parent)
     pass "VID_GET_VERSION: module 0.1, hypervisor hvcore $(vidctl hv-version)"
     vidctl bad-ioctl || fail "an unknown ioctl was not refused with ENOTTY"
     pass "an unknown ioctl is refused with ENOTTY"
+    # Child partitions through the hypercalls: what must be refused is.
+    vidctl partition-test || fail "the partition test failed"
+    pass "partitions: one child per page, bad arguments refused, pages given back on close"
+    # A worker killed with SIGKILL leaves nothing behind in the hypervisor.
+    vidctl hold > /tmp/hold &
+    holder=$!
+    i=0
+    while ! grep -q holding /tmp/hold && [ $i -lt 50 ]; do usleep 100000; i=$((i + 1)); done
+    grep -q holding /tmp/hold || fail "vidctl hold did not start"
+    kill -9 $holder
+    wait $holder 2>/dev/null
+    vidctl fill-test || fail "the hypervisor's partition table leaked"
+    pass "a SIGKILLed holder's partition is gone: 64 fit again"
     # Only root may open it: a user gets EACCES.  The initramfs has no user
     # database; busybox su (no PAM, no password asked of root) needs one.
     [ -f /etc/passwd ] || printf 'root:x:0:0::/root:/bin/sh\nnobody:x:65534:65534::/:/bin/sh\n' > /etc/passwd
