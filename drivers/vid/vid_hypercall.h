@@ -17,7 +17,6 @@
 #include <linux/types.h>
 #include <asm/processor.h>
 
-
 static inline u64 hv_hypercall(u64 control, u64 in_gpa, u64 out_gpa)
 {
     register u64 r8 asm("r8") = out_gpa;
