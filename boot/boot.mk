@@ -17,7 +17,7 @@ BOOT_CFLAGS := -std=gnu11 $(FREESTANDING_WARN) -O2 -g -ffreestanding -fno-stack-
                -DGNU_EFI_USE_MS_ABI -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
                -Ihv/lib/include -I$(FDT_INC) -I$(EFI_INC) -I$(EFI_INC)/x86_64 -Ihv/include -Iboot
 
-BOOT_SRCS := boot/main.c boot/efi_util.c boot/fdt_guard.c boot/config.c boot/elf_load.c \
+BOOT_SRCS := boot/main.c boot/efi_util.c boot/fdt_guard.c boot/config.c boot/elf_load.c boot/msgbuf.c \
              boot/handoff_build.c hv/lib/string.c hv/lib/format.c
 BOOT_OBJS := $(patsubst %.c,$(BUILD)/boot-obj/%.o,$(BOOT_SRCS))
 

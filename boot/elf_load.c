@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 #include "elf_load.h"
+#include "msgbuf.h"
 
 #define ELF_EI_CLASS          4
 #define ELF_EI_DATA           5
@@ -82,64 +83,6 @@ _Static_assert(sizeof(struct elf64_ehdr) == 64, "ELF64 header layout");
 _Static_assert(sizeof(struct elf64_phdr) == 56, "ELF64 program header layout");
 _Static_assert(sizeof(struct elf64_dyn) == 16, "ELF64 dynamic entry layout");
 _Static_assert(sizeof(struct elf64_rela) == 24, "ELF64 RELA entry layout");
-
-/* An error message being built in the caller's buffer; it never overruns and
- * stays NUL-terminated after every append, so a cut-off message is still safe. */
-struct msg {
-    char *buf;
-    size_t cap;
-    size_t len;
-};
-
-static void msg_init(struct msg *m, char *buf, size_t cap)
-{
-    m->buf = buf;
-    m->cap = cap;
-    m->len = 0;
-    if (cap > 0)
-        buf[0] = '\0';
-}
-
-static void msg_char(struct msg *m, char c)
-{
-    if (m->len + 1 >= m->cap)
-        return;
-    m->buf[m->len++] = c;
-    m->buf[m->len] = '\0';
-}
-
-static void msg_str(struct msg *m, const char *s)
-{
-    while (*s)
-        msg_char(m, *s++);
-}
-
-static void msg_dec(struct msg *m, uint64_t v)
-{
-    char digits[20];
-    size_t n = 0;
-
-    do {
-        digits[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    while (n > 0)
-        msg_char(m, digits[--n]);
-}
-
-static void msg_hex(struct msg *m, uint64_t v)
-{
-    char digits[16];
-    size_t n = 0;
-
-    do {
-        digits[n++] = "0123456789abcdef"[v & 0xf];
-        v >>= 4;
-    } while (v != 0);
-    msg_str(m, "0x");
-    while (n > 0)
-        msg_char(m, digits[--n]);
-}
 
 /* Starts the messages about one program header: "hv.elf: program header N: ". */
 static void msg_phdr(struct msg *m, unsigned index)

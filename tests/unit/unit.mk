@@ -6,10 +6,10 @@ UNIT_TESTS += page_alloc
 unit_page_alloc_SRCS := hv/page_alloc.c
 
 UNIT_TESTS += config
-unit_config_SRCS := boot/config.c
+unit_config_SRCS := boot/config.c boot/msgbuf.c
 
 UNIT_TESTS += elf_load
-unit_elf_load_SRCS := boot/elf_load.c
+unit_elf_load_SRCS := boot/elf_load.c boot/msgbuf.c
 
 UNIT_TESTS += format
 unit_format_SRCS := hv/lib/format.c
