@@ -18,6 +18,7 @@
 #include <arch/cpu.h>
 #include <arch/svm_vp.h>
 #include <hv/console.h>
+#include <hv/heap.h>
 #include <hv/hv.h>
 #include <hv/linux_boot.h>
 #include <hv/panic.h>
@@ -32,11 +33,7 @@ static struct page_pool *pool;
 
 static uint64_t slat_alloc(void *ctx)
 {
-    uint64_t pa = page_alloc(ctx, 1, 1);
-
-    if (pa)
-        memset((void *)pa, 0, PAGE_SIZE);
-    return pa;
+    return heap_alloc_zeroed(ctx, 1);
 }
 
 static void slat_free(void *ctx, uint64_t pa)

@@ -6,10 +6,10 @@
  * follows the firmware's MTRRs (PAT entry 0 = write-back), which keep MMIO
  * uncached.
  */
-#include <string.h>
 
 #include <arch/cpu.h>
 #include <arch/paging.h>
+#include <hv/heap.h>
 
 #define PTE_P  (1ULL << 0)
 #define PTE_W  (1ULL << 1)
@@ -18,15 +18,6 @@
 #define SIZE_2M   (1ULL << 21)
 #define SIZE_1G   (1ULL << 30)
 #define SIZE_512G (1ULL << 39)
-
-static uint64_t *new_table(struct page_pool *pool)
-{
-    uint64_t pa = page_alloc(pool, 1, 1);
-
-    if (pa)
-        memset((void *)pa, 0, PAGE_SIZE); /* identity: physical = virtual */
-    return (uint64_t *)pa;
-}
 
 static int cpu_has_1g_pages(void)
 {
@@ -43,13 +34,13 @@ uint64_t paging_build_identity(struct page_pool *pool, uint64_t top, uint64_t *p
 {
     const int big = cpu_has_1g_pages();
     const uint64_t step = big ? SIZE_1G : SIZE_2M;
-    uint64_t *pml4 = new_table(pool);
+    uint64_t *pml4 = (uint64_t *)heap_alloc_zeroed(pool, 1);
 
     if (!pml4)
         return 0;
     top = (top + step - 1) & ~(step - 1);
     for (uint64_t addr = 0; addr < top; addr += SIZE_512G) {
-        uint64_t *pdpt = new_table(pool);
+        uint64_t *pdpt = (uint64_t *)heap_alloc_zeroed(pool, 1);
 
         if (!pdpt)
             return 0;
@@ -61,7 +52,7 @@ uint64_t paging_build_identity(struct page_pool *pool, uint64_t top, uint64_t *p
                 pdpt[idx] = gb | PTE_P | PTE_W | PTE_PS;
                 continue;
             }
-            uint64_t *pd = new_table(pool);
+            uint64_t *pd = (uint64_t *)heap_alloc_zeroed(pool, 1);
             if (!pd)
                 return 0;
             pdpt[idx] = (uint64_t)pd | PTE_P | PTE_W;

@@ -8,6 +8,7 @@
 #include <arch/smp.h>
 #include <arch/trap.h>
 #include <arch/tsc.h>
+#include <hv/heap.h>
 
 #define AP_CHECKIN_US 2000000 /* generous: an emulated CPU starts slowly */
 
@@ -41,15 +42,6 @@ static void put64(uint8_t *page, const char *field, uint64_t v)
     memcpy(page + (field - ap_trampoline_start), &v, sizeof(v));
 }
 
-static uint64_t alloc_zeroed(struct page_pool *pool, size_t pages)
-{
-    uint64_t pa = page_alloc(pool, pages, 1);
-
-    if (pa)
-        memset((void *)pa, 0, pages * PAGE_SIZE);
-    return pa;
-}
-
 struct percpu *smp_start_cpu(uint32_t apic_id, uint64_t trampoline_pa, struct page_pool *pool,
                              void (*ap_main)(struct percpu *cpu))
 {
@@ -60,9 +52,9 @@ struct percpu *smp_start_cpu(uint32_t apic_id, uint64_t trampoline_pa, struct pa
 
     if (ncpus >= MAX_CPUS)
         return NULL;
-    cpu = (struct percpu *)alloc_zeroed(pool, (sizeof(*cpu) + PAGE_SIZE - 1) / PAGE_SIZE);
-    stack = alloc_zeroed(pool, CPU_STACK_SIZE / PAGE_SIZE);
-    ist = alloc_zeroed(pool, 3 * IST_STACK_SIZE / PAGE_SIZE);
+    cpu = (struct percpu *)heap_alloc_zeroed(pool, (sizeof(*cpu) + PAGE_SIZE - 1) / PAGE_SIZE);
+    stack = heap_alloc_zeroed(pool, CPU_STACK_SIZE / PAGE_SIZE);
+    ist = heap_alloc_zeroed(pool, 3 * IST_STACK_SIZE / PAGE_SIZE);
     if (!cpu || !stack || !ist)
         return NULL;
     cpu->self = cpu;

@@ -18,6 +18,7 @@
 #include <arch/vcpu.h>
 #include <hv/console.h>
 #include <hv/cpuid_policy.h>
+#include <hv/heap.h>
 #include <hv/hv.h>
 #include <hv/panic.h>
 #include <hv/parent.h>
@@ -42,15 +43,6 @@ bool svm_has_nrip(void)
     return has_nrip;
 }
 
-static uint64_t alloc_zeroed(struct page_pool *pool, size_t pages)
-{
-    uint64_t pa = page_alloc(pool, pages, 1);
-
-    if (pa)
-        memset((void *)pa, 0, pages * PAGE_SIZE);
-    return pa;
-}
-
 int svm_cpu_init(struct percpu *cpu, struct page_pool *pool, char *err, size_t errlen)
 {
     uint32_t a, b, c, d;
@@ -70,8 +62,8 @@ int svm_cpu_init(struct percpu *cpu, struct page_pool *pool, char *err, size_t e
         return -1;
     }
     has_nrip = (d & SVM_FEATURE_NRIP) != 0;
-    cpu->hsave_pa = alloc_zeroed(pool, 1);
-    cpu->host_vmcb_pa = alloc_zeroed(pool, 1);
+    cpu->hsave_pa = heap_alloc_zeroed(pool, 1);
+    cpu->host_vmcb_pa = heap_alloc_zeroed(pool, 1);
     if (!cpu->hsave_pa || !cpu->host_vmcb_pa) {
         snprintf(err, errlen, "out of hypervisor memory");
         return -1;
@@ -107,8 +99,8 @@ int svm_partition_init(struct partition *part, struct page_pool *pool)
 {
     uint8_t *pm;
 
-    part->msrpm_pa = alloc_zeroed(pool, MSRPM_PAGES);
-    part->iopm_pa = alloc_zeroed(pool, IOPM_PAGES); /* all zero: the parent owns the ports */
+    part->msrpm_pa = heap_alloc_zeroed(pool, MSRPM_PAGES);
+    part->iopm_pa = heap_alloc_zeroed(pool, IOPM_PAGES); /* all zero: the parent owns the ports */
     if (!part->msrpm_pa || !part->iopm_pa)
         return -1;
     pm = (uint8_t *)part->msrpm_pa;
@@ -124,7 +116,7 @@ int svm_partition_init(struct partition *part, struct page_pool *pool)
 
 int svm_vp_init(struct vp *vp, struct page_pool *pool)
 {
-    struct vmcb *v = (struct vmcb *)alloc_zeroed(pool, 1);
+    struct vmcb *v = (struct vmcb *)heap_alloc_zeroed(pool, 1);
 
     if (!v)
         return -1;
