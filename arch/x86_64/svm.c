@@ -447,6 +447,14 @@ static void handle_exit(struct vp *vp)
         exit_msr(vp);
         break;
     case SVM_EXIT_NPF:
+        /* Diagnostics for the open bug of issue 3 (docs/testing.md): how the
+         * parent stood when it touched a hole, for the first few times. */
+        if (parent_in_hole(vp->part, v->exitinfo2, 1) && vp->part->hole_writes < 8)
+            printk("parent VP%u: hole access: info 0x%llx rip 0x%llx cpl %u cr3 0x%llx host cr3 "
+                   "0x%llx exitintinfo 0x%llx\n",
+                   vp->index, (unsigned long long)v->exitinfo1, (unsigned long long)v->rip, v->cpl,
+                   (unsigned long long)v->cr3, (unsigned long long)read_cr3(),
+                   (unsigned long long)v->exitintinfo);
         if (parent_npf(vp, v->exitinfo2, v->exitinfo1 & NPF_WRITE, v->exitinfo1 & NPF_FETCH))
             partition_stop(vp, "nested page fault");
         break;
