@@ -218,6 +218,19 @@ void parent_build(const struct handoff_info *boot, struct memmap *map, struct pa
         cpus[i]->vp = vp;
     }
 
+    /* A VMCB that is also some CPU's host save area gets that CPU's host
+     * state written into it by VMRUN: check, and say where everything is. */
+    for (unsigned i = 0; i < ncpus; i++) {
+        printk("CPU %u: host save area 0x%llx, host state 0x%llx; VP%u VMCB 0x%llx\n", i,
+               (unsigned long long)cpus[i]->hsave_pa, (unsigned long long)cpus[i]->host_vmcb_pa, i,
+               (unsigned long long)(uint64_t)parent.vps[i]->vmcb);
+        for (unsigned j = 0; j < ncpus; j++)
+            if ((uint64_t)parent.vps[j]->vmcb == cpus[i]->hsave_pa ||
+                (uint64_t)parent.vps[j]->vmcb == cpus[i]->host_vmcb_pa)
+                panic("VP%u's VMCB 0x%llx is CPU %u's host save area", j,
+                      (unsigned long long)(uint64_t)parent.vps[j]->vmcb, i);
+    }
+
     prepare_linux(boot, map, &st);
     /* After prepare_linux: the parent's boot pages are no longer its RAM. */
     if (parent_hypercalls_init(pool, map))

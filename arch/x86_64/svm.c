@@ -485,10 +485,31 @@ static void handle_exit(struct vp *vp)
     }
 }
 
+/* A VP's saved state that looks like the hypervisor's own (its code, its
+ * page tables) means host state was written into the VMCB: stop with what
+ * tells how (issue 3's open bug). */
+static void check_not_host_state(struct percpu *cpu, struct vp *vp)
+{
+    const struct vmcb *v = vp->vmcb;
+    uint64_t hsave = rdmsr(MSR_VM_HSAVE_PA);
+
+    if (v->cr3 != read_cr3() &&
+        (v->rip < hv_self.base || v->rip >= hv_self.base + hv_self.image_size) &&
+        hsave == cpu->hsave_pa)
+        return;
+    panic("VP%u on CPU %u holds host state: exit 0x%llx rip 0x%llx cr3 0x%llx cpl %u; "
+          "VMCB 0x%llx, VM_HSAVE_PA 0x%llx (set 0x%llx), host state 0x%llx",
+          vp->index, cpu->cpu_index, (unsigned long long)v->exitcode, (unsigned long long)v->rip,
+          (unsigned long long)v->cr3, v->cpl, (unsigned long long)(uint64_t)v,
+          (unsigned long long)hsave, (unsigned long long)cpu->hsave_pa,
+          (unsigned long long)cpu->host_vmcb_pa);
+}
+
 void svm_vp_loop(struct percpu *cpu, struct vp *vp)
 {
     for (;;) {
         svm_run((uint64_t)vp->vmcb, &vp->regs, cpu->host_vmcb_pa);
+        check_not_host_state(cpu, vp);
         vp->vmcb->tlb_control = 0;
         vp->exits++;
         handle_exit(vp);
