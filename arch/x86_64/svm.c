@@ -497,6 +497,15 @@ static void check_not_host_state(struct percpu *cpu, struct vp *vp)
         (v->rip < hv_self.base || v->rip >= hv_self.base + hv_self.image_size) &&
         hsave == cpu->hsave_pa)
         return;
+    for (unsigned i = 1; i <= VP_EXIT_HISTORY && i <= vp->exits; i++) {
+        const struct vp_exit_record *r = &vp->history[(vp->exits - i) % VP_EXIT_HISTORY];
+
+        printk("  exit -%u: code 0x%llx info 0x%llx 0x%llx rip 0x%llx exitintinfo 0x%llx, "
+               "injected 0x%llx\n",
+               i, (unsigned long long)r->code, (unsigned long long)r->info1,
+               (unsigned long long)r->info2, (unsigned long long)r->rip,
+               (unsigned long long)r->exitintinfo, (unsigned long long)r->eventinj);
+    }
     panic("VP%u on CPU %u holds host state: exit 0x%llx rip 0x%llx cr3 0x%llx cpl %u; "
           "VMCB 0x%llx, VM_HSAVE_PA 0x%llx (set 0x%llx), host state 0x%llx",
           vp->index, cpu->cpu_index, (unsigned long long)v->exitcode, (unsigned long long)v->rip,
@@ -511,7 +520,11 @@ void svm_vp_loop(struct percpu *cpu, struct vp *vp)
         svm_run((uint64_t)vp->vmcb, &vp->regs, cpu->host_vmcb_pa);
         check_not_host_state(cpu, vp);
         vp->vmcb->tlb_control = 0;
+        struct vp_exit_record *r = &vp->history[vp->exits % VP_EXIT_HISTORY];
+        *r = (struct vp_exit_record){vp->vmcb->exitcode, vp->vmcb->exitinfo1,   vp->vmcb->exitinfo2,
+                                     vp->vmcb->rip,      vp->vmcb->exitintinfo, 0};
         vp->exits++;
         handle_exit(vp);
+        r->eventinj = vp->vmcb->eventinj;
     }
 }

@@ -37,6 +37,12 @@ struct partition {
     uint64_t hole_writes; /* writes into holes that were dropped */
 };
 
+/* The last exits of a VP, for post-mortems. */
+#define VP_EXIT_HISTORY 16
+struct vp_exit_record {
+    uint64_t code, info1, info2, rip, exitintinfo, eventinj;
+};
+
 struct vp {
     struct partition *part;
     unsigned index;
@@ -46,6 +52,7 @@ struct vp {
     volatile int state; /* enum vp_state */
     volatile uint8_t sipi_vector;
     uint64_t exits;
+    struct vp_exit_record history[VP_EXIT_HISTORY]; /* indexed by exits % size */
 };
 
 #endif
