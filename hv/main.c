@@ -131,6 +131,7 @@ static void take_address_space(void)
     if (!cr3)
         panic("out of memory building page tables for %llu GiB", (unsigned long long)(top >> 30));
     write_cr3(cr3);
+    hv_self.cr3 = cr3;
     printk("page tables: 0-%llu GiB identity-mapped with %llu MiB pages; heap %zu KiB free\n",
            (unsigned long long)((top + (1ULL << 30) - 1) >> 30),
            (unsigned long long)(page_size >> 20), heap.free_frames * (size_t)(PAGE_SIZE >> 10));

@@ -15,6 +15,7 @@ struct hv_self {
     uint64_t image_size; /* the part hv.elf occupies */
     uint16_t debug_exit_port;
     uint32_t trace_exits; /* exits still to print (trace-exits=N) */
+    uint64_t cr3;         /* the hypervisor's page-table root, on every CPU */
 };
 
 extern struct hv_self hv_self;
