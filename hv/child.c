@@ -99,7 +99,9 @@ uint16_t child_create(struct child_env *env, const struct hv_input_create_partit
     const struct slat_mm mm = {slat_alloc, slat_free, slat_to_virt, env};
     struct child_partition *p = NULL;
 
-    if (in->flags || in->reserved || in->max_vps == 0 || in->max_vps > HV_MAX_CHILD_VPS)
+    if (in->flags || in->max_vps == 0 || in->max_vps > HV_MAX_CHILD_VPS)
+        return HV_STATUS_INVALID_PARAMETER;
+    if (in->kick_vector && (in->kick_vector < 32 || in->kick_vector > 255))
         return HV_STATUS_INVALID_PARAMETER;
     for (unsigned i = 0; i < HV_MAX_CHILD_PARTITIONS && !p; i++)
         if (env->parts[i].state == CHILD_FREE)
@@ -112,6 +114,7 @@ uint16_t child_create(struct child_env *env, const struct hv_input_create_partit
      * a partition created after it. */
     p->id = env->next_id++;
     p->max_vps = in->max_vps;
+    p->kick_vector = (uint8_t)in->kick_vector;
     p->mapped_pages = 0;
     p->tlb_generation = 0;
     p->state = CHILD_CREATED;

@@ -118,9 +118,11 @@ static void test_create_validates_input(void **state)
     in.flags = 1;
     assert_int_equal(child_create(&env, &in, &id), HV_STATUS_INVALID_PARAMETER);
     in.flags = 0;
-    in.reserved = 1;
+    in.kick_vector = 31; /* an exception vector */
     assert_int_equal(child_create(&env, &in, &id), HV_STATUS_INVALID_PARAMETER);
-    in.reserved = 0;
+    in.kick_vector = 256;
+    assert_int_equal(child_create(&env, &in, &id), HV_STATUS_INVALID_PARAMETER);
+    in.kick_vector = 0;
     in.max_vps = 0;
     assert_int_equal(child_create(&env, &in, &id), HV_STATUS_INVALID_PARAMETER);
     in.max_vps = HV_MAX_CHILD_VPS + 1;

@@ -60,10 +60,15 @@
 #define HV_STATUS_OBJECT_IN_USE           0x0019
 
 /* Call codes (Hyper-V's root interface numbers). */
-#define HVCALL_CREATE_PARTITION 0x0040
-#define HVCALL_DELETE_PARTITION 0x0043
-#define HVCALL_MAP_GPA_PAGES    0x004B /* rep */
-#define HVCALL_UNMAP_GPA_PAGES  0x004C /* rep */
+#define HVCALL_CREATE_PARTITION         0x0040
+#define HVCALL_DELETE_PARTITION         0x0043
+#define HVCALL_MAP_GPA_PAGES            0x004B /* rep */
+#define HVCALL_UNMAP_GPA_PAGES          0x004C /* rep */
+#define HVCALL_CREATE_VP                0x004E
+#define HVCALL_GET_VP_REGISTERS         0x0050 /* rep */
+#define HVCALL_SET_VP_REGISTERS         0x0051 /* rep */
+#define HVCALL_ASSERT_VIRTUAL_INTERRUPT 0x0094
+#define HVCALL_DISPATCH_VP              0x00C2 /* ours: Hyper-V's root scheduler call */
 
 #define HV_PAGE_SIZE 4096
 /* Largest guest-physical address a child may have: 1 TiB. */
@@ -74,8 +79,8 @@
 /* HVCALL_CREATE_PARTITION (ours).  No flags are defined yet: must be 0. */
 struct hv_input_create_partition {
     uint64_t flags;
-    uint32_t max_vps;  /* 1 .. HV_MAX_CHILD_VPS */
-    uint32_t reserved; /* must be 0 */
+    uint32_t max_vps;     /* 1 .. HV_MAX_CHILD_VPS */
+    uint32_t kick_vector; /* 0, or 32..255: see "Kicks" below */
 };
 struct hv_output_create_partition {
     uint64_t partition_id;
@@ -113,5 +118,266 @@ struct hv_input_unmap_gpa_pages {
     uint32_t unmap_flags; /* must be 0 */
     uint32_t padding;
 };
+
+/*
+ * Kicks.  A child VP runs inside the parent's HVCALL_DISPATCH_VP on some CPU.
+ * When another CPU gives it an interrupt (an IPI from a sibling VP, or
+ * HVCALL_ASSERT_VIRTUAL_INTERRUPT), the hypervisor sends that CPU a physical
+ * IPI with the partition's kick_vector, so the child exits at once.  The
+ * interrupt then reaches the parent's kernel there, which must handle it as
+ * a harmless no-op (Linux's reschedule vector is a good choice).  Without a
+ * kick vector, a running VP sees new interrupts at its next exit.
+ */
+
+/* HVCALL_CREATE_VP (TLFS layout; flags must be 0).  VP 0 is the boot
+ * processor; the others wait for INIT and STARTUP IPIs from it, unless the
+ * parent sets their registers and runs them directly. */
+struct hv_input_create_vp {
+    uint64_t partition_id;
+    uint32_t vp_index; /* < the partition's max_vps */
+    uint32_t padding;
+    uint64_t flags;
+};
+
+/* Register names (TLFS HV_REGISTER_NAME, x64). */
+#define HV_X64_REGISTER_RAX              0x00020000
+#define HV_X64_REGISTER_RCX              0x00020001
+#define HV_X64_REGISTER_RDX              0x00020002
+#define HV_X64_REGISTER_RBX              0x00020003
+#define HV_X64_REGISTER_RSP              0x00020004
+#define HV_X64_REGISTER_RBP              0x00020005
+#define HV_X64_REGISTER_RSI              0x00020006
+#define HV_X64_REGISTER_RDI              0x00020007
+#define HV_X64_REGISTER_R8               0x00020008 /* .. R15 0x0002000F */
+#define HV_X64_REGISTER_R15              0x0002000F
+#define HV_X64_REGISTER_RIP              0x00020010
+#define HV_X64_REGISTER_RFLAGS           0x00020011
+#define HV_X64_REGISTER_CR0              0x00040000
+#define HV_X64_REGISTER_CR2              0x00040001
+#define HV_X64_REGISTER_CR3              0x00040002
+#define HV_X64_REGISTER_CR4              0x00040003
+#define HV_X64_REGISTER_CR8              0x00040004
+#define HV_X64_REGISTER_XFEM             0x00040005 /* XCR0 */
+#define HV_X64_REGISTER_DR7              0x00050005
+#define HV_X64_REGISTER_ES               0x00060000
+#define HV_X64_REGISTER_CS               0x00060001
+#define HV_X64_REGISTER_SS               0x00060002
+#define HV_X64_REGISTER_DS               0x00060003
+#define HV_X64_REGISTER_FS               0x00060004
+#define HV_X64_REGISTER_GS               0x00060005
+#define HV_X64_REGISTER_LDTR             0x00060006
+#define HV_X64_REGISTER_TR               0x00060007
+#define HV_X64_REGISTER_IDTR             0x00070000
+#define HV_X64_REGISTER_GDTR             0x00070001
+#define HV_X64_REGISTER_TSC              0x00080000
+#define HV_X64_REGISTER_EFER             0x00080001
+#define HV_X64_REGISTER_KERNEL_GS_BASE   0x00080002
+#define HV_X64_REGISTER_APIC_BASE        0x00080003
+#define HV_X64_REGISTER_PAT              0x00080004
+#define HV_X64_REGISTER_SYSENTER_CS      0x00080005
+#define HV_X64_REGISTER_SYSENTER_EIP     0x00080006
+#define HV_X64_REGISTER_SYSENTER_ESP     0x00080007
+#define HV_X64_REGISTER_STAR             0x00080008
+#define HV_X64_REGISTER_LSTAR            0x00080009
+#define HV_X64_REGISTER_CSTAR            0x0008000A
+#define HV_X64_REGISTER_SFMASK           0x0008000B
+#define HV_REGISTER_PENDING_INTERRUPTION 0x00010002 /* TLFS: an event to deliver on entry */
+#define HV_REGISTER_INTERRUPT_STATE      0x00010003 /* bit 0: interrupt shadow */
+
+/* A segment register value (TLFS HV_X64_SEGMENT_REGISTER); attributes as in
+ * a descriptor's bits 40-47 and 52-55 (the VMCB's packing). */
+struct hv_x64_segment_register {
+    uint64_t base;
+    uint32_t limit;
+    uint16_t selector;
+    uint16_t attributes;
+};
+/* GDTR and IDTR (TLFS HV_X64_TABLE_REGISTER). */
+struct hv_x64_table_register {
+    uint16_t pad[3];
+    uint16_t limit;
+    uint64_t base;
+};
+union hv_register_value {
+    uint64_t reg64;
+    uint64_t reg128[2];
+    struct hv_x64_segment_register segment;
+    struct hv_x64_table_register table;
+};
+
+/* HVCALL_GET_VP_REGISTERS (TLFS layout): rep i reads names[i] into the
+ * output page's values[i] (16 bytes each). */
+struct hv_input_get_vp_registers {
+    uint64_t partition_id;
+    uint32_t vp_index;
+    uint8_t input_vtl; /* 0 */
+    uint8_t padding[3];
+    uint32_t names[];
+};
+#define HV_GET_VP_REGISTERS_MAX_REPS                                                               \
+    ((HV_PAGE_SIZE - sizeof(struct hv_input_get_vp_registers)) / sizeof(uint32_t))
+
+/* HVCALL_SET_VP_REGISTERS (TLFS layout): rep i writes elements[i]. */
+struct hv_register_assoc {
+    uint32_t name;
+    uint32_t reserved1;
+    uint64_t reserved2;
+    union hv_register_value value;
+};
+struct hv_input_set_vp_registers {
+    uint64_t partition_id;
+    uint32_t vp_index;
+    uint8_t input_vtl; /* 0 */
+    uint8_t padding[3];
+    struct hv_register_assoc elements[];
+};
+#define HV_SET_VP_REGISTERS_MAX_REPS                                                               \
+    ((HV_PAGE_SIZE - sizeof(struct hv_input_set_vp_registers)) / sizeof(struct hv_register_assoc))
+
+/* HVCALL_ASSERT_VIRTUAL_INTERRUPT (TLFS layout): give the child's local
+ * APIC(s) an interrupt, as an I/O APIC or MSI would.  Destination in
+ * physical mode is an APIC id (0xFF: all); logical mode is xAPIC flat or
+ * cluster as the guest set up its LDR/DFR. */
+#define HV_INTERRUPT_TYPE_FIXED 0x0
+#define HV_INTERRUPT_TYPE_NMI   0x4
+#define HV_INTERRUPT_TYPE_INIT  0x5
+#define HV_INTERRUPT_TYPE_SIPI  0x6
+struct hv_input_assert_virtual_interrupt {
+    uint64_t partition_id;
+    uint32_t interrupt_type;  /* HV_INTERRUPT_TYPE_* */
+    uint32_t level_triggered; /* bit 0; 0 for edge */
+    uint32_t logical_dest;    /* bit 0: destination is logical */
+    uint32_t reserved;        /* 0 */
+    uint64_t dest_address;    /* APIC id, or logical destination */
+    uint32_t vector;          /* 16..255 for fixed */
+    uint8_t target_vtl;       /* 0 */
+    uint8_t padding[3];
+};
+/* Output: which VPs were halted and now have an interrupt; the parent must
+ * wake the threads that wait for them (bit n: VP n). */
+struct hv_output_assert_virtual_interrupt {
+    uint64_t wake_vps;
+};
+
+/* Messages (TLFS HV_MESSAGE: 16-byte header, 240-byte payload). */
+#define HV_MESSAGE_SIZE                 256
+#define HV_MESSAGE_PAYLOAD_SIZE         240
+#define HVMSG_NONE                      0x00000000 /* ours: back to the parent, nothing to do */
+#define HVMSG_UNMAPPED_GPA              0x80000000
+#define HVMSG_GPA_INTERCEPT             0x80000001
+#define HVMSG_UNRECOVERABLE_EXCEPTION   0x80000021 /* triple fault: the VP cannot go on */
+#define HVMSG_INVALID_VP_REGISTER_VALUE 0x80000020 /* the VP's state cannot be entered */
+#define HVMSG_X64_IO_PORT_INTERCEPT     0x80010000
+#define HVMSG_X64_HALT                  0x80010007
+#define HVMSG_VP_WAKE                   0x8001F000 /* ours: wake these halted VPs, then dispatch again */
+
+struct hv_message_header {
+    uint32_t message_type;
+    uint8_t payload_size;
+    uint8_t message_flags;
+    uint16_t reserved;
+    uint64_t sender; /* the partition id */
+};
+
+/* The start of every intercept message (TLFS HV_X64_INTERCEPT_MESSAGE_HEADER). */
+#define HV_INTERCEPT_ACCESS_READ    0
+#define HV_INTERCEPT_ACCESS_WRITE   1
+#define HV_INTERCEPT_ACCESS_EXECUTE 2
+/* execution_state bits */
+#define HV_X64_EXEC_CPL_MASK             0x3
+#define HV_X64_EXEC_CR0_PE               (1u << 2)
+#define HV_X64_EXEC_CR0_AM               (1u << 3)
+#define HV_X64_EXEC_EFER_LMA             (1u << 4)
+#define HV_X64_EXEC_DEBUG_ACTIVE         (1u << 5)
+#define HV_X64_EXEC_INTERRUPTION_PENDING (1u << 6)
+#define HV_X64_EXEC_INTERRUPT_SHADOW     (1u << 8)
+struct hv_x64_intercept_message_header {
+    uint32_t vp_index;
+    uint8_t instruction_length; /* bits 0-3; cr8 in bits 4-7 */
+    uint8_t intercept_access_type;
+    uint16_t execution_state;
+    struct hv_x64_segment_register cs;
+    uint64_t rip;
+    uint64_t rflags;
+};
+
+/* HVMSG_X64_IO_PORT_INTERCEPT.  access_info: size in bytes in bits 0-2
+ * (1, 2 or 4), string (INS/OUTS) bit 3, REP prefix bit 4. */
+#define HV_IO_ACCESS_SIZE_MASK 0x7
+#define HV_IO_ACCESS_STRING    0x8
+#define HV_IO_ACCESS_REP       0x10
+struct hv_x64_io_port_intercept_message {
+    struct hv_x64_intercept_message_header header;
+    uint16_t port_number;
+    uint8_t access_info;
+    uint8_t instruction_byte_count;
+    uint32_t reserved;
+    uint8_t instruction_bytes[16];
+    struct hv_x64_segment_register ds;
+    struct hv_x64_segment_register es;
+    uint64_t rax, rcx, rsi, rdi;
+};
+
+/* HVMSG_UNMAPPED_GPA / HVMSG_GPA_INTERCEPT: an access to guest-physical
+ * memory no page is mapped at (MMIO) or that the mapping does not allow.
+ * The instruction bytes are fetched by the hypervisor (instruction_byte_count
+ * may be short if the instruction ends the last readable page). */
+struct hv_x64_memory_intercept_message {
+    struct hv_x64_intercept_message_header header;
+    uint32_t cache_type;
+    uint8_t instruction_byte_count;
+    uint8_t memory_access_info; /* bit 0: gva valid */
+    uint16_t reserved1;
+    uint64_t guest_virtual_address;
+    uint64_t guest_physical_address;
+    uint8_t instruction_bytes[16];
+};
+
+/* HVMSG_X64_HALT: the VP executed HLT and has no interrupt to take.  The
+ * parent waits until it gives the VP an interrupt or the guest TSC reaches
+ * timer_deadline (ours, after the header; UINT64_MAX: no timer). */
+struct hv_x64_halt_message {
+    struct hv_x64_intercept_message_header header;
+    uint64_t timer_deadline;
+};
+
+/* HVMSG_NONE and HVMSG_VP_WAKE (ours). */
+struct hv_dispatch_return_message {
+    uint64_t timer_deadline; /* as in the halt message */
+    uint64_t wake_vps;       /* HVMSG_VP_WAKE: bit n, VP n */
+};
+
+struct hv_message {
+    struct hv_message_header header;
+    union {
+        uint64_t payload[HV_MESSAGE_PAYLOAD_SIZE / 8];
+        struct hv_x64_intercept_message_header intercept;
+        struct hv_x64_io_port_intercept_message io;
+        struct hv_x64_memory_intercept_message memory;
+        struct hv_x64_halt_message halt;
+        struct hv_dispatch_return_message ret;
+    } u;
+};
+
+/*
+ * HVCALL_DISPATCH_VP (ours, after Hyper-V's root scheduler): run the VP on
+ * the calling CPU until the parent has to act, and write why into the output
+ * page as an hv_message.  Before entering, the hypervisor applies the
+ * register writes that follow the header (nregs of them: how the parent
+ * completes an intercept, for instance RAX and RIP after an I/O read).  The
+ * call returns with HVMSG_NONE when the parent's CPU has an interrupt for the
+ * parent, or when the child's timer moved before timer_armed (the deadline
+ * the parent's own timer is set for: it re-arms and dispatches again).
+ */
+struct hv_input_dispatch_vp {
+    uint64_t partition_id;
+    uint32_t vp_index;
+    uint32_t nregs;       /* register writes that follow */
+    uint64_t timer_armed; /* guest TSC; UINT64_MAX if none */
+    uint64_t flags;       /* 0 */
+    struct hv_register_assoc regs[];
+};
+#define HV_DISPATCH_VP_MAX_REGS                                                                    \
+    ((HV_PAGE_SIZE - sizeof(struct hv_input_dispatch_vp)) / sizeof(struct hv_register_assoc))
 
 #endif

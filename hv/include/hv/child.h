@@ -31,6 +31,7 @@ struct child_partition {
     uint64_t id;
     enum child_state state;
     uint32_t max_vps;
+    uint8_t kick_vector; /* 0: none */
     struct slat slat;
     uint64_t mapped_pages;
     uint64_t tlb_generation; /* bumped whenever a mapping is removed or changed */

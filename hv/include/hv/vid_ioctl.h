@@ -26,7 +26,7 @@
 
 /* The module's interface version: bumped with every change to this file. */
 #define VID_VERSION_MAJOR 0
-#define VID_VERSION_MINOR 1
+#define VID_VERSION_MINOR 2
 #define VID_VERSION       ((VID_VERSION_MAJOR << 16) | VID_VERSION_MINOR)
 
 #define VID_VERSION_MAJOR_OF(v) ((__u32)(v) >> 16)
@@ -84,5 +84,72 @@ struct vid_memory_region {
 };
 #define VID_MAP_MEMORY   _IOW(VID_IOCTL_MAGIC, 0x10, struct vid_memory_region)
 #define VID_UNMAP_MEMORY _IOW(VID_IOCTL_MAGIC, 0x11, struct vid_memory_region)
+
+/*
+ * VID_CREATE_VP (on a partition fd) creates virtual processor vp_index and
+ * returns a file descriptor for it.  VP 0 starts at the state the worker
+ * sets with VID_VP_SET_REGISTERS; the others wait for INIT/STARTUP from the
+ * guest (or are set up by the worker the same way).  One thread at a time
+ * runs a VP.
+ */
+struct vid_create_vp {
+    __u32 vp_index; /* < max_vps */
+    __u32 flags;    /* 0 */
+};
+#define VID_CREATE_VP _IOW(VID_IOCTL_MAGIC, 0x12, struct vid_create_vp)
+
+/*
+ * VID_ASSERT_INTERRUPT (on a partition fd): an interrupt for the child's
+ * local APICs, as the worker's I/O APIC or an MSI sends it.  type and the
+ * destination are hv_input_assert_virtual_interrupt's (hv/abi.h).
+ */
+#define VID_IRQ_LOGICAL 0x1u /* dest is a logical destination */
+#define VID_IRQ_LEVEL   0x2u
+struct vid_interrupt {
+    __u32 type;   /* HV_INTERRUPT_TYPE_* */
+    __u32 vector; /* 16..255 for fixed */
+    __u64 dest;   /* APIC id; 0xFF broadcast */
+    __u32 flags;  /* VID_IRQ_* */
+    __u32 reserved;
+};
+#define VID_ASSERT_INTERRUPT _IOW(VID_IOCTL_MAGIC, 0x13, struct vid_interrupt)
+
+/*
+ * Registers of a VP (on a VP fd): name is an HV_X64_REGISTER_* (hv/abi.h),
+ * value an hv_register_value.  At most VID_MAX_REGISTERS per call.  GET
+ * fills value in place.  Not while the VP runs (EBUSY).
+ */
+#define VID_MAX_REGISTERS 128
+struct vid_register {
+    __u32 name;
+    __u32 reserved; /* 0 */
+    __u64 value[2];
+};
+struct vid_registers {
+    __u32 count;
+    __u32 reserved; /* 0 */
+    __u64 regs;     /* user pointer to count struct vid_register */
+};
+#define VID_VP_GET_REGISTERS _IOW(VID_IOCTL_MAGIC, 0x20, struct vid_registers)
+#define VID_VP_SET_REGISTERS _IOW(VID_IOCTL_MAGIC, 0x21, struct vid_registers)
+
+/*
+ * VID_VP_RUN (on a VP fd): apply the register writes (how the worker
+ * completes the last intercept: RAX and RIP after an I/O read, say), then run
+ * the VP until the worker has to act, and return why in message (struct
+ * hv_message).  The module waits by itself while the VP halts (until an
+ * interrupt or the VP's timer) and when the hypervisor returns to the parent
+ * for its own work; so the messages seen here are intercepts: I/O port,
+ * unmapped GPA, unrecoverable exception (triple fault), invalid register
+ * state.  A signal ends the call with EINTR (the register writes are then
+ * already done).
+ */
+struct vid_vp_run {
+    __u32 nregs; /* 0 .. VID_MAX_REGISTERS */
+    __u32 flags; /* 0 */
+    __u64 regs;  /* user pointer to nregs struct vid_register */
+    __u8 message[256];
+};
+#define VID_VP_RUN _IOWR(VID_IOCTL_MAGIC, 0x22, struct vid_vp_run)
 
 #endif
