@@ -129,6 +129,13 @@ uint16_t child_delete(struct child_env *env, uint64_t id)
 
     if (!p)
         return HV_STATUS_INVALID_PARTITION_ID;
+    /* Not while one of its VPs runs on some CPU: its tables are in use. */
+    for (unsigned i = 0; i < HV_MAX_CHILD_VPS; i++)
+        if (p->vps[i] && env->vp_running && env->vp_running(p->vps[i]))
+            return HV_STATUS_INVALID_PARTITION_STATE;
+    for (unsigned i = 0; i < HV_MAX_CHILD_VPS; i++)
+        if (p->vps[i] && env->destroy_vp)
+            env->destroy_vp(env, p->vps[i]);
     tag = slot_tag(env, p);
     for (uint64_t pfn = 0; pfn < env->owned_top / PAGE_SIZE; pfn++)
         if (env->owner[pfn] == tag)

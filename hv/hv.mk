@@ -10,11 +10,11 @@ HV_ASFLAGS := -D__ASSEMBLY__
 
 HV_SRCS := arch/x86_64/entry.S arch/x86_64/isr.S arch/x86_64/trampoline.S arch/x86_64/descriptors.c \
            arch/x86_64/lapic.c arch/x86_64/tsc.c arch/x86_64/smp.c arch/x86_64/msr_safe.S \
-           arch/x86_64/svm.c arch/x86_64/svm_entry.S arch/x86_64/insn.c arch/x86_64/guest_walk.c \
+           arch/x86_64/svm.c arch/x86_64/svm_child.c arch/x86_64/svm_entry.S arch/x86_64/insn.c arch/x86_64/guest_walk.c \
            arch/x86_64/trap.c arch/x86_64/serial.c arch/x86_64/paging.c \
            hv/main.c hv/console.c hv/panic.c hv/options.c hv/handoff.c hv/memmap.c \
            hv/page_alloc.c hv/heap.c hv/acpi.c hv/slat.c hv/linux_boot.c hv/parent.c hv/parent_exits.c \
-           hv/cpuid_policy.c hv/apic_icr.c hv/hypercall.c hv/child.c hv/parent_hypercall.c \
+           hv/cpuid_policy.c hv/apic_icr.c hv/hypercall.c hv/child.c hv/child_vp.c hv/vlapic.c hv/parent_hypercall.c \
            hv/lib/string.c hv/lib/mem.c hv/lib/format.c
 HV_OBJS := $(patsubst %,$(BUILD)/hv-obj/%.o,$(basename $(HV_SRCS)))
 

@@ -24,6 +24,9 @@
 #include <hv/parent.h>
 
 #define CR0_PE            (1ULL << 0)
+#define CR4_OSFXSR        (1ULL << 9)
+#define CR4_OSXMMEXCPT    (1ULL << 10)
+#define CR4_OSXSAVE       (1ULL << 18)
 #define EFER_LMA          (1ULL << 10)
 #define EFER_GUEST_BITS   0xFD01ULL /* SCE LME LMA NXE SVME LMSLE FFXSR TCE */
 #define DEFAULT_PAT       0x0007040600070406ULL
@@ -68,11 +71,20 @@ int svm_cpu_init(struct percpu *cpu, struct page_pool *pool, char *err, size_t e
         snprintf(err, errlen, "out of hypervisor memory");
         return -1;
     }
+    /* FXSAVE and XSAVE for the children's FPU state (arch/x86_64/svm_child.c). */
+    cpuid(1, 0, &a, &b, &c, &d);
+    uint64_t cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
+    if (c & (1u << 26))
+        cr4 |= CR4_OSXSAVE;
+    __asm__ volatile("mov %0, %%cr4" : : "r"(cr4) : "memory");
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
     wrmsr(MSR_VM_HSAVE_PA, cpu->hsave_pa);
     /* Our FS base (the per-CPU block), TR and the rest, for svm_run. */
     __asm__ volatile("vmsave %0" : : "a"(cpu->host_vmcb_pa) : "memory");
-    __asm__ volatile("clgi");
+    /* GIF holds every interrupt back while we run; IF set stays harmless
+     * then, and lets physical interrupts end a child's run (its VMCB has
+     * V_INTR_MASKING, under which the host's IF decides). */
+    __asm__ volatile("clgi; sti");
     return 0;
 }
 

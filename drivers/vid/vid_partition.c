@@ -23,6 +23,7 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <asm/io.h>
+#include <asm/irq_vectors.h>
 
 #include <hv/abi.h>
 #include <hv/vid_ioctl.h>
@@ -42,10 +43,46 @@ struct vid_partition {
     u64 id;
     struct mutex lock; /* regions */
     struct list_head regions;
+    spinlock_t vps_lock;
+    struct vid_vp *vps[HV_MAX_CHILD_VPS]; /* open VP files, to wake them */
 };
 
+u64 vid_partition_id(const struct vid_partition *p)
+{
+    return p->id;
+}
+
+void vid_partition_remember_vp(struct vid_partition *p, u32 index, struct vid_vp *vp)
+{
+    spin_lock(&p->vps_lock);
+    p->vps[index] = vp;
+    spin_unlock(&p->vps_lock);
+}
+
+void vid_partition_forget_vp(struct vid_partition *p, u32 index)
+{
+    spin_lock(&p->vps_lock);
+    p->vps[index] = NULL;
+    spin_unlock(&p->vps_lock);
+}
+
+/* Wake the threads of the VPs in @mask (bit n: VP n): an interrupt was
+ * posted to them while they halted. */
+void vid_partition_wake(struct vid_partition *p, u64 mask)
+{
+    spin_lock(&p->vps_lock);
+    while (mask) {
+        unsigned int i = __ffs64(mask);
+
+        mask &= mask - 1;
+        if (i < HV_MAX_CHILD_VPS && p->vps[i])
+            vid_vp_wake(p->vps[i]);
+    }
+    spin_unlock(&p->vps_lock);
+}
+
 /* The hypervisor's answer as an errno for user space. */
-static int vid_status_errno(u16 status)
+int vid_status_errno(u16 status)
 {
     switch (status) {
     case HV_STATUS_SUCCESS:
@@ -58,6 +95,11 @@ static int vid_status_errno(u16 status)
         return -ENOMEM;
     case HV_STATUS_INVALID_PARTITION_ID:
         return -ENOENT;
+    case HV_STATUS_INVALID_VP_INDEX:
+        return -EINVAL;
+    case HV_STATUS_INVALID_VP_STATE:
+    case HV_STATUS_INVALID_PARTITION_STATE:
+        return -EBUSY;
     case HV_STATUS_INVALID_PARAMETER:
     case HV_STATUS_INVALID_ALIGNMENT:
     case HV_STATUS_INVALID_HYPERCALL_INPUT:
@@ -72,7 +114,7 @@ static int vid_status_errno(u16 status)
  * for rep calls, repeat from where the hypervisor stopped until all @reps
  * are done or it reports an error.  *done (may be NULL) gets the reps done.
  */
-static u16 vid_hvcall(u16 code, u32 reps, void *in, void *out, u32 *done)
+u16 vid_hvcall(u16 code, u32 reps, void *in, void *out, u32 *done)
 {
     u64 control, result;
     u32 start = 0;
@@ -223,12 +265,57 @@ static int vid_unmap_memory(struct vid_partition *p, const struct vid_memory_reg
     return 0;
 }
 
+static int vid_assert_interrupt(struct vid_partition *p, const struct vid_interrupt *req)
+{
+    struct hv_input_assert_virtual_interrupt *in;
+    struct hv_output_assert_virtual_interrupt *out;
+    int err;
+
+    if (req->reserved || req->flags & ~(VID_IRQ_LOGICAL | VID_IRQ_LEVEL))
+        return -EINVAL;
+    in = (void *)get_zeroed_page(GFP_KERNEL);
+    out = (void *)get_zeroed_page(GFP_KERNEL);
+    if (!in || !out) {
+        err = -ENOMEM;
+        goto out;
+    }
+    in->partition_id = p->id;
+    in->interrupt_type = req->type;
+    in->vector = req->vector;
+    in->dest_address = req->dest;
+    in->logical_dest = !!(req->flags & VID_IRQ_LOGICAL);
+    in->level_triggered = !!(req->flags & VID_IRQ_LEVEL);
+    err = vid_status_errno(vid_hvcall(HVCALL_ASSERT_VIRTUAL_INTERRUPT, 0, in, out, NULL));
+    if (!err)
+        vid_partition_wake(p, out->wake_vps);
+out:
+    free_page((unsigned long)in);
+    free_page((unsigned long)out);
+    return err;
+}
+
 static long vid_partition_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
     struct vid_partition *p = file->private_data;
     struct vid_memory_region req;
 
     switch (cmd) {
+    case VID_CREATE_VP: {
+        struct vid_create_vp cv;
+
+        if (copy_from_user(&cv, (void __user *)arg, sizeof(cv)))
+            return -EFAULT;
+        if (cv.flags || cv.vp_index >= HV_MAX_CHILD_VPS)
+            return -EINVAL;
+        return vid_create_vp(file, p, cv.vp_index);
+    }
+    case VID_ASSERT_INTERRUPT: {
+        struct vid_interrupt irq;
+
+        if (copy_from_user(&irq, (void __user *)arg, sizeof(irq)))
+            return -EFAULT;
+        return vid_assert_interrupt(p, &irq);
+    }
     case VID_MAP_MEMORY:
     case VID_UNMAP_MEMORY:
         if (copy_from_user(&req, (void __user *)arg, sizeof(req)))
@@ -292,8 +379,10 @@ long vid_create_partition(void __user *uarg)
         fd = -ENOMEM;
         goto out;
     }
-    /* max_vps goes to the hypervisor unchecked: it is the one that decides. */
+    /* max_vps goes to the hypervisor unchecked: it is the one that decides.
+     * Kicks arrive as reschedule IPIs, which Linux takes as a no-op. */
     in->max_vps = req.max_vps;
+    in->kick_vector = RESCHEDULE_VECTOR;
     status = vid_hvcall(HVCALL_CREATE_PARTITION, 0, in, out, NULL);
     if (status != HV_STATUS_SUCCESS) {
         fd = vid_status_errno(status);
@@ -302,6 +391,7 @@ long vid_create_partition(void __user *uarg)
     p->id = out->partition_id;
     mutex_init(&p->lock);
     INIT_LIST_HEAD(&p->regions);
+    spin_lock_init(&p->vps_lock);
     req.partition_id = p->id;
     if (copy_to_user(uarg, &req, sizeof(req))) {
         fd = -EFAULT;

@@ -21,6 +21,9 @@
 #include <hv/memmap.h>
 #include <hv/page_alloc.h>
 #include <hv/slat.h>
+#include <hv/vlapic.h>
+
+struct child_vp;
 
 enum child_state {
     CHILD_FREE = 0,
@@ -35,6 +38,8 @@ struct child_partition {
     struct slat slat;
     uint64_t mapped_pages;
     uint64_t tlb_generation; /* bumped whenever a mapping is removed or changed */
+    struct child_vp *vps[HV_MAX_CHILD_VPS];
+    struct vlapic_bus apic_bus; /* the VPs' local APICs as IPIs see them */
 };
 
 struct child_env {
@@ -44,6 +49,10 @@ struct child_env {
     uint8_t *owner;     /* per 4 KiB page below owned_top: 0, or the owning slot + 1 */
     uint64_t owned_top; /* exclusive */
     uint64_t next_id;
+    /* Frees a VP when its partition is deleted (NULL in the unit tests,
+     * which create none). */
+    void (*destroy_vp)(struct child_env *env, struct child_vp *vp);
+    bool (*vp_running)(const struct child_vp *vp);
     struct child_partition parts[HV_MAX_CHILD_PARTITIONS];
 };
 

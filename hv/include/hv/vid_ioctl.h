@@ -119,7 +119,7 @@ struct vid_interrupt {
  * value an hv_register_value.  At most VID_MAX_REGISTERS per call.  GET
  * fills value in place.  Not while the VP runs (EBUSY).
  */
-#define VID_MAX_REGISTERS 128
+#define VID_MAX_REGISTERS 64
 struct vid_register {
     __u32 name;
     __u32 reserved; /* 0 */

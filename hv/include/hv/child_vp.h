@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Virtual processors of child partitions.
+ *
+ * A child VP runs only inside the parent's HVCALL_DISPATCH_VP, on the CPU
+ * that made the call (Hyper-V's root scheduler model: the parent's threads
+ * decide who runs where).  The hypervisor handles what it can without the
+ * parent (CPUID, MSRs, the local APIC, HLT with an interrupt pending) and
+ * returns to the parent with a TLFS intercept message for the rest.
+ *
+ * Interrupts for a VP come from any CPU (IPIs from its siblings, the
+ * parent's HVCALL_ASSERT_VIRTUAL_INTERRUPT).  They are posted lock-free
+ * (posted_irr, posted_events) and merged into the VP's local APIC by the
+ * CPU that runs it, at its next entry; a VP that is running elsewhere is
+ * kicked with the partition's kick vector, and one that halted in the parent
+ * is reported so that the parent wakes the thread that waits for it.
+ */
+#ifndef HV_CHILD_VP_H
+#define HV_CHILD_VP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <hv/abi.h>
+#include <hv/vlapic.h>
+#include <hv/vp.h>
+
+struct child_env;
+struct child_partition;
+
+/* run_state: the CPU index while it runs inside a dispatch, or one of: */
+#define CHILD_VP_IDLE   (-1) /* in the parent, which will dispatch it again */
+#define CHILD_VP_HALTED (-2) /* halted: the parent waits to be told to wake it */
+
+/* posted_events bits */
+#define CHILD_EVENT_NMI  (1u << 0)
+#define CHILD_EVENT_INIT (1u << 1)
+#define CHILD_EVENT_SIPI (1u << 2) /* vector in posted_sipi_vector */
+
+struct child_vp {
+    struct vp vp; /* VMCB and registers; vp.part is NULL for a child */
+    struct child_partition *child;
+    int run_state; /* see above; changed atomically */
+    bool in_hlt;   /* executed HLT, waits for an interrupt */
+    bool dead;     /* triple fault: it does not run again */
+    bool nmi_pending;
+    struct vlapic vlapic;
+    uint64_t posted_irr[4]; /* vectors posted by other CPUs (atomic) */
+    uint32_t posted_events; /* CHILD_EVENT_* (atomic) */
+    uint8_t posted_sipi_vector;
+    uint64_t xcr0;    /* the guest's XCR0 */
+    void *fpu_area;   /* its x87/SSE/AVX state between dispatches */
+    int last_cpu;     /* where it last ran, for TLB flushes */
+    uint64_t tlb_gen; /* the partition's tlb_generation it last ran with */
+};
+
+/* Set up the VP's state after creation (VP 0 ready to run at the state the
+ * parent sets; the others waiting for SIPI). */
+uint16_t child_vp_create(struct child_env *env, struct child_partition *p, unsigned index);
+void child_vp_destroy(struct child_env *env, struct child_vp *cvp);
+
+/* Register access for the hypercalls; the VP must not be running.  Each
+ * returns an HV_STATUS_*. */
+uint16_t child_vp_get_register(struct child_vp *cvp, uint32_t name, union hv_register_value *out);
+uint16_t child_vp_set_register(struct child_vp *cvp, uint32_t name,
+                               const union hv_register_value *in);
+
+bool child_vp_running(const struct child_vp *cvp);
+
+/* Post an interrupt to VP @index of @p from any CPU; kicks it if it runs
+ * elsewhere.  Returns true if the VP halted in the parent and must be woken. */
+bool child_vp_post(struct child_partition *p, unsigned index, enum vlapic_dm mode, uint8_t vector);
+
+/* Run @cvp on this CPU until the parent must act; the message says why.
+ * @timer_armed is the host TSC the parent's timer for this VP is set for. */
+void child_vp_dispatch(struct child_vp *cvp, uint64_t timer_armed, struct hv_message *msg);
+
+/* For the run loop: whether anything is posted, and the VPs that IPIs
+ * sent from this CPU found halted (cleared by the call). */
+bool child_vp_has_posted(struct child_vp *cvp);
+uint64_t child_vp_take_wakes(void);
+
+#endif
