@@ -20,6 +20,12 @@
  *   vidctl fill-test   create partitions until the hypervisor's table is
  *                      full: exactly 64 must fit (none leaked), then close
  *                      them all
+ *   vidctl vp-test     run a tiny real-mode program in a child VP and check
+ *                      every intercept it causes, in order: port writes and
+ *                      reads completed through VID_VP_RUN's register list,
+ *                      a read of unmapped guest memory with its instruction
+ *                      bytes, the child's CPUID, register access, and the
+ *                      triple fault it ends with
  *
  * Exit status: 0 on success, 1 when /dev/vid cannot be opened or an ioctl
  * fails, 2 on a usage error.  Built static as /usr/bin/vidctl in the
@@ -29,11 +35,13 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <hv/abi.h>
 #include <hv/vid_ioctl.h>
 
 #define VID_PATH "/dev/" VID_DEVICE_NAME
@@ -233,6 +241,179 @@ static int cmd_fill_test(int fd)
     return rc;
 }
 
+/* ---- vp-test ---------------------------------------------------------------------------- */
+
+/* 16-bit code at 0x1000; each line is one intercept the test expects. */
+static const uint8_t vp_test_code[] = {
+    0xB0, 0x42,                         /* mov al, 0x42                           */
+    0xE6, 0xE9,                         /* out 0xE9, al     -> write 0x42         */
+    0xE4, 0xE9,                         /* in al, 0xE9      -> read, we give 0x77 */
+    0xE6, 0xE9,                         /* out 0xE9, al     -> write 0x77         */
+    0xB8, 0x00, 0x20,                   /* mov ax, 0x2000                         */
+    0x8E, 0xD8,                         /* mov ds, ax                             */
+    0xA0, 0x00, 0x00,                   /* mov al, [0]      -> GPA 0x20000, 0x99  */
+    0xE6, 0xE9,                         /* out 0xE9, al     -> write 0x99         */
+    0x66, 0xB8, 0x01, 0x00, 0x00, 0x40, /* mov eax, 0x40000001                    */
+    0x0F, 0xA2,                         /* cpuid                                  */
+    0x88, 0xD8,                         /* mov al, bl                             */
+    0xE6, 0xE9,                         /* out 0xE9, al     -> write 2 (child)    */
+    0x31, 0xC0,                         /* xor ax, ax                             */
+    0x8E, 0xD8,                         /* mov ds, ax                             */
+    0x0F, 0x01, 0x1E, 0x00, 0x11,       /* lidt [0x1100]: limit 0                 */
+    0xCC,                               /* int3 -> #GP -> #DF -> triple fault     */
+};
+
+static int vp_run(int vpfd, struct hv_message *msg, struct vid_register *regs, uint32_t n)
+{
+    struct vid_vp_run run = {.nregs = n, .regs = (uintptr_t)regs};
+    int rc = ioctl(vpfd, VID_VP_RUN, &run);
+
+    memcpy(msg, run.message, sizeof(*msg));
+    return rc;
+}
+
+/* Run until the next intercept; it must be an I/O access to port 0xE9 in
+ * direction @write (with @value when writing).  @complete: RAX for a read. */
+static int vp_expect_io(int vpfd, struct vid_register *done, uint32_t *ndone, bool write,
+                        uint8_t value, uint8_t complete)
+{
+    struct hv_message msg;
+    const struct hv_x64_io_port_intercept_message *io = &msg.u.io;
+
+    if (vp_run(vpfd, &msg, done, *ndone)) {
+        printf("vidctl: FAILED: VID_VP_RUN: %s\n", strerror(errno));
+        return -1;
+    }
+    *ndone = 0;
+    if (msg.header.message_type != HVMSG_X64_IO_PORT_INTERCEPT || io->port_number != 0xE9 ||
+        (io->access_info & HV_IO_ACCESS_SIZE_MASK) != 1 ||
+        io->header.intercept_access_type !=
+            (write ? HV_INTERCEPT_ACCESS_WRITE : HV_INTERCEPT_ACCESS_READ) ||
+        (write && (uint8_t)io->rax != value)) {
+        printf("vidctl: FAILED: expected %s port 0xE9 (0x%02x), got message 0x%x port 0x%x "
+               "access %u rax 0x%llx at rip 0x%llx\n",
+               write ? "a write to" : "a read of", value, msg.header.message_type, io->port_number,
+               io->header.intercept_access_type, (unsigned long long)io->rax,
+               (unsigned long long)io->header.rip);
+        return -1;
+    }
+    printf("vidctl: ok: %s port 0xE9 at rip 0x%llx%s", write ? "write to" : "read of",
+           (unsigned long long)io->header.rip, write ? "" : "\n");
+    if (write)
+        printf(": 0x%02x\n", value);
+    /* Completion: step over the instruction, and give a read its byte. */
+    done[0] = (struct vid_register){
+        HV_X64_REGISTER_RIP, 0, {io->header.rip + (io->header.instruction_length & 0xF), 0}};
+    *ndone = 1;
+    if (!write) {
+        done[1] =
+            (struct vid_register){HV_X64_REGISTER_RAX, 0, {(io->rax & ~0xFFULL) | complete, 0}};
+        *ndone = 2;
+    }
+    return 0;
+}
+
+static int cmd_vp_test(int fd)
+{
+    const uint64_t size = 64 << 10;
+    uint8_t *mem =
+        mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+    struct vid_register done[4], regs[8];
+    struct vid_create_vp cv = {0, 0};
+    struct vid_registers rr;
+    struct hv_message msg;
+    uint32_t ndone = 0;
+    int pfd, vpfd;
+
+    if (mem == MAP_FAILED || (pfd = create(fd, 1)) < 0) {
+        printf("vidctl: FAILED: cannot set up a partition: %s\n", strerror(errno));
+        return 1;
+    }
+    memcpy(mem + 0x1000, vp_test_code, sizeof(vp_test_code));
+    expect("map 64 KiB at 0", map(pfd, mem, size, 0, VID_MEM_READ | VID_MEM_WRITE | VID_MEM_EXEC),
+           0);
+    vpfd = ioctl(pfd, VID_CREATE_VP, &cv);
+    expect("create VP 0", vpfd, 0);
+    expect("create VP 0 again", ioctl(pfd, VID_CREATE_VP, &cv), EBUSY);
+    cv.vp_index = 1;
+    expect("create VP 1 of a 1-VP partition", ioctl(pfd, VID_CREATE_VP, &cv), EINVAL);
+    if (vpfd < 0)
+        return 1;
+
+    /* Real mode at 0000:1000. */
+    memset(regs, 0, sizeof(regs));
+    regs[0].name = HV_X64_REGISTER_CS;
+    {
+        const struct hv_x64_segment_register cs = {.limit = 0xFFFF, .attributes = 0x9B};
+
+        memcpy(regs[0].value, &cs, sizeof(cs));
+    }
+    regs[1] = (struct vid_register){HV_X64_REGISTER_RIP, 0, {0x1000, 0}};
+    regs[2] = (struct vid_register){HV_X64_REGISTER_RFLAGS, 0, {2, 0}};
+    rr = (struct vid_registers){3, 0, (uintptr_t)regs};
+    expect("set CS, RIP, RFLAGS", ioctl(vpfd, VID_VP_SET_REGISTERS, &rr), 0);
+    regs[3] = (struct vid_register){0xDEAD, 0, {0, 0}};
+    rr = (struct vid_registers){1, 0, (uintptr_t)&regs[3]};
+    expect("set a register that does not exist", ioctl(vpfd, VID_VP_SET_REGISTERS, &rr), EINVAL);
+    regs[3] = (struct vid_register){HV_X64_REGISTER_EFER, 0, {1ULL << 12, 0}};
+    expect("set EFER.SVME", ioctl(vpfd, VID_VP_SET_REGISTERS, &rr), EINVAL);
+    regs[3] = (struct vid_register){HV_X64_REGISTER_RIP, 0, {0, 0}};
+    expect("read RIP back", ioctl(vpfd, VID_VP_GET_REGISTERS, &rr), 0);
+    if (regs[3].value[0] != 0x1000) {
+        printf("vidctl: FAILED: RIP reads 0x%llx\n", (unsigned long long)regs[3].value[0]);
+        failures++;
+    }
+
+    if (vp_expect_io(vpfd, done, &ndone, true, 0x42, 0) ||
+        vp_expect_io(vpfd, done, &ndone, false, 0, 0x77) ||
+        vp_expect_io(vpfd, done, &ndone, true, 0x77, 0))
+        goto fail;
+    /* mov al, [0] with DS = 0x2000: guest-physical 0x20000, not mapped. */
+    if (vp_run(vpfd, &msg, done, ndone) || msg.header.message_type != HVMSG_UNMAPPED_GPA ||
+        msg.u.memory.guest_physical_address != 0x20000 ||
+        msg.u.memory.header.intercept_access_type != HV_INTERCEPT_ACCESS_READ ||
+        msg.u.memory.instruction_byte_count < 3 || msg.u.memory.instruction_bytes[0] != 0xA0) {
+        printf("vidctl: FAILED: expected an unmapped-GPA read of 0x20000, got message 0x%x gpa "
+               "0x%llx bytes %u\n",
+               msg.header.message_type, (unsigned long long)msg.u.memory.guest_physical_address,
+               msg.u.memory.instruction_byte_count);
+        goto fail;
+    }
+    printf("vidctl: ok: unmapped GPA 0x20000 read, instruction bytes %02x %02x %02x\n",
+           msg.u.memory.instruction_bytes[0], msg.u.memory.instruction_bytes[1],
+           msg.u.memory.instruction_bytes[2]);
+    regs[4] = (struct vid_register){HV_X64_REGISTER_RAX, 0, {0, 0}};
+    rr = (struct vid_registers){1, 0, (uintptr_t)&regs[4]};
+    expect("read RAX at the intercept", ioctl(vpfd, VID_VP_GET_REGISTERS, &rr), 0);
+    done[0] = (struct vid_register){HV_X64_REGISTER_RIP, 0, {msg.u.memory.header.rip + 3, 0}};
+    done[1] =
+        (struct vid_register){HV_X64_REGISTER_RAX, 0, {(regs[4].value[0] & ~0xFFULL) | 0x99, 0}};
+    ndone = 2;
+    if (vp_expect_io(vpfd, done, &ndone, true, 0x99, 0) ||
+        vp_expect_io(vpfd, done, &ndone, true, 2, 0))
+        goto fail;
+    if (vp_run(vpfd, &msg, done, ndone) ||
+        msg.header.message_type != HVMSG_UNRECOVERABLE_EXCEPTION) {
+        printf("vidctl: FAILED: expected the triple fault, got message 0x%x\n",
+               msg.header.message_type);
+        goto fail;
+    }
+    printf("vidctl: ok: triple fault reported\n");
+    if (vp_run(vpfd, &msg, NULL, 0) || msg.header.message_type != HVMSG_UNRECOVERABLE_EXCEPTION) {
+        printf("vidctl: FAILED: a VP that triple-faulted ran again\n");
+        goto fail;
+    }
+    close(vpfd);
+    close(pfd);
+    printf("vidctl: vp test %s\n", failures ? "FAILED" : "passed");
+    return failures ? 1 : 0;
+fail:
+    close(vpfd);
+    close(pfd);
+    printf("vidctl: vp test FAILED\n");
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     int (*cmd)(int fd);
@@ -253,6 +434,8 @@ int main(int argc, char **argv)
         cmd = cmd_hold;
     } else if (strcmp(argv[1], "fill-test") == 0) {
         cmd = cmd_fill_test;
+    } else if (strcmp(argv[1], "vp-test") == 0) {
+        cmd = cmd_vp_test;
     } else {
         goto usage;
     }
@@ -266,6 +449,7 @@ int main(int argc, char **argv)
 
 usage:
     fprintf(stderr,
-            "usage: vidctl version | hv-version | bad-ioctl | partition-test | hold | fill-test\n");
+            "usage: vidctl version | hv-version | bad-ioctl | partition-test | hold | fill-test | "
+            "vp-test\n");
     return 2;
 }
