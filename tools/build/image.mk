@@ -9,9 +9,23 @@ PARENT_INITRD := $(BUILD)/parent-initramfs.cpio.gz
 # system partition; 0 leaves it out: rm -f build/hv-usb.img && make image DATA_MIB=1024
 DATA_MIB     ?= 256
 
-.PHONY: initramfs
-kernels: $(PARENT_KERNEL)
+# Child partitions run Debian's cloud kernel (the synthetic devices' drivers,
+# none for real hardware); the demo and test child boots it with a busybox
+# initramfs.
+CHILD_KDIR   := $(BUILD)/kernels/cloud-amd64
+CHILD_KERNEL := $(CHILD_KDIR)/vmlinuz
+CHILD_INITRD := $(BUILD)/child-initramfs.cpio.gz
+
+.PHONY: initramfs child
+kernels: $(PARENT_KERNEL) $(CHILD_KERNEL)
 initramfs: $(PARENT_INITRD)
+child: $(CHILD_KERNEL) $(CHILD_INITRD)
+
+$(CHILD_KERNEL):
+	$(Q)tools/build/fetch-kernel.sh cloud-amd64 $(CHILD_KDIR)
+
+$(CHILD_INITRD): tools/build/mkchildinitramfs.sh tools/child/init
+	$(Q)tools/build/mkchildinitramfs.sh $@
 
 # Fetched once, then cached; `make kernels KERNEL_REFRESH=1` takes the newest.
 $(PARENT_KERNEL):
