@@ -53,6 +53,7 @@ check:
 	$(Q)rm -rf $(BUILD)/results
 	$(Q)$(MAKE) --no-print-directory all image $(UNIT_BINS)
 	-$(Q)$(MAKE) --no-print-directory unit
+	-$(Q)$(MAKE) --no-print-directory hvctl-cli-test
 	-$(Q)$(MAKE) --no-print-directory system
 	-$(Q)$(MAKE) --no-print-directory style
 	$(Q)tests/tally $(BUILD)/results

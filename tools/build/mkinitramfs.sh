@@ -100,6 +100,13 @@ $CC -static -s -O2 -Wall -Wextra -Werror -o usr/bin/hvinfo "$parent/hvinfo.c"
 $CC -std=gnu11 -static -s -O2 -Wall -Wextra -Werror -I"$here/hv/include" \
     -o usr/bin/vidctl "$parent/vidctl.c"
 
+# --- the partition manager and the worker (built by make: PARENT_TOOLS) ---
+for t in ${PARENT_TOOLS:-}; do
+    case $t in /*) ;; *) t=$here/$t ;; esac
+    [ -x "$t" ] || die "no $t (make hvctl vmwp)"
+    cp "$t" "usr/bin/$(basename "$t")"
+done
+
 # --- /init ---
 cp "$parent/init" init
 chmod 755 init

@@ -1,0 +1,575 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Command-line test of hvctl on the build machine: tests/hvctl/cli-test.sh HVCTL
+#
+# Runs the built hvctl with its state and runtime directories in a temporary
+# directory and a fake worker (tests/hvctl/fake_vmwp.c, built here with
+# ${CC:-gcc}) that keeps the worker's side of the contract without a VM.  It
+# goes through create, list (table and --json), show, set, start, status,
+# pause, resume, console, stop --turn-off and delete, and through the error
+# paths; every error must be one line "hvctl: ..." on stderr with exit
+# status 1 (2 for a malformed command line) and must leave the state (and
+# runtime) directories exactly as they were.
+#
+# Output: TAP on stdout ("ok N - ...", "not ok N - ..." with "# " lines
+# saying why, the plan "1..N" at the end).  Exit status 0 when all passed.
+# Takes about 15 s, 10 of them waiting for a worker that ignores "stop".
+
+set -u
+
+if [ $# -ne 1 ]; then
+    echo "usage: $0 PATH/TO/hvctl" >&2
+    exit 2
+fi
+HVCTL=$(realpath "$1") || exit 2
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d /tmp/hvctl-cli-test.XXXXXX) || exit 2
+# Workers this test started (by pid file or by hand) are killed on the way out.
+cleanup() {
+    for f in "$tmp"/run/*/vmwp.pid; do
+        [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null
+    done
+    [ -n "${bystander:-}" ] && kill "$bystander" 2>/dev/null
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+export HVCORE_STATE_DIR="$tmp/state"
+export HVCORE_RUN_DIR="$tmp/run"
+export HVCORE_VMWP="$tmp/bin/fake_vmwp"
+unset FAKE_VMWP_MODE FAKE_VMWP_DELAY_MS
+mkdir -p "$tmp/bin" "$tmp/boot" "$tmp/state"
+state="$HVCORE_STATE_DIR"
+run="$HVCORE_RUN_DIR"
+
+n=0
+failed=0
+
+pass() {
+    n=$((n + 1))
+    echo "ok $n - $1"
+}
+
+# fail DESCRIPTION [DETAIL...]: each detail becomes a "# " line.
+fail() {
+    n=$((n + 1))
+    failed=$((failed + 1))
+    echo "not ok $n - $1"
+    shift
+    for line in "$@"; do
+        printf '%s\n' "$line" | sed 's/^/#   /'
+    done
+}
+
+# check DESCRIPTION COMMAND...: passes if the command succeeds.
+check() {
+    desc=$1
+    shift
+    if "$@"; then pass "$desc"; else fail "$desc" "failed: $*"; fi
+}
+
+# hv ARGS...: runs hvctl; its stdout in $out, stderr in $err, status in $rc.
+hv() {
+    "$HVCTL" "$@" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    out=$(cat "$tmp/out")
+    err=$(cat "$tmp/err")
+}
+
+# What an error must not change: names, types, modes, inodes and contents of
+# everything under both directories (an identical rewrite changes the inode),
+# except what is in the worker's logs: the worker writes them as it pleases.
+snapshot() {
+    (cd "$tmp" && find state run 2>/dev/null | LC_ALL=C sort | while read -r f; do
+        if [ -f "$f" ] && [ "${f%.log}" = "$f" ]; then
+            echo "$f $(stat -c '%F %a %i' "$f") $(cksum <"$f")"
+        else
+            echo "$f $(stat -c '%F %a %i' "$f")"
+        fi
+    done)
+}
+
+# expect_ok DESCRIPTION ARGS...: exit 0 and nothing on stderr (but the
+# warning that a VM has more CPUs than this machine: it may have only one).
+expect_ok() {
+    desc=$1
+    shift
+    hv "$@"
+    err=$(printf '%s\n' "$err" | grep -v "^hvctl: warning: .* virtual CPUs, more than the parent's")
+    if [ "$rc" -eq 0 ] && [ -z "$err" ]; then
+        pass "$desc"
+    else
+        fail "$desc" "hvctl $*" "exit status $rc, stderr:" "$err"
+    fi
+}
+
+# expect_error DESCRIPTION STATUS PATTERN ARGS...: hvctl ARGS must exit with
+# STATUS, print exactly one line on stderr, "hvctl: " then something
+# matching the grep -E PATTERN, nothing on stdout, and change nothing.
+expect_error() {
+    desc=$1 want_rc=$2 pattern=$3
+    shift 3
+    before=$(snapshot)
+    hv "$@"
+    after=$(snapshot)
+    lines=$(printf '%s\n' "$err" | wc -l)
+    if [ "$rc" -ne "$want_rc" ]; then
+        fail "$desc" "hvctl $*" "exit status $rc, expected $want_rc; stderr:" "$err"
+    elif [ -z "$err" ] || [ "$lines" -ne 1 ]; then
+        fail "$desc" "hvctl $*" "expected one line on stderr, got:" "$err"
+    elif ! printf '%s\n' "$err" | grep -qE "^hvctl: $pattern"; then
+        fail "$desc" "hvctl $*" "stderr does not match 'hvctl: $pattern':" "$err"
+    elif [ -n "$out" ]; then
+        fail "$desc" "hvctl $*" "unexpected stdout:" "$out"
+    elif [ "$before" != "$after" ]; then
+        fail "$desc" "hvctl $*" "it changed the state:" \
+            "$(printf '%s\n' "$before" >"$tmp/before"; printf '%s\n' "$after" >"$tmp/after"
+            diff "$tmp/before" "$tmp/after")"
+    else
+        pass "$desc"
+    fi
+}
+
+# expect_out DESCRIPTION EXPECTED: $out (of the last hv) must be EXPECTED.
+expect_out() {
+    if [ "$out" = "$2" ]; then
+        pass "$1"
+    else
+        fail "$1" "expected:" "$2" "got:" "$out"
+    fi
+}
+
+# expect_match DESCRIPTION PATTERN TEXT: TEXT must contain a line matching grep -E PATTERN.
+expect_match() {
+    if printf '%s\n' "$3" | grep -qE "$2"; then
+        pass "$1"
+    else
+        fail "$1" "no line matches '$2' in:" "$3"
+    fi
+}
+
+# wait_gone PID: up to 5 s for the process to disappear (or be a zombie).
+wait_gone() {
+    i=0
+    while [ $i -lt 100 ]; do
+        if ! kill -0 "$1" 2>/dev/null; then return 0; fi
+        case $(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null) in Z | X | "") return 0 ;; esac
+        sleep 0.05
+        i=$((i + 1))
+    done
+    return 1
+}
+
+# --- the fake worker and the boot files ---
+if ! "${CC:-gcc}" -std=gnu11 -O1 -Wall -Wextra -Werror -o "$tmp/bin/fake_vmwp" \
+    "$here/fake_vmwp.c" 2>"$tmp/cc.log"; then
+    echo "Bail out! cannot build tests/hvctl/fake_vmwp.c: $(cat "$tmp/cc.log")"
+    exit 1
+fi
+echo "not a kernel" >"$tmp/boot/vmlinuz"
+echo "not an initrd" >"$tmp/boot/initrd.img"
+mkdir "$tmp/boot/dir"
+kernel="$tmp/boot/vmlinuz"
+initrd="$tmp/boot/initrd.img"
+
+# --- help and version ---
+hv --version
+expect_match "--version prints the version" '^hvctl \(hvcore\) [0-9]+\.[0-9]+$' "$out"
+hv --help
+if [ "$rc" -eq 0 ]; then
+    missing=""
+    for c in create set show delete start stop pause resume status list console; do
+        printf '%s\n' "$out" | grep -qE "^  $c( |$)" || missing="$missing $c"
+    done
+    if [ -z "$missing" ]; then pass "--help lists every command"; else
+        fail "--help lists every command" "missing:$missing"; fi
+else
+    fail "--help lists every command" "exit status $rc"
+fi
+expect_match "--help names the state directory and its variable" \
+    'HVCORE_STATE_DIR.*/var/lib/hvcore' "$out"
+# Every option of every command is in that command's --help.
+for spec in "create --kernel --initrd --memory --cpus --cmdline" \
+    "set --memory --cpus --kernel --initrd --no-initrd --cmdline" \
+    "stop --turn-off" "list --json" "console --log Ctrl-]" "show" "delete" "start" "pause" \
+    "resume" "status"; do
+    set -- $spec
+    cmd=$1
+    shift
+    hv "$cmd" --help
+    missing=""
+    for opt in "$@"; do
+        printf '%s\n' "$out" | grep -qF -- "$opt" || missing="$missing $opt"
+    done
+    if [ "$rc" -eq 0 ] && [ -z "$err" ] && [ -n "$out" ] && [ -z "$missing" ]; then
+        pass "$cmd --help documents ${*:-the command}"
+    else
+        fail "$cmd --help documents ${*:-the command}" "exit status $rc, missing:$missing" "$out"
+    fi
+done
+hv help start
+expect_match "help COMMAND is COMMAND --help" '^Usage: hvctl start NAME' "$out"
+
+# --- usage errors: exit status 2 ---
+expect_error "no command: usage error" 2 "no command given" 
+expect_error "unknown command: usage error" 2 "unknown command 'frobnicate'" frobnicate
+expect_error "unknown option: usage error" 2 "create: unknown option --colour" \
+    create web --kernel "$kernel" --colour red
+expect_error "create without --kernel: usage error" 2 "create: --kernel PATH is required" \
+    create web
+expect_error "option without its value: usage error" 2 "create: --memory needs a value" \
+    create web --kernel "$kernel" --memory
+expect_error "missing VM name: usage error" 2 "start: missing the VM name" start
+expect_error "set with nothing to set: usage error" 2 "set: nothing to change" set web
+
+# --- an empty list ---
+hv list
+expect_out "list with no VMs prints the header" "NAME  STATE  CPUS  MEMORY  UPTIME"
+hv list --json
+expect_out "list --json with no VMs prints []" "[]"
+
+# --- create ---
+expect_ok "create web with every option" create web --memory 1G --cpus 2 \
+    --kernel "$kernel" --initrd "$initrd" --cmdline "console=ttyS0 root=/dev/vda a=b"
+expected_conf="name=web
+memory=1073741824
+cpus=2
+kernel=$kernel
+initrd=$initrd
+cmdline=console=ttyS0 root=/dev/vda a=b"
+got_conf=$(grep -v '^#' "$state/vms/web/vm.conf" 2>&1)
+if [ "$got_conf" = "$expected_conf" ]; then pass "vm.conf holds the contract's keys"; else
+    fail "vm.conf holds the contract's keys" "expected:" "$expected_conf" "got:" "$got_conf"; fi
+leftovers=$(ls -A "$state/vms/web")
+if [ "$leftovers" = "vm.conf" ]; then pass "no temporary file is left next to vm.conf"; else
+    fail "no temporary file is left next to vm.conf" "$leftovers"; fi
+
+# Relative paths become absolute; the defaults are 512M, 1 CPU, console=ttyS0.
+(cd "$tmp/boot" && "$HVCTL" create db --kernel vmlinuz >"$tmp/out" 2>"$tmp/err")
+rc=$?
+if [ $rc -eq 0 ] && [ "$(grep -v '^#' "$state/vms/db/vm.conf")" = "name=db
+memory=536870912
+cpus=1
+kernel=$kernel
+cmdline=console=ttyS0" ]; then
+    pass "create with defaults and a relative kernel path"
+else
+    fail "create with defaults and a relative kernel path" "exit status $rc" "$(cat "$tmp/err")" \
+        "$(cat "$state/vms/db/vm.conf")"
+fi
+hv create many --kernel "$kernel" --cpus 64
+if [ "$rc" -eq 0 ] && [ "$(nproc)" -lt 64 ]; then
+    expect_match "more CPUs than the parent has: allowed, with a warning" \
+        '^hvctl: warning: many has 64 virtual CPUs, more than the parent' "$err"
+else
+    check "more CPUs than the parent has: allowed" [ "$rc" -eq 0 ]
+fi
+expect_ok "delete many" delete many
+
+# --- create errors: each says what was wrong and changes nothing ---
+expect_error "duplicate name" 1 "a VM named 'web' already exists" create web --kernel "$kernel"
+expect_error "duplicate name, whatever the options" 1 "a VM named 'web' already exists" \
+    create web --kernel "$tmp/boot/nope" --memory 1X
+expect_error "name with a slash" 1 "invalid VM name 'a/b': contains '/'" create a/b --kernel "$kernel"
+expect_error "name starting with a dot" 1 "invalid VM name '.web': must start with a letter or a digit" \
+    create .web --kernel "$kernel"
+expect_error "name of 64 characters" 1 "invalid VM name '.*': is 64 characters long" \
+    create aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa --kernel "$kernel"
+expect_error "size with an unknown suffix" 1 "--memory 12X is not a size" \
+    create x --kernel "$kernel" --memory 12X
+expect_error "size with a fraction" 1 "--memory 1.5G is not a size" \
+    create x --kernel "$kernel" --memory 1.5G
+expect_error "size without a suffix is bytes" 1 "--memory 512 is not a multiple of 1M \(sizes without a suffix are in bytes\)" \
+    create x --kernel "$kernel" --memory 512
+expect_error "size not a multiple of 1M" 1 "--memory 65537K is not a multiple of 1M" \
+    create x --kernel "$kernel" --memory 65537K
+expect_error "size below 64M" 1 "--memory 32M is less than the minimum, 64M" \
+    create x --kernel "$kernel" --memory 32M
+expect_error "size above the parent's RAM" 1 "--memory 64T is more than the parent's total RAM \([0-9.]+[KMGT]\)" \
+    create x --kernel "$kernel" --memory 64T
+expect_error "cpus 0" 1 "--cpus 0 is out of range \(1 to 64\)" create x --kernel "$kernel" --cpus 0
+expect_error "cpus 65" 1 "--cpus 65 is out of range \(1 to 64\)" create x --kernel "$kernel" --cpus 65
+expect_error "cpus not a number" 1 "--cpus two is not a whole number" create x --kernel "$kernel" --cpus two
+expect_error "missing kernel" 1 "--kernel $tmp/boot/nope: No such file or directory" \
+    create x --kernel "$tmp/boot/nope"
+expect_error "kernel is a directory" 1 "--kernel $tmp/boot/dir: is a directory, not a file" \
+    create x --kernel "$tmp/boot/dir"
+expect_error "kernel is not a regular file" 1 "--kernel /dev/null: is not a regular file" \
+    create x --kernel /dev/null
+expect_error "missing initrd" 1 "--initrd nope.img: No such file or directory" \
+    create x --kernel "$kernel" --initrd nope.img
+expect_error "cmdline with a newline" 1 "--cmdline contains a control character" \
+    create x --kernel "$kernel" --cmdline "a
+b"
+if [ "$(id -u)" -ne 0 ]; then
+    cp "$kernel" "$tmp/boot/secret" && chmod 0 "$tmp/boot/secret"
+    expect_error "unreadable kernel" 1 "--kernel $tmp/boot/secret: Permission denied" \
+        create x --kernel "$tmp/boot/secret"
+fi
+HVCORE_STATE_DIR=relative/state expect_error "relative HVCORE_STATE_DIR" 1 \
+    "HVCORE_STATE_DIR=relative/state is not an absolute path" list
+
+# --- list, show ---
+hv list
+expect_out "list: a table sorted by name" "NAME  STATE  CPUS  MEMORY  UPTIME
+db    off    1     512M    -
+web   off    2     1G      -"
+hv list --json
+expect_out "list --json: the contract's objects" '[
+  {"name": "db", "state": "off", "cpus": 1, "memory_bytes": 536870912, "uptime_s": null},
+  {"name": "web", "state": "off", "cpus": 2, "memory_bytes": 1073741824, "uptime_s": null}
+]'
+hv show web
+expect_out "show prints the configuration" "name:     web
+state:    off
+memory:   1G (1073741824 bytes)
+cpus:     2
+kernel:   $kernel
+initrd:   $initrd
+cmdline:  console=ttyS0 root=/dev/vda a=b
+config:   $state/vms/web/vm.conf"
+expect_error "show of a VM that does not exist" 1 "no VM named 'nope'" show nope
+expect_error "show of an invalid name" 1 "invalid VM name 'a b'" show "a b"
+
+# --- set ---
+expect_ok "set memory, cpus and cmdline" set web --memory 2G --cpus 1 --cmdline "quiet"
+got_conf=$(grep -E '^(memory|cpus|cmdline|initrd)=' "$state/vms/web/vm.conf")
+if [ "$got_conf" = "memory=2147483648
+cpus=1
+initrd=$initrd
+cmdline=quiet" ]; then pass "set changes what is given and keeps the rest"; else
+    fail "set changes what is given and keeps the rest" "$got_conf"; fi
+expect_ok "set --no-initrd" set web --no-initrd
+check "set --no-initrd removes the initrd line" sh -c "! grep -q '^initrd=' '$state/vms/web/vm.conf'"
+expect_ok "set --initrd puts it back" set web --initrd "$initrd"
+check "set --initrd writes the path" grep -qx "initrd=$initrd" "$state/vms/web/vm.conf"
+expect_error "set with a bad size" 1 "--memory 3X is not a size" set web --memory 3X
+expect_error "set with a good and a bad value changes neither" 1 "--kernel .*: No such file" \
+    set web --cpus 4 --kernel "$tmp/boot/nope"
+expect_error "set of a VM that does not exist" 1 "no VM named 'nope'" set nope --cpus 2
+expect_error "set --initrd with --no-initrd" 2 "set: --initrd and --no-initrd contradict" \
+    set web --initrd "$initrd" --no-initrd
+
+# --- power operations on an off VM ---
+expect_error "plain stop says graceful stop is not there and does nothing" 1 \
+    "a graceful stop is not implemented yet, nothing done: hvctl stop --turn-off web" stop web
+expect_error "stop --turn-off of an off VM" 1 "web is not running" stop --turn-off web
+expect_error "pause of an off VM" 1 "web is not running" pause web
+expect_error "resume of an off VM" 1 "web is not running" resume web
+expect_error "console of an off VM" 1 "web is not running" console web
+expect_error "console --log before any start" 1 "web has no console log" console web --log
+expect_error "start of a VM that does not exist" 1 "no VM named 'nope'" start nope
+hv status web
+expect_out "status of an off VM" "off"
+
+# --- start ---
+expect_ok "start web" start web
+pid=$(cat "$run/web/vmwp.pid" 2>/dev/null)
+check "the worker runs and wrote its pid file" kill -0 "${pid:-0}"
+log=$(cat "$run/web/vmwp.log" 2>/dev/null)
+expect_match "the worker is a session leader" '^fake vmwp: pid [0-9]+, session leader$' "$log"
+expect_match "the worker's stdin is /dev/null" '^fake vmwp: stdin is /dev/null$' "$log"
+expect_match "the worker gets --config and --run-dir" \
+    "^fake vmwp: 4 arguments: --config $state/vms/web/vm.conf --run-dir $run/web\$" "$log"
+hv status web
+expect_out "status of a running VM" "running"
+hv list
+expect_match "list shows it running with its uptime" '^web +running +1 +2G +[0-9]+s$' "$out"
+hv list --json
+expect_match "list --json gives its uptime_s" \
+    '"name": "web", "state": "running", "cpus": 1, "memory_bytes": 2147483648, "uptime_s": [0-9]+\}' "$out"
+hv show web
+expect_match "show gives the state and uptime" '^state:    running \(up [0-9]+s\)$' "$out"
+
+expect_error "start of a running VM" 1 "web is already running" start web
+expect_error "delete of a running VM" 1 "web is running: turn it off first" delete web
+expect_error "set of a running VM" 1 "web is running: turn it off first" set web --cpus 2
+
+# --- pause, resume ---
+expect_ok "pause" pause web
+hv status web
+expect_out "status after pause" "paused"
+hv list
+expect_match "list shows it paused" '^web +paused ' "$out"
+expect_error "pause of a paused VM" 1 "web is paused already" pause web
+expect_error "start of a paused VM" 1 "web is already running \(paused" start web
+expect_ok "resume" resume web
+hv status web
+expect_out "status after resume" "running"
+expect_error "resume of a running VM" 1 "web is not paused" resume web
+
+# --- console ---
+expect_ok "console with nothing to send ends by itself" console web </dev/null
+printf 'hello guest\n' | "$HVCTL" console web >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 0 ] && grep -qx 'hello guest' "$tmp/out" && [ ! -s "$tmp/err" ]; then
+    pass "console relays stdin to the guest and back, and ends at the end of stdin"
+else
+    fail "console relays stdin to the guest and back" "exit status $rc" "$(cat "$tmp/out" "$tmp/err")"
+fi
+# On a terminal (a pty from script(1)): raw mode, the detach hint, Ctrl-]
+# detaches, and the terminal's settings are as before.
+if command -v script >/dev/null 2>&1; then
+    (sleep 0.5; printf 'typed on a tty\r'; sleep 0.5; printf '\035') |
+        script -qec "stty -g; '$HVCTL' console web; echo status=\$?; stty -g" /dev/null \
+            >"$tmp/tty.out" 2>&1
+    tty_out=$(tr -d '\r' <"$tmp/tty.out")
+    expect_match "console on a terminal says how to detach" \
+        "^Connected to web's console. Detach with Ctrl-\]" "$tty_out"
+    # Raw mode: the terminal does not echo, so the line comes back once, from the guest.
+    if [ "$(printf '%s\n' "$tty_out" | grep -c 'typed on a tty')" -eq 1 ]; then
+        pass "console on a terminal is in raw mode: keys go to the guest, unechoed"
+    else
+        fail "console on a terminal is in raw mode" "$tty_out"
+    fi
+    expect_match "Ctrl-] detaches, exit status 0" "^Detached from web's console.\$" "$tty_out"
+    expect_match "... with exit status 0" '^status=0$' "$tty_out"
+    settings=$(printf '%s\n' "$tty_out" | grep -E '^[0-9a-f]+(:[0-9a-f]+){10,}$')
+    if [ "$(printf '%s\n' "$settings" | wc -l)" -eq 2 ] &&
+        [ "$(printf '%s\n' "$settings" | sort -u | wc -l)" -eq 1 ]; then
+        pass "the terminal's settings are restored after detaching"
+    else
+        fail "the terminal's settings are restored after detaching" "$tty_out"
+    fi
+else
+    for what in "says how to detach" "is in raw mode" "Ctrl-] detaches" "exit status 0" \
+        "settings are restored"; do
+        pass "console on a terminal $what # SKIP script(1) is not installed"
+    done
+fi
+hv console web --log
+expect_match "console --log prints the guest's output" '^fake guest: booting with 1 CPUs' "$out"
+expect_match "console --log has what was typed" '^hello guest$' "$out"
+
+# --- stop --turn-off ---
+expect_ok "stop --turn-off" stop --turn-off web
+check "the worker is gone" wait_gone "$pid"
+check "its pid file and sockets are removed" \
+    sh -c "! ls '$run/web/vmwp.pid' '$run/web/control.sock' '$run/web/console.sock' 2>/dev/null"
+check "its logs stay" test -s "$run/web/vmwp.log" -a -s "$run/web/console.log"
+hv status web
+expect_out "status after stop" "off"
+hv list
+expect_match "list shows it off, no uptime" '^web +off +1 +2G +-$' "$out"
+hv console web --log
+expect_match "console --log still works once it is off" '^hello guest$' "$out"
+
+# --- a worker that does not start ---
+FAKE_VMWP_MODE=fail expect_error "a worker that fails: its last line is the error" 1 \
+    "web did not start: fake vmwp: /dev/vid: No such file or directory$" start web
+hv status web
+expect_out "after a failed start the VM is off" "off"
+FAKE_VMWP_MODE=fail-lines hv start web
+first=$(printf '%s\n' "$err" | head -n 1)
+if [ "$rc" -eq 1 ] && printf '%s\n' "$first" | grep -qE \
+    "^hvctl: web did not start: the worker exited with status 3; the end of $run/web/vmwp.log:$" &&
+    [ "$(printf '%s\n' "$err" | tail -n +2)" = "$(seq 5 14 | sed 's/^/  fake vmwp: failure line /')" ]; then
+    pass "a worker that fails with a long log: the last 10 lines"
+else
+    fail "a worker that fails with a long log: the last 10 lines" "exit status $rc" "$err"
+fi
+HVCORE_VMWP="$tmp/boot/vmlinuz" expect_error "HVCORE_VMWP not executable" 1 \
+    "HVCORE_VMWP=$tmp/boot/vmlinuz: not an executable file" start web
+mv "$kernel" "$kernel.moved"
+expect_error "start when the kernel has gone" 1 "cannot start web: kernel $kernel: No such file" \
+    start web
+mv "$kernel.moved" "$kernel"
+
+# --- a slow worker: start waits for the pid file ---
+FAKE_VMWP_DELAY_MS=700 hv start web
+check "start waits for a slow worker's pid file" [ "$rc" -eq 0 -a -s "$run/web/vmwp.pid" ]
+hv status web
+expect_out "the slow worker is running" "running"
+
+# --- a worker that dies by itself: stale files mean off ---
+pid=$(cat "$run/web/vmwp.pid")
+kill -9 "$pid"
+wait_gone "$pid"
+hv status web
+expect_out "a dead worker's VM is off" "off"
+check "the dead worker's pid file and sockets are cleaned" \
+    sh -c "! ls '$run/web/vmwp.pid' '$run/web/control.sock' '$run/web/console.sock' 2>/dev/null"
+
+# A pid file naming a live process that is not a worker: off, and it is not killed.
+sleep 60 &
+bystander=$!
+echo "$bystander" >"$run/web/vmwp.pid"
+hv list
+expect_match "a pid file naming another process means off" '^web +off ' "$out"
+expect_error "stop --turn-off does not kill a stranger" 1 "web is not running" stop --turn-off web
+check "the stranger is still alive" kill -0 "$bystander"
+kill "$bystander"
+bystander=""
+
+# --- a worker that ignores stop is killed after 10 s ---
+FAKE_VMWP_MODE=ignore-stop hv start web
+pid=$(cat "$run/web/vmwp.pid" 2>/dev/null)
+hv stop --turn-off web
+if [ "$rc" -eq 0 ] && printf '%s\n' "$err" | grep -qE \
+    "^hvctl: warning: web's worker \(pid $pid\) did not exit within 10 s of stop: killing it$"; then
+    pass "a worker that ignores stop is killed, with a warning"
+else
+    fail "a worker that ignores stop is killed, with a warning" "exit status $rc" "$err"
+fi
+check "the stubborn worker is gone" wait_gone "${pid:-0}"
+
+# --- the worker found next to hvctl ---
+mkdir "$tmp/bin2"
+cp "$HVCTL" "$tmp/bin2/hvctl"
+cp "$tmp/bin/fake_vmwp" "$tmp/bin2/vmwp"
+(unset HVCORE_VMWP; PATH=/usr/bin:/bin "$tmp/bin2/hvctl" start web >"$tmp/out" 2>"$tmp/err")
+rc=$?
+if [ $rc -eq 0 ] && grep -q "pid $(cat "$run/web/vmwp.pid" 2>/dev/null)," "$run/web/vmwp.log"; then
+    pass "without HVCORE_VMWP, the vmwp next to hvctl is used"
+else
+    fail "without HVCORE_VMWP, the vmwp next to hvctl is used" "exit status $rc" "$(cat "$tmp/err")"
+fi
+expect_ok "stop --turn-off it" stop --turn-off web
+# A copy of hvctl alone in its directory: the build directory may hold a real vmwp.
+mkdir "$tmp/bin3"
+cp "$HVCTL" "$tmp/bin3/hvctl"
+(unset HVCORE_VMWP; cd /; PATH=/nonexistent "$tmp/bin3/hvctl" start web >"$tmp/out" 2>"$tmp/err")
+if [ $? -eq 1 ] && grep -qE '^hvctl: cannot find the worker program vmwp' "$tmp/err"; then
+    pass "no worker anywhere: said so"
+else
+    fail "no worker anywhere: said so" "$(cat "$tmp/err")"
+fi
+
+# --- a damaged configuration ---
+printf 'name=bad\nmemory=536870912\ncpus=1\nkernel=%s\ncolour=blue\n' "$kernel" >"$tmp/bad.conf"
+mkdir "$state/vms/bad"
+cp "$tmp/bad.conf" "$state/vms/bad/vm.conf"
+expect_error "show of a damaged vm.conf names the file and the line" 1 \
+    "$state/vms/bad/vm.conf: line 5: unknown key 'colour'" show bad
+expect_error "start of a damaged vm.conf" 1 "cannot start bad: .*line 5: unknown key 'colour'" start bad
+hv list
+if [ "$rc" -eq 1 ] && printf '%s\n' "$err" | grep -q "warning: left out of the list: .*line 5" &&
+    printf '%s\n' "$out" | grep -q '^web ' && ! printf '%s\n' "$out" | grep -q '^bad '; then
+    pass "list leaves a damaged VM out with a warning, lists the others, exits 1"
+else
+    fail "list leaves a damaged VM out with a warning" "exit status $rc" "$out" "$err"
+fi
+expect_ok "delete of a damaged VM" delete bad
+cp -r "$state/vms/db" "$state/vms/copy"
+expect_error "a vm.conf whose name is not its directory's" 1 \
+    "cannot start copy: $state/vms/copy/vm.conf: name=db, but the VM's directory is copy" start copy
+expect_ok "delete of the copy" delete copy
+
+# --- delete ---
+touch "$state/vms/db/notes.txt"
+expect_error "delete refuses a directory holding someone else's file" 1 \
+    "cannot delete db: .*/notes.txt is not hvctl's" delete db
+rm "$state/vms/db/notes.txt"
+expect_ok "delete web" delete web
+check "its configuration directory is gone" test ! -e "$state/vms/web"
+check "its runtime directory is gone" test ! -e "$run/web"
+expect_error "delete of a deleted VM" 1 "no VM named 'web'" delete web
+expect_ok "delete db" delete db
+hv list
+expect_out "list is empty again" "NAME  STATE  CPUS  MEMORY  UPTIME"
+check "nothing is left in the vms directory" test -z "$(ls -A "$state/vms")"
+
+echo "1..$n"
+[ "$failed" -eq 0 ]

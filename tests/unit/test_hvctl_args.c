@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Unit tests of hvctl's command-line parser (tools/hvctl/args.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../tools/hvctl/args.h"
+
+static struct hvctl_args args;
+static char err[256];
+
+/* Parses the NULL-terminated list of words after "hvctl". */
+#define PARSE(...)                                                                                 \
+    ({                                                                                             \
+        char *argv_[] = {"hvctl", __VA_ARGS__, NULL};                                              \
+        memset(err, 'X', sizeof(err));                                                             \
+        hvctl_args_parse((int)(sizeof(argv_) / sizeof(argv_[0])) - 1, argv_, &args, err,           \
+                         sizeof(err));                                                             \
+    })
+
+#define EXPECT_OK(...)                                                                             \
+    do {                                                                                           \
+        if (PARSE(__VA_ARGS__) != 0)                                                               \
+            fail_msg("refused: %s", err);                                                          \
+    } while (0)
+
+/* A usage error whose one-line message contains @what. */
+#define EXPECT_USAGE_ERROR(what, ...)                                                              \
+    do {                                                                                           \
+        if (PARSE(__VA_ARGS__) == 0)                                                               \
+            fail_msg("accepted: %s", #__VA_ARGS__);                                                \
+        assert_non_null(memchr(err, '\0', sizeof(err)));                                           \
+        assert_null(strchr(err, '\n'));                                                            \
+        if (strstr(err, what) == NULL)                                                             \
+            fail_msg("message \"%s\" lacks \"%s\"", err, what);                                    \
+    } while (0)
+
+static void test_no_command(void **state)
+{
+    char *argv[] = {"hvctl", NULL};
+
+    (void)state;
+    assert_int_equal(hvctl_args_parse(1, argv, &args, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "no command given (hvctl --help lists the commands)"));
+}
+
+static void test_help_and_version(void **state)
+{
+    (void)state;
+    EXPECT_OK("--help");
+    assert_int_equal(args.command, CMD_HELP);
+    assert_int_equal(args.help_topic, CMD_NONE);
+    EXPECT_OK("-h");
+    assert_int_equal(args.command, CMD_HELP);
+    EXPECT_OK("help");
+    assert_int_equal(args.command, CMD_HELP);
+    EXPECT_OK("help", "console");
+    assert_int_equal(args.help_topic, CMD_CONSOLE);
+    EXPECT_OK("--help", "stop");
+    assert_int_equal(args.help_topic, CMD_STOP);
+    EXPECT_USAGE_ERROR("no help on 'frob': not a command", "help", "frob");
+    EXPECT_USAGE_ERROR("at most one command name", "help", "start", "stop");
+    EXPECT_OK("--version");
+    assert_int_equal(args.command, CMD_VERSION);
+    EXPECT_USAGE_ERROR("--version takes no arguments", "--version", "x");
+}
+
+static void test_command_help_wins(void **state)
+{
+    (void)state;
+    EXPECT_OK("create", "--help");
+    assert_int_equal(args.command, CMD_CREATE);
+    assert_true(args.help);
+    /* Even on an otherwise wrong line: the user asked how to write it. */
+    EXPECT_OK("create", "--bogus", "-h");
+    assert_true(args.help);
+    assert_int_equal(args.command, CMD_CREATE);
+    EXPECT_OK("list", "--help");
+    assert_true(args.help);
+    /* After "--" it is an operand: "-h" as a (bad) VM name. */
+    EXPECT_OK("show", "--", "-h");
+    assert_false(args.help);
+    assert_string_equal(args.name, "-h");
+}
+
+static void test_unknown_command(void **state)
+{
+    (void)state;
+    EXPECT_USAGE_ERROR("unknown command 'frob' (hvctl --help lists the commands)", "frob");
+    EXPECT_USAGE_ERROR("unknown command 'Create'", "Create", "web");
+    EXPECT_USAGE_ERROR("unknown option -x", "-x");
+    EXPECT_USAGE_ERROR("unknown option --json", "--json", "list");
+}
+
+static void test_create(void **state)
+{
+    (void)state;
+    EXPECT_OK("create", "web", "--memory", "1G", "--cpus", "2", "--kernel", "/k", "--initrd", "/i",
+              "--cmdline", "console=ttyS0 quiet");
+    assert_int_equal(args.command, CMD_CREATE);
+    assert_false(args.help);
+    assert_string_equal(args.name, "web");
+    assert_string_equal(args.memory, "1G");
+    assert_string_equal(args.cpus, "2");
+    assert_string_equal(args.kernel, "/k");
+    assert_string_equal(args.initrd, "/i");
+    assert_string_equal(args.cmdline, "console=ttyS0 quiet");
+    assert_int_equal(args.given, OPT_MEMORY | OPT_CPUS | OPT_KERNEL | OPT_INITRD | OPT_CMDLINE);
+
+    /* --opt=value, options before the name, '=' inside the value. */
+    EXPECT_OK("create", "--kernel=/k", "--cmdline=root=/dev/vda", "web");
+    assert_string_equal(args.name, "web");
+    assert_string_equal(args.kernel, "/k");
+    assert_string_equal(args.cmdline, "root=/dev/vda");
+    assert_null(args.memory);
+    assert_null(args.cpus);
+    assert_null(args.initrd);
+    assert_int_equal(args.given, OPT_KERNEL | OPT_CMDLINE);
+
+    /* A value is the next word whatever it looks like; an empty one is a value. */
+    EXPECT_OK("create", "web", "--kernel", "/k", "--cmdline", "-v");
+    assert_string_equal(args.cmdline, "-v");
+    EXPECT_OK("create", "web", "--kernel", "/k", "--cmdline", "");
+    assert_string_equal(args.cmdline, "");
+    EXPECT_OK("create", "web", "--kernel=", "--memory=");
+    assert_string_equal(args.kernel, "");
+    assert_string_equal(args.memory, "");
+}
+
+static void test_create_errors(void **state)
+{
+    (void)state;
+    EXPECT_USAGE_ERROR("create: --kernel PATH is required", "create", "web");
+    EXPECT_USAGE_ERROR("create: missing the VM name", "create", "--kernel", "/k");
+    EXPECT_USAGE_ERROR("create: --memory needs a value", "create", "web", "--kernel", "/k",
+                       "--memory");
+    EXPECT_USAGE_ERROR("create: --cpus given twice", "create", "web", "--kernel", "/k", "--cpus",
+                       "1", "--cpus=2");
+    EXPECT_USAGE_ERROR("create: unexpected argument 'db'", "create", "web", "db", "--kernel", "/k");
+    EXPECT_USAGE_ERROR("create: unknown option --colour (hvctl create --help lists the options)",
+                       "create", "web", "--kernel", "/k", "--colour", "red");
+    EXPECT_USAGE_ERROR("create: unknown option --colour", "create", "web", "--colour=red");
+    EXPECT_USAGE_ERROR("create: unknown option -m", "create", "web", "-m", "1G");
+    /* Options of other commands are unknown here. */
+    EXPECT_USAGE_ERROR("create: unknown option --no-initrd", "create", "web", "--kernel", "/k",
+                       "--no-initrd");
+    EXPECT_USAGE_ERROR("create: unknown option --json", "create", "web", "--json");
+    EXPECT_USAGE_ERROR("create: unknown option --mem", "create", "web", "--mem", "1G");
+}
+
+static void test_set(void **state)
+{
+    (void)state;
+    EXPECT_OK("set", "web", "--no-initrd", "--cpus=3");
+    assert_int_equal(args.command, CMD_SET);
+    assert_int_equal(args.given, OPT_NO_INITRD | OPT_CPUS);
+    assert_string_equal(args.cpus, "3");
+    EXPECT_OK("set", "--kernel", "k", "web");
+    assert_int_equal(args.given, OPT_KERNEL);
+    EXPECT_USAGE_ERROR("set: nothing to change (give --memory, --cpus, --kernel, --initrd, "
+                       "--no-initrd or --cmdline)",
+                       "set", "web");
+    EXPECT_USAGE_ERROR("set: --initrd and --no-initrd contradict each other", "set", "web",
+                       "--initrd", "/i", "--no-initrd");
+    EXPECT_USAGE_ERROR("set: --no-initrd takes no value", "set", "web", "--no-initrd=yes");
+    EXPECT_USAGE_ERROR("set: missing the VM name", "set", "--cpus", "2");
+}
+
+static void test_commands_on_one_vm(void **state)
+{
+    static const char *const names[] = {"show",   "delete", "start",  "pause",
+                                        "resume", "status", "console"};
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        char *argv_ok[] = {"hvctl", (char *)names[i], "web", NULL};
+        char *argv_none[] = {"hvctl", (char *)names[i], NULL};
+        char *argv_two[] = {"hvctl", (char *)names[i], "web", "db", NULL};
+        char *argv_opt[] = {"hvctl", (char *)names[i], "web", "--turn-offf", NULL};
+
+        assert_int_equal(hvctl_args_parse(3, argv_ok, &args, err, sizeof(err)), 0);
+        assert_string_equal(hvctl_command_name(args.command), names[i]);
+        assert_string_equal(args.name, "web");
+        assert_int_equal(args.given, 0);
+        assert_int_equal(hvctl_args_parse(2, argv_none, &args, err, sizeof(err)), -1);
+        assert_non_null(strstr(err, "missing the VM name"));
+        assert_int_equal(hvctl_args_parse(4, argv_two, &args, err, sizeof(err)), -1);
+        assert_non_null(strstr(err, "unexpected argument 'db'"));
+        assert_int_equal(hvctl_args_parse(4, argv_opt, &args, err, sizeof(err)), -1);
+        assert_non_null(strstr(err, "unknown option --turn-offf"));
+    }
+}
+
+static void test_stop_list_console(void **state)
+{
+    (void)state;
+    EXPECT_OK("stop", "--turn-off", "web");
+    assert_int_equal(args.command, CMD_STOP);
+    assert_int_equal(args.given, OPT_TURN_OFF);
+    assert_string_equal(args.name, "web");
+    /* Plain "stop" parses: the command itself says that it is not there yet. */
+    EXPECT_OK("stop", "web");
+    assert_int_equal(args.given, 0);
+    EXPECT_USAGE_ERROR("stop: --turn-off takes no value", "stop", "--turn-off=1", "web");
+    EXPECT_OK("list");
+    assert_int_equal(args.command, CMD_LIST);
+    assert_null(args.name);
+    EXPECT_OK("list", "--json");
+    assert_int_equal(args.given, OPT_JSON);
+    EXPECT_USAGE_ERROR("list: unexpected argument 'web'", "list", "web");
+    EXPECT_USAGE_ERROR("list: --json given twice", "list", "--json", "--json");
+    EXPECT_OK("console", "web", "--log");
+    assert_int_equal(args.given, OPT_LOG);
+    EXPECT_USAGE_ERROR("console: unknown option --json", "console", "web", "--json");
+}
+
+static void test_double_dash(void **state)
+{
+    (void)state;
+    EXPECT_OK("delete", "--", "--weird");
+    assert_string_equal(args.name, "--weird");
+    EXPECT_OK("create", "--kernel", "/k", "--", "-x");
+    assert_string_equal(args.name, "-x");
+    EXPECT_USAGE_ERROR("create: unexpected argument '--memory'", "create", "--kernel", "/k", "--",
+                       "web", "--memory");
+    /* A lone "-" is an operand, not an option. */
+    EXPECT_OK("show", "-");
+    assert_string_equal(args.name, "-");
+}
+
+static void test_command_table(void **state)
+{
+    (void)state;
+    assert_null(hvctl_command_name(CMD_NONE));
+    assert_null(hvctl_command_name(CMD_HELP));
+    assert_null(hvctl_command_name(CMD_COUNT));
+    assert_string_equal(hvctl_command_name(CMD_CREATE), "create");
+    assert_int_equal(hvctl_command_options(CMD_LIST), OPT_JSON);
+    assert_int_equal(hvctl_command_options(CMD_START), 0);
+    assert_int_equal(hvctl_command_options(CMD_SET),
+                     OPT_MEMORY | OPT_CPUS | OPT_KERNEL | OPT_INITRD | OPT_NO_INITRD | OPT_CMDLINE);
+    for (int c = CMD_CREATE; c < CMD_COUNT; c++)
+        assert_non_null(hvctl_command_name((enum hvctl_command)c));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_no_command),
+        cmocka_unit_test(test_help_and_version),
+        cmocka_unit_test(test_command_help_wins),
+        cmocka_unit_test(test_unknown_command),
+        cmocka_unit_test(test_create),
+        cmocka_unit_test(test_create_errors),
+        cmocka_unit_test(test_set),
+        cmocka_unit_test(test_commands_on_one_vm),
+        cmocka_unit_test(test_stop_list_console),
+        cmocka_unit_test(test_double_dash),
+        cmocka_unit_test(test_command_table),
+    };
+    return cmocka_run_group_tests_name("hvctl_args", tests, NULL, NULL);
+}

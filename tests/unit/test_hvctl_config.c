@@ -1,0 +1,505 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Unit tests of vm.conf (tools/hvctl/vm_config.c): parsing of every key,
+ * every rejection with its line number, formatting, the round trip through
+ * a real file, and the atomic write.  Every parsed text is copied into a heap
+ * buffer of exactly its length, without a NUL, so ASan reports any read past
+ * its end.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "../../tools/hvctl/fsutil.h"
+#include "../../tools/hvctl/vm_config.h"
+
+#define MINIMAL "name=web\nmemory=536870912\ncpus=2\nkernel=/boot/vmlinuz\n"
+
+static struct vm_config cfg;
+static char err[512];
+
+static int parse_n(const char *text, size_t len)
+{
+    char *copy = malloc(len ? len : 1);
+    int rc;
+
+    assert_non_null(copy);
+    memcpy(copy, text, len);
+    memset(err, 'X', sizeof(err));
+    rc = vm_config_parse(copy, len, &cfg, err, sizeof(err));
+    free(copy);
+    if (rc != 0) {
+        /* A message is one NUL-terminated line. */
+        assert_non_null(memchr(err, '\0', sizeof(err)));
+        assert_null(strchr(err, '\n'));
+    }
+    return rc;
+}
+
+static int parse(const char *text)
+{
+    return parse_n(text, strlen(text));
+}
+
+static void expect_ok(const char *text)
+{
+    if (parse(text) != 0)
+        fail_msg("refused: %s", err);
+}
+
+static void expect_error(const char *text, const char *what)
+{
+    if (parse(text) == 0)
+        fail_msg("accepted:\n%s", text);
+    if (strstr(err, what) == NULL)
+        fail_msg("message \"%s\" lacks \"%s\"", err, what);
+}
+
+static void test_minimal(void **state)
+{
+    (void)state;
+    expect_ok(MINIMAL);
+    assert_string_equal(cfg.name, "web");
+    assert_true(cfg.memory == 512ULL << 20);
+    assert_int_equal(cfg.cpus, 2);
+    assert_string_equal(cfg.kernel, "/boot/vmlinuz");
+    assert_string_equal(cfg.initrd, "");
+    assert_string_equal(cfg.cmdline, "");
+}
+
+static void test_all_keys_comments_and_blank_lines(void **state)
+{
+    (void)state;
+    expect_ok("# a comment\n"
+              "\n"
+              "   \t\n"
+              "  # an indented comment\n"
+              "cmdline=console=ttyS0 root=/dev/vda1  quiet \n"
+              "initrd=/boot/initrd.img\n"
+              "kernel=/boot/vm linuz\n"
+              "cpus=64\n"
+              "memory=68719476736\n"
+              "name=Db-1.x_y");
+    assert_string_equal(cfg.name, "Db-1.x_y");
+    assert_true(cfg.memory == 64ULL << 30);
+    assert_int_equal(cfg.cpus, 64);
+    assert_string_equal(cfg.kernel, "/boot/vm linuz");
+    assert_string_equal(cfg.initrd, "/boot/initrd.img");
+    /* The rest of the line, '=' and spaces included, trailing ones too. */
+    assert_string_equal(cfg.cmdline, "console=ttyS0 root=/dev/vda1  quiet ");
+}
+
+static void test_cmdline_edge_cases(void **state)
+{
+    (void)state;
+    expect_ok(MINIMAL "cmdline=");
+    assert_string_equal(cfg.cmdline, "");
+    expect_ok(MINIMAL "cmdline= leading space");
+    assert_string_equal(cfg.cmdline, " leading space");
+    expect_ok(MINIMAL "cmdline=a#b");
+    assert_string_equal(cfg.cmdline, "a#b");
+}
+
+static void test_limits_accepted(void **state)
+{
+    (void)state;
+    expect_ok("name=a\nmemory=67108864\ncpus=1\nkernel=/k\n");
+    assert_true(cfg.memory == 64ULL << 20);
+    assert_int_equal(cfg.cpus, 1);
+}
+
+static void test_syntax_rejections(void **state)
+{
+    (void)state;
+    expect_error(MINIMAL "colour=blue\n", "line 5: unknown key 'colour'");
+    expect_error(MINIMAL "Name=web\n", "line 5: unknown key 'Name'");
+    expect_error(MINIMAL "=x\n", "line 5: unknown key ''");
+    expect_error(MINIMAL "just words\n", "line 5: expected key=value");
+    expect_error(MINIMAL " cmdline=x\n", "line 5: space before the key");
+    expect_error(MINIMAL "cmdline =x\n", "line 5: space before '='");
+    expect_error("name= web\nmemory=536870912\ncpus=2\nkernel=/k\n", "line 1: space after '='");
+    expect_error(MINIMAL "cpus=2\n", "line 5: cpus given a second time (first on line 3)");
+    expect_error(MINIMAL "cmdline=a\ncmdline=b\n", "line 6: cmdline given a second time");
+    expect_error(MINIMAL "cmdline=a\rb\n", "line 5: cmdline contains a control character");
+    expect_error("name=web\r\nmemory=536870912\ncpus=2\nkernel=/k\n",
+                 "line 1: name contains a control character");
+    expect_error(MINIMAL "unknown\x01key=1\n", "unknown key 'unknown?key'");
+}
+
+static void test_nul_byte_rejected(void **state)
+{
+    static const char text[] = MINIMAL "cmdline=a\0b\n";
+
+    (void)state;
+    assert_int_equal(parse_n(text, sizeof(text) - 1), -1);
+    assert_non_null(strstr(err, "line 5: contains a NUL byte"));
+}
+
+static void test_missing_required_keys(void **state)
+{
+    (void)state;
+    expect_error("memory=536870912\ncpus=2\nkernel=/k\n", "no name= line");
+    expect_error("name=web\ncpus=2\nkernel=/k\n", "no memory= line");
+    expect_error("name=web\nmemory=536870912\nkernel=/k\n", "no cpus= line");
+    expect_error("name=web\nmemory=536870912\ncpus=2\n", "no kernel= line");
+    expect_error("", "no name= line");
+    expect_error("# only a comment\n", "no name= line");
+}
+
+static void test_value_rejections(void **state)
+{
+    (void)state;
+    expect_error("name=-web\nmemory=536870912\ncpus=2\nkernel=/k\n",
+                 "line 1: name '-web' must start with a letter or a digit");
+    expect_error("name=a/b\nmemory=536870912\ncpus=2\nkernel=/k\n", "line 1: name 'a/b' contains");
+    expect_error("name=\nmemory=536870912\ncpus=2\nkernel=/k\n", "line 1: name '' is empty");
+    expect_error("name=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
+                 "line 1: name is longer than 63 characters");
+    expect_error("name=w\nmemory=512M\ncpus=2\nkernel=/k\n",
+                 "line 2: memory '512M' is not a number of bytes");
+    expect_error("name=w\nmemory=\ncpus=2\nkernel=/k\n", "line 2: memory '' is not a number");
+    expect_error("name=w\nmemory=-1\ncpus=2\nkernel=/k\n", "line 2: memory '-1' is not a number");
+    expect_error("name=w\nmemory=99999999999999999999\ncpus=2\nkernel=/k\n",
+                 "line 2: memory '99999999999999999999' is not a number");
+    expect_error("name=w\nmemory=67108865\ncpus=2\nkernel=/k\n",
+                 "line 2: memory 67108865 bytes (about 64M) is not a multiple of 1M");
+    expect_error("name=w\nmemory=66060288\ncpus=2\nkernel=/k\n",
+                 "line 2: memory 63M is less than the minimum, 64M");
+    expect_error("name=w\nmemory=0\ncpus=2\nkernel=/k\n", "line 2: memory 0B is less than");
+    expect_error("name=w\nmemory=536870912\ncpus=0\nkernel=/k\n",
+                 "line 3: cpus 0 is out of range (1 to 64)");
+    expect_error("name=w\nmemory=536870912\ncpus=65\nkernel=/k\n",
+                 "line 3: cpus 65 is out of range (1 to 64)");
+    expect_error("name=w\nmemory=536870912\ncpus=two\nkernel=/k\n",
+                 "line 3: cpus 'two' is not a number");
+    expect_error("name=w\nmemory=536870912\ncpus=2\nkernel=vmlinuz\n",
+                 "line 4: kernel vmlinuz is not an absolute path");
+    expect_error("name=w\nmemory=536870912\ncpus=2\nkernel=\n", "line 4: kernel is empty");
+    expect_error(MINIMAL "initrd=initrd.img\n", "line 5: initrd initrd.img is not an absolute");
+    expect_error(MINIMAL "initrd=\n", "line 5: initrd is empty");
+    expect_error("name=w\nmemory=536870912\ncpus=2\nkernel=/boot/vmlinuz \n",
+                 "line 4: kernel '/boot/vmlinuz ' ends with a space");
+    expect_error(MINIMAL "initrd=/i\t\n", "line 5: initrd contains a control character");
+}
+
+/* A value of @n bytes of 'a' after @prefix. */
+static char *long_line(const char *prefix, size_t n)
+{
+    size_t len = strlen(prefix);
+    char *text = malloc(len + n + 2);
+
+    assert_non_null(text);
+    memcpy(text, prefix, len);
+    memset(text + len, 'a', n);
+    text[len + n] = '\n';
+    text[len + n + 1] = '\0';
+    return text;
+}
+
+static void test_length_limits(void **state)
+{
+    char *text;
+
+    (void)state;
+    text = long_line(MINIMAL "cmdline=", VM_CMDLINE_MAX - 1);
+    expect_ok(text);
+    assert_int_equal(strlen(cfg.cmdline), VM_CMDLINE_MAX - 1);
+    free(text);
+    text = long_line(MINIMAL "cmdline=", VM_CMDLINE_MAX);
+    expect_error(text, "line 5: cmdline is longer than 2047 bytes");
+    free(text);
+    text = long_line("name=w\nmemory=536870912\ncpus=2\nkernel=/", VM_PATH_MAX - 2);
+    expect_ok(text);
+    free(text);
+    text = long_line("name=w\nmemory=536870912\ncpus=2\nkernel=/", VM_PATH_MAX - 1);
+    expect_error(text, "line 4: kernel is longer than 4095 bytes");
+    free(text);
+}
+
+static void full_config(struct vm_config *c)
+{
+    memset(c, 0, sizeof(*c));
+    strcpy(c->name, "web");
+    c->memory = 1ULL << 30;
+    c->cpus = 4;
+    strcpy(c->kernel, "/srv/vm/vmlinuz");
+    strcpy(c->initrd, "/srv/vm/initrd.img");
+    strcpy(c->cmdline, "console=ttyS0 root=/dev/vda rw a=b=c");
+}
+
+/* Field by field: bytes after a string's NUL do not matter. */
+static void assert_config_equal(const struct vm_config *a, const struct vm_config *b)
+{
+    assert_string_equal(a->name, b->name);
+    assert_true(a->memory == b->memory);
+    assert_int_equal(a->cpus, b->cpus);
+    assert_string_equal(a->kernel, b->kernel);
+    assert_string_equal(a->initrd, b->initrd);
+    assert_string_equal(a->cmdline, b->cmdline);
+}
+
+static void test_format_and_parse_back(void **state)
+{
+    struct vm_config c;
+    char text[16384];
+    long len;
+
+    (void)state;
+    full_config(&c);
+    len = vm_config_format(&c, text, sizeof(text), err, sizeof(err));
+    assert_true(len > 0);
+    assert_int_equal(len, (long)strlen(text));
+    /* The contract's format: key=value, no spaces around '='. */
+    assert_non_null(strstr(text, "\nname=web\nmemory=1073741824\ncpus=4\n"
+                                 "kernel=/srv/vm/vmlinuz\ninitrd=/srv/vm/initrd.img\n"
+                                 "cmdline=console=ttyS0 root=/dev/vda rw a=b=c\n"));
+    assert_int_equal(text[0], '#');
+    assert_int_equal(parse_n(text, (size_t)len), 0);
+    assert_config_equal(&cfg, &c);
+}
+
+static void test_format_leaves_out_empty_optional_keys(void **state)
+{
+    struct vm_config c;
+    char text[16384];
+
+    (void)state;
+    full_config(&c);
+    c.initrd[0] = '\0';
+    c.cmdline[0] = '\0';
+    assert_true(vm_config_format(&c, text, sizeof(text), err, sizeof(err)) > 0);
+    assert_null(strstr(text, "initrd"));
+    assert_null(strstr(text, "cmdline="));
+    assert_int_equal(parse(text), 0);
+    assert_config_equal(&cfg, &c);
+}
+
+static void test_format_refuses_invalid_and_small_buffer(void **state)
+{
+    struct vm_config c;
+    char text[16384];
+
+    (void)state;
+    full_config(&c);
+    c.cpus = 0;
+    assert_int_equal(vm_config_format(&c, text, sizeof(text), err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "cpus 0 is out of range"));
+    full_config(&c);
+    strcpy(c.cmdline, "two\nlines");
+    assert_int_equal(vm_config_format(&c, text, sizeof(text), err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "cmdline contains a control character"));
+    full_config(&c);
+    strcpy(c.kernel, "relative");
+    assert_int_equal(vm_config_format(&c, text, sizeof(text), err, sizeof(err)), -1);
+    full_config(&c);
+    assert_int_equal(vm_config_format(&c, text, 40, err, sizeof(err)), -1);
+}
+
+static void test_validate(void **state)
+{
+    struct vm_config c;
+
+    (void)state;
+    full_config(&c);
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), 0);
+    c.memory = (64ULL << 20) - (1ULL << 20);
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), -1);
+    full_config(&c);
+    strcpy(c.name, "bad name");
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "name 'bad name' contains"));
+    full_config(&c);
+    c.cpus = 65;
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), -1);
+    full_config(&c);
+    strcpy(c.initrd, "rel/initrd");
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "initrd rel/initrd is not an absolute path"));
+}
+
+/* A fresh directory for the file tests, removed (with what is in it) afterwards. */
+static char dir[64];
+
+static int make_dir(void **state)
+{
+    (void)state;
+    strcpy(dir, "/tmp/hvctl-config-test.XXXXXX");
+    return mkdtemp(dir) == NULL ? -1 : 0;
+}
+
+static int remove_dir(void **state)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+
+    (void)state;
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        char path[512];
+
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        unlink(path);
+    }
+    if (d != NULL)
+        closedir(d);
+    return rmdir(dir);
+}
+
+static int count_entries(void)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+
+    assert_non_null(d);
+    while ((e = readdir(d)) != NULL)
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    return n;
+}
+
+static void write_text(const char *path, const char *text, size_t len)
+{
+    FILE *f = fopen(path, "w");
+
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void test_write_then_read(void **state)
+{
+    struct vm_config c, back;
+    char path[128];
+    struct stat st;
+
+    (void)state;
+    full_config(&c);
+    assert_int_equal(vm_config_write(dir, &c, err, sizeof(err)), 0);
+    snprintf(path, sizeof(path), "%s/vm.conf", dir);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0644);
+    /* The temporary file was renamed: vm.conf is all there is. */
+    assert_int_equal(count_entries(), 1);
+    assert_int_equal(vm_config_read(path, &back, err, sizeof(err)), 0);
+    assert_config_equal(&back, &c);
+
+    /* A second write replaces it. */
+    c.cpus = 8;
+    strcpy(c.cmdline, "quiet");
+    assert_int_equal(vm_config_write(dir, &c, err, sizeof(err)), 0);
+    assert_int_equal(count_entries(), 1);
+    assert_int_equal(vm_config_read(path, &back, err, sizeof(err)), 0);
+    assert_int_equal(back.cpus, 8);
+    assert_string_equal(back.cmdline, "quiet");
+}
+
+static void test_failed_write_keeps_the_old_file(void **state)
+{
+    struct vm_config c, back;
+    char path[128], missing[128];
+
+    (void)state;
+    full_config(&c);
+    assert_int_equal(vm_config_write(dir, &c, err, sizeof(err)), 0);
+    c.cpus = 99;
+    assert_int_equal(vm_config_write(dir, &c, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "cpus 99 is out of range"));
+    snprintf(path, sizeof(path), "%s/vm.conf", dir);
+    assert_int_equal(vm_config_read(path, &back, err, sizeof(err)), 0);
+    assert_int_equal(back.cpus, 4);
+    assert_int_equal(count_entries(), 1);
+
+    c.cpus = 4;
+    snprintf(missing, sizeof(missing), "%s/no/such/dir", dir);
+    assert_int_equal(vm_config_write(missing, &c, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "cannot create a temporary file in"));
+}
+
+static void test_read_errors_name_the_file(void **state)
+{
+    struct vm_config c;
+    char path[128];
+    char *big;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/vm.conf", dir);
+    assert_int_equal(vm_config_read(path, &c, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, path));
+    assert_non_null(strstr(err, "No such file or directory"));
+
+    write_text(path, MINIMAL "bogus=1\n", strlen(MINIMAL "bogus=1\n"));
+    assert_int_equal(vm_config_read(path, &c, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, path));
+    assert_non_null(strstr(err, ": line 5: unknown key 'bogus'"));
+
+    /* Exactly the limit is refused too: the buffer keeps a byte for the NUL. */
+    big = malloc(VM_CONFIG_FILE_MAX);
+    assert_non_null(big);
+    memset(big, '\n', VM_CONFIG_FILE_MAX);
+    memcpy(big, MINIMAL, strlen(MINIMAL));
+    write_text(path, big, VM_CONFIG_FILE_MAX - 1);
+    assert_int_equal(vm_config_read(path, &c, err, sizeof(err)), 0);
+    write_text(path, big, VM_CONFIG_FILE_MAX);
+    assert_int_equal(vm_config_read(path, &c, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "too large to be a VM configuration"));
+    free(big);
+}
+
+/* make_dirs() (fsutil.c, which vm.conf's write uses): mkdir -p. */
+static void test_make_dirs(void **state)
+{
+    char path[128], file[128];
+    struct stat st;
+
+    (void)state;
+    umask(022); /* so that the mode below is what make_dirs() asked for */
+    snprintf(path, sizeof(path), "%s/a/b/c", dir);
+    assert_int_equal(make_dirs(path, 0750), 0);
+    assert_int_equal(stat(path, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    assert_int_equal(st.st_mode & 0777, 0750);
+    assert_int_equal(make_dirs(path, 0750), 0); /* there already: fine */
+    snprintf(file, sizeof(file), "%s/a/file", dir);
+    write_text(file, "x", 1);
+    snprintf(path, sizeof(path), "%s/a/file/d", dir);
+    assert_int_equal(make_dirs(path, 0755), -1);
+    unlink(file);
+    snprintf(path, sizeof(path), "%s/a/b/c", dir);
+    rmdir(path);
+    snprintf(path, sizeof(path), "%s/a/b", dir);
+    rmdir(path);
+    snprintf(path, sizeof(path), "%s/a", dir);
+    assert_int_equal(rmdir(path), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_minimal),
+        cmocka_unit_test(test_all_keys_comments_and_blank_lines),
+        cmocka_unit_test(test_cmdline_edge_cases),
+        cmocka_unit_test(test_limits_accepted),
+        cmocka_unit_test(test_syntax_rejections),
+        cmocka_unit_test(test_nul_byte_rejected),
+        cmocka_unit_test(test_missing_required_keys),
+        cmocka_unit_test(test_value_rejections),
+        cmocka_unit_test(test_length_limits),
+        cmocka_unit_test(test_format_and_parse_back),
+        cmocka_unit_test(test_format_leaves_out_empty_optional_keys),
+        cmocka_unit_test(test_format_refuses_invalid_and_small_buffer),
+        cmocka_unit_test(test_validate),
+        cmocka_unit_test_setup_teardown(test_write_then_read, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_failed_write_keeps_the_old_file, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_read_errors_name_the_file, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_make_dirs, make_dir, remove_dir),
+    };
+    return cmocka_run_group_tests_name("hvctl_config", tests, NULL, NULL);
+}

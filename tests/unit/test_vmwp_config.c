@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Unit tests of tools/vmwp/config.c, the VM config file: a full file and a
+ * minimal one, comments and blank lines, the command line kept verbatim,
+ * every bound of every key, and every kind of malformed line, each rejected
+ * with a message that names the line and the problem.  Also the loader
+ * (file errors, size limit) on real temporary files.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "../../tools/vmwp/config.h"
+
+#define GOOD "name=vm1\nmemory=134217728\ncpus=2\nkernel=/boot/vmlinuz\n"
+
+static struct vmwp_config cfg;
+static char err[512];
+
+static int parse(const char *text)
+{
+    memset(err, 0, sizeof(err));
+    return vmwp_config_parse(text, strlen(text), &cfg, err, sizeof(err));
+}
+
+/* @text must be rejected with a message containing @needle. */
+static void rejected(const char *text, const char *needle)
+{
+    if (parse(text) == 0)
+        fail_msg("accepted: \"%s\"", text);
+    if (!strstr(err, needle))
+        fail_msg("for \"%s\": message \"%s\" lacks \"%s\"", text, err, needle);
+}
+
+static void test_full(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("# made by hvctl\n"
+                           "\n"
+                           "name=web-1.prod_a\n"
+                           "memory=1073741824\n"
+                           "   \t\n"
+                           "cpus=4\n"
+                           "  # indented comment\n"
+                           "kernel=/var/lib/hv/vmlinuz\n"
+                           "initrd=/var/lib/hv/initrd.img\n"
+                           "cmdline=console=ttyS0 root=/dev/vda1  quiet a==b #notcomment\n"),
+                     0);
+    assert_string_equal(cfg.name, "web-1.prod_a");
+    assert_int_equal(cfg.memory, 1073741824);
+    assert_int_equal(cfg.cpus, 4);
+    assert_string_equal(cfg.kernel, "/var/lib/hv/vmlinuz");
+    assert_string_equal(cfg.initrd, "/var/lib/hv/initrd.img");
+    assert_string_equal(cfg.cmdline, "console=ttyS0 root=/dev/vda1  quiet a==b #notcomment");
+}
+
+static void test_minimal_and_optional(void **state)
+{
+    (void)state;
+    assert_int_equal(parse(GOOD), 0);
+    assert_string_equal(cfg.initrd, "");
+    assert_string_equal(cfg.cmdline, "");
+    /* No final newline; empty optional values mean "none". */
+    assert_int_equal(parse("name=a\nmemory=67108864\ncpus=1\nkernel=/k\ninitrd=\ncmdline="), 0);
+    assert_string_equal(cfg.initrd, "");
+    assert_string_equal(cfg.cmdline, "");
+    assert_string_equal(cfg.kernel, "/k");
+    /* The command line keeps leading and trailing spaces. */
+    assert_int_equal(parse(GOOD "cmdline= quiet \n"), 0);
+    assert_string_equal(cfg.cmdline, " quiet ");
+}
+
+static void test_bounds(void **state)
+{
+    char text[8192];
+
+    (void)state;
+    /* memory: 64 MiB up to 1 TiB - 1 GiB, whole MiB. */
+    assert_int_equal(parse("name=a\ncpus=1\nkernel=/k\nmemory=67108864\n"), 0);
+    assert_int_equal(parse("name=a\ncpus=1\nkernel=/k\nmemory=1098437885952\n"), 0);
+    assert_int_equal(cfg.memory, 1098437885952ull);
+    rejected("name=a\ncpus=1\nkernel=/k\nmemory=66060288\n", "line 4: memory: 63 MiB");
+    rejected("name=a\ncpus=1\nkernel=/k\nmemory=1098438934528\n", "outside");
+    rejected("name=a\ncpus=1\nkernel=/k\nmemory=67108865\n", "not a multiple of 1 MiB");
+    rejected("name=a\ncpus=1\nkernel=/k\nmemory=99999999999999999999999\n", "not a number");
+    /* cpus 1..64. */
+    assert_int_equal(parse("name=a\nmemory=67108864\nkernel=/k\ncpus=64\n"), 0);
+    assert_int_equal(cfg.cpus, 64);
+    rejected("name=a\nmemory=67108864\nkernel=/k\ncpus=65\n", "line 4: cpus");
+    rejected("name=a\nmemory=67108864\nkernel=/k\ncpus=0\n", "cpus");
+    /* name: 63 characters at most. */
+    snprintf(text, sizeof(text), "memory=67108864\ncpus=1\nkernel=/k\nname=%.*s\n", 63,
+             "a123456789012345678901234567890123456789012345678901234567890123456789");
+    assert_int_equal(parse(text), 0);
+    assert_int_equal(strlen(cfg.name), 63);
+    snprintf(text, sizeof(text), "memory=67108864\ncpus=1\nkernel=/k\nname=%.*s\n", 64,
+             "a123456789012345678901234567890123456789012345678901234567890123456789");
+    rejected(text, "line 4: name: must be 1 to 63");
+    assert_int_equal(parse("memory=67108864\ncpus=1\nkernel=/k\nname=7\n"), 0);
+    /* cmdline: 4095 bytes at most. */
+    int n = snprintf(text, sizeof(text), GOOD "cmdline=");
+    memset(text + n, 'x', VMWP_CMDLINE_MAX);
+    text[n + VMWP_CMDLINE_MAX] = '\0';
+    assert_int_equal(parse(text), 0);
+    assert_int_equal(strlen(cfg.cmdline), VMWP_CMDLINE_MAX);
+    strcat(text, "x");
+    rejected(text, "line 5: cmdline: 4096 bytes");
+    /* A path of PATH_MAX - 1 bytes is accepted, one more is not. */
+    n = snprintf(text, sizeof(text), "name=a\nmemory=67108864\ncpus=1\nkernel=/");
+    memset(text + n, 'p', VMWP_PATH_MAX - 2);
+    text[n + VMWP_PATH_MAX - 2] = '\0';
+    assert_int_equal(parse(text), 0);
+    strcat(text, "p");
+    rejected(text, "kernel: path longer");
+}
+
+static void test_malformed_lines(void **state)
+{
+    (void)state;
+    rejected(GOOD "cpus\n", "line 5: no '='");
+    rejected(GOOD "=1\n", "line 5: no key before '='");
+    rejected("name =vm1\n", "line 1: whitespace around the key");
+    rejected(" name=vm1\n", "line 1: whitespace around the key");
+    rejected("name= vm1\n", "line 1: name: whitespace after '='");
+    rejected("memory= 67108864\n", "memory: whitespace after '='");
+    rejected(GOOD "disk=/x\n", "line 5: unknown key 'disk'");
+    rejected(GOOD "Name=x\n", "unknown key 'Name'");
+    rejected(GOOD "cpus=2\n", "line 5: cpus: repeated (first on line 3)");
+    rejected(GOOD "cmdline=a\ncmdline=b\n", "line 6: cmdline: repeated");
+    rejected("name=vm1\r\n", "line 1: name: control character 0x0d");
+    rejected(GOOD "cmdline=a\x1b[31m\n", "cmdline: control character 0x1b");
+    rejected("name=\n", "name: must be 1 to 63");
+    rejected("name=-vm\n", "name: must start with a letter or digit");
+    rejected("name=vm/1\n", "name: character 0x2f");
+    rejected("name=vm 1\n", "name: character 0x20");
+    rejected("memory=64M\n", "memory: '64M' is not a number");
+    rejected("memory=+67108864\n", "not a number");
+    rejected("memory=-1\n", "not a number");
+    rejected("memory=0x4000000\n", "not a number");
+    rejected("memory=\n", "not a number");
+    rejected("memory=67108864 \n", "not a number");
+    rejected("cpus=two\n", "cpus: 'two'");
+    rejected("cpus=2 \n", "cpus");
+    rejected("kernel=vmlinuz\n", "kernel: 'vmlinuz' is not an absolute path");
+    rejected("kernel=\n", "kernel: '' is not an absolute path");
+    rejected("kernel=/boot/vmlinuz \n", "kernel: whitespace at the end");
+    rejected("initrd=initrd.img\n", "initrd: 'initrd.img' is not an absolute path");
+    /* Missing required keys, each named. */
+    rejected("", "missing 'name='");
+    rejected("# only a comment\n", "missing 'name='");
+    rejected("name=a\n", "missing 'memory='");
+    rejected("name=a\nmemory=67108864\n", "missing 'cpus='");
+    rejected("name=a\nmemory=67108864\ncpus=1\n", "missing 'kernel='");
+}
+
+static void test_nul_byte(void **state)
+{
+    static const char text[] = "name=a\nmemory=67108864\ncpus=1\nkernel=/k\0x\n";
+
+    (void)state;
+    assert_int_equal(vmwp_config_parse(text, sizeof(text) - 1, &cfg, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "line 4: NUL byte"));
+}
+
+static void test_error_buffer(void **state)
+{
+    char small[8];
+
+    (void)state;
+    /* A tiny message buffer is still terminated. */
+    memset(small, 'z', sizeof(small));
+    assert_int_equal(vmwp_config_parse("bogus\n", 6, &cfg, small, sizeof(small)), -1);
+    assert_int_equal(small[sizeof(small) - 1], '\0');
+}
+
+static void test_load(void **state)
+{
+    char path[] = "/tmp/vmwp-config-XXXXXX";
+    int fd = mkstemp(path);
+    char *big;
+
+    (void)state;
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, GOOD, strlen(GOOD)), (ssize_t)strlen(GOOD));
+    assert_int_equal(vmwp_config_load(path, &cfg, err, sizeof(err)), 0);
+    assert_string_equal(cfg.name, "vm1");
+    /* Errors name the file. */
+    assert_int_equal(write(fd, "oops\n", 5), 5);
+    assert_int_equal(vmwp_config_load(path, &cfg, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, path));
+    assert_non_null(strstr(err, "line 5: no '='"));
+    /* Longer than the limit: refused without parsing. */
+    big = malloc(VMWP_CONFIG_FILE_MAX);
+    assert_non_null(big);
+    memset(big, '#', VMWP_CONFIG_FILE_MAX);
+    assert_int_equal(ftruncate(fd, 0), 0);
+    assert_int_equal(pwrite(fd, big, VMWP_CONFIG_FILE_MAX, 0), VMWP_CONFIG_FILE_MAX);
+    assert_int_equal(vmwp_config_load(path, &cfg, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "missing 'name='")); /* exactly the limit: parsed */
+    assert_int_equal(pwrite(fd, "\n", 1, VMWP_CONFIG_FILE_MAX), 1);
+    assert_int_equal(vmwp_config_load(path, &cfg, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "longer than 65536 bytes"));
+    free(big);
+    close(fd);
+    unlink(path);
+    assert_int_equal(vmwp_config_load(path, &cfg, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "No such file"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_full),     cmocka_unit_test(test_minimal_and_optional),
+        cmocka_unit_test(test_bounds),   cmocka_unit_test(test_malformed_lines),
+        cmocka_unit_test(test_nul_byte), cmocka_unit_test(test_error_buffer),
+        cmocka_unit_test(test_load),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Unit tests of tools/vmwp/platform.c, the child's devices as the VP
+ * threads see them: each device at its port or address, unknown ones
+ * reading all ones, COM1's output and input (with the input buffer's
+ * back-pressure and refill as the guest drains the FIFO), COM1's IRQ 4 and
+ * the SCI going through the I/O APIC to the assert_interrupt hook as the
+ * guest programmed it, power-off and the three reset paths, and the clocks
+ * of the PM timer and the RTC.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <hv/abi.h>
+
+#include "../../tools/vmwp/acpi_tables.h"
+#include "../../tools/vmwp/platform.h"
+
+#define COM1        ACPI_CHILD_COM1_PORT
+#define PM          0x600
+#define IOAPIC_BASE ACPI_CHILD_IOAPIC_ADDR
+
+static struct platform p;
+static struct ioapic_irq irqs[64];
+static unsigned nirqs;
+static uint8_t out[8192];
+static size_t nout;
+static enum platform_request requests[8];
+static unsigned nrequests;
+static uint64_t fake_ns;
+static int64_t fake_s;
+
+static void hook_irq(void *opaque, const struct ioapic_irq *irq)
+{
+    assert_ptr_equal(opaque, &p);
+    assert_true(nirqs < 64);
+    irqs[nirqs++] = *irq;
+}
+
+static void hook_out(void *opaque, uint8_t byte)
+{
+    assert_ptr_equal(opaque, &p);
+    assert_true(nout < sizeof(out));
+    out[nout++] = byte;
+}
+
+static void hook_request(void *opaque, enum platform_request what)
+{
+    assert_ptr_equal(opaque, &p);
+    assert_true(nrequests < 8);
+    requests[nrequests++] = what;
+}
+
+static uint64_t hook_ns(void *opaque)
+{
+    (void)opaque;
+    return fake_ns;
+}
+
+static int64_t hook_s(void *opaque)
+{
+    (void)opaque;
+    return fake_s;
+}
+
+static int setup(void **state)
+{
+    const struct platform_hooks hooks = {hook_irq, hook_out, hook_request, hook_ns, hook_s, &p};
+
+    (void)state;
+    nirqs = 0;
+    nout = 0;
+    nrequests = 0;
+    fake_ns = 5000000000ull;
+    fake_s = 1709214356; /* 2024-02-29 13:45:56 */
+    assert_int_equal(platform_init(&p, &hooks), 0);
+    return 0;
+}
+
+static void ioapic_program(unsigned pin, uint64_t rte)
+{
+    platform_mmio_write(&p, IOAPIC_BASE + IOAPIC_IOREGSEL, 4, IOAPIC_INDEX_REDTBL + 2 * pin + 1);
+    platform_mmio_write(&p, IOAPIC_BASE + IOAPIC_IOWIN, 4, rte >> 32);
+    platform_mmio_write(&p, IOAPIC_BASE + IOAPIC_IOREGSEL, 4, IOAPIC_INDEX_REDTBL + 2 * pin);
+    platform_mmio_write(&p, IOAPIC_BASE + IOAPIC_IOWIN, 4, (uint32_t)rte);
+}
+
+static void test_address_map(void **state)
+{
+    (void)state;
+    assert_true(platform_port_claimed(&p, COM1));
+    assert_true(platform_port_claimed(&p, COM1 + 7));
+    assert_false(platform_port_claimed(&p, COM1 + 8));
+    assert_true(platform_port_claimed(&p, PM));
+    assert_true(platform_port_claimed(&p, PM + ACPI_CHILD_PM_IO_LEN - 1));
+    assert_false(platform_port_claimed(&p, PM + ACPI_CHILD_PM_IO_LEN));
+    assert_true(platform_port_claimed(&p, 0x70));
+    assert_true(platform_port_claimed(&p, 0x71));
+    assert_true(platform_port_claimed(&p, 0xCF9));
+    assert_true(platform_port_claimed(&p, 0x64));
+    assert_true(platform_mmio_claimed(&p, IOAPIC_BASE));
+    assert_true(platform_mmio_claimed(&p, IOAPIC_BASE + 0xFFF));
+    assert_false(platform_mmio_claimed(&p, IOAPIC_BASE + 0x1000));
+    assert_false(platform_mmio_claimed(&p, ACPI_CHILD_LAPIC_ADDR));
+    /* Nobody home: all ones, writes go nowhere. */
+    assert_int_equal(platform_port_read(&p, 0x21, 1), 0xFF); /* no 8259: Linux finds none */
+    assert_int_equal(platform_port_read(&p, 0x40, 4), 0xFFFFFFFF);
+    platform_port_write(&p, 0x80, 1, 0x55);
+    assert_int_equal(platform_mmio_read(&p, 0xFED00000, 4), 0xFFFFFFFF);
+    platform_mmio_write(&p, 0xFED00000, 8, 0);
+    /* The I/O APIC answers at its address. */
+    platform_mmio_write(&p, IOAPIC_BASE, 4, IOAPIC_INDEX_VERSION);
+    assert_int_equal(platform_mmio_read(&p, IOAPIC_BASE + IOAPIC_IOWIN, 4), 0x00170020);
+    assert_int_equal(nirqs + nout + nrequests, 0);
+}
+
+static void test_com1_output_and_irq(void **state)
+{
+    (void)state;
+    /* Linux's COM1: IRQ 4 edge to vector 0x24 on APIC 0. */
+    ioapic_program(ACPI_CHILD_COM1_IRQ, 0x24);
+    platform_port_write(&p, COM1 + UART_THR, 1, 'o');
+    platform_port_write(&p, COM1 + UART_THR, 1, 'k');
+    assert_int_equal(nout, 2);
+    assert_memory_equal(out, "ok", 2);
+    /* IER.THRI alone raises no IRQ: OUT2 gates it. */
+    platform_port_write(&p, COM1 + UART_IER, 1, UART_IER_THRI);
+    assert_int_equal(nirqs, 0);
+    platform_port_write(&p, COM1 + UART_MCR, 1, UART_MCR_OUT2 | UART_MCR_DTR | UART_MCR_RTS);
+    assert_int_equal(nirqs, 1);
+    assert_int_equal(irqs[0].vector, 0x24);
+    assert_int_equal(irqs[0].type, HV_INTERRUPT_TYPE_FIXED);
+    assert_int_equal(irqs[0].pin, ACPI_CHILD_COM1_IRQ);
+    /* IIR read clears THRE: line down; the next byte raises it again. */
+    assert_int_equal(platform_port_read(&p, COM1 + UART_IIR, 1), UART_IIR_THRI);
+    platform_port_write(&p, COM1 + UART_THR, 1, '!');
+    assert_int_equal(nirqs, 2);
+    /* A 16-bit OUT to a byte-wide device is two byte writes (THR, IER). */
+    platform_port_write(&p, COM1, 2, 0x0041);
+    assert_int_equal(out[nout - 1], 'A');
+    assert_int_equal(platform_port_read(&p, COM1 + UART_IER, 1), 0);
+}
+
+static void test_com1_input(void **state)
+{
+    uint8_t big[PLATFORM_RX_BUFFER + 100];
+
+    (void)state;
+    ioapic_program(ACPI_CHILD_COM1_IRQ, 0x24);
+    platform_port_write(&p, COM1 + UART_FCR, 1, UART_FCR_ENABLE);
+    platform_port_write(&p, COM1 + UART_IER, 1, UART_IER_RDI);
+    platform_port_write(&p, COM1 + UART_MCR, 1, UART_MCR_OUT2);
+    assert_int_equal(platform_console_input(&p, (const uint8_t *)"hi", 2), 2);
+    assert_int_equal(nirqs, 1);
+    assert_true(platform_port_read(&p, COM1 + UART_LSR, 1) & UART_LSR_DR);
+    assert_int_equal(platform_port_read(&p, COM1 + UART_RBR, 1), 'h');
+    assert_int_equal(platform_port_read(&p, COM1 + UART_RBR, 1), 'i');
+    assert_false(platform_port_read(&p, COM1 + UART_LSR, 1) & UART_LSR_DR);
+    /* More than the buffer holds: the rest is refused (the console keeps
+     * it), and draining the FIFO refills it in order. */
+    for (size_t i = 0; i < sizeof(big); i++)
+        big[i] = (uint8_t)(i * 7);
+    assert_int_equal(platform_console_input(&p, big, sizeof(big)), PLATFORM_RX_BUFFER);
+    /* 16 of those went on into the UART's FIFO: room for 16 more. */
+    assert_int_equal(platform_console_input(&p, big + PLATFORM_RX_BUFFER, 100), UART_FIFO_SIZE);
+    assert_int_equal(platform_console_input(&p, big, 1), 0);
+    for (size_t i = 0; i < PLATFORM_RX_BUFFER + UART_FIFO_SIZE; i++) {
+        assert_true(platform_port_read(&p, COM1 + UART_LSR, 1) & UART_LSR_DR);
+        assert_int_equal(platform_port_read(&p, COM1 + UART_RBR, 1), big[i]);
+    }
+    assert_false(platform_port_read(&p, COM1 + UART_LSR, 1) & UART_LSR_DR);
+    /* Room again. */
+    assert_int_equal(platform_console_input(&p, big, 10), 10);
+}
+
+static void test_power_off_and_reset(void **state)
+{
+    (void)state;
+    platform_port_write(&p, PM + ACPI_CHILD_PM1_CNT, 2,
+                        ACPI_CHILD_PM1_SLP_TYP(ACPI_CHILD_SLP_TYP_S5) | ACPI_CHILD_PM1_SLP_EN);
+    assert_int_equal(nrequests, 1);
+    assert_int_equal(requests[0], PLATFORM_POWER_OFF);
+    /* Sleep states other than S5 are not a request. */
+    platform_port_write(&p, PM + ACPI_CHILD_PM1_CNT, 2,
+                        ACPI_CHILD_PM1_SLP_TYP(3) | ACPI_CHILD_PM1_SLP_EN);
+    assert_int_equal(nrequests, 1);
+    /* Linux's "pci" reboot: read 0xCF9, write |2, then |6. */
+    assert_int_equal(platform_port_read(&p, 0xCF9, 1), 0);
+    platform_port_write(&p, 0xCF9, 1, 0x02);
+    assert_int_equal(nrequests, 1);
+    assert_int_equal(platform_port_read(&p, 0xCF9, 1), 0x02);
+    platform_port_write(&p, 0xCF9, 1, 0x06);
+    assert_int_equal(nrequests, 2);
+    assert_int_equal(requests[1], PLATFORM_RESET);
+    platform_port_write(&p, 0xCF9, 1, 0x0E);
+    assert_int_equal(nrequests, 3);
+    /* The 8042: status 0 (ready), 0xFE resets, other commands do not. */
+    assert_int_equal(platform_port_read(&p, 0x64, 1), 0);
+    platform_port_write(&p, 0x64, 1, 0xAD);
+    assert_int_equal(nrequests, 3);
+    platform_port_write(&p, 0x64, 1, 0xFE);
+    assert_int_equal(nrequests, 4);
+    assert_int_equal(requests[3], PLATFORM_RESET);
+}
+
+static void test_clocks_and_sci(void **state)
+{
+    (void)state;
+    /* The PM timer counts from platform_init() on the monotonic clock. */
+    assert_int_equal(platform_port_read(&p, PM + ACPI_CHILD_PM_TMR, 4), 0);
+    fake_ns += 1000000000ull;
+    assert_int_equal(platform_port_read(&p, PM + ACPI_CHILD_PM_TMR, 4), 3579545);
+    /* The RTC reads the wall clock. */
+    platform_port_write(&p, 0x70, 1, CMOS_MINUTES);
+    assert_int_equal(platform_port_read(&p, 0x71, 1), 0x45);
+    /* The SCI: level, pin 9, once TMR_STS is set and enabled. */
+    ioapic_program(ACPI_CHILD_SCI_IRQ, IOAPIC_RTE_LEVEL | 0x29);
+    platform_port_write(&p, PM + ACPI_CHILD_PM1_EN, 2, PM1_STS_TMR);
+    assert_int_equal(nirqs, 0);
+    fake_ns += 700ull * 1000000000ull; /* past bit 31 of the timer */
+    assert_true(platform_port_read(&p, PM + ACPI_CHILD_PM1_STS, 2) & PM1_STS_TMR);
+    assert_int_equal(nirqs, 1);
+    assert_int_equal(irqs[0].vector, 0x29);
+    assert_true(irqs[0].level);
+    /* Cleared: the line drops; nothing more is sent. */
+    platform_port_write(&p, PM + ACPI_CHILD_PM1_STS, 2, PM1_STS_TMR);
+    assert_false(platform_port_read(&p, PM + ACPI_CHILD_PM1_STS, 2) & PM1_STS_TMR);
+    assert_int_equal(nirqs, 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_address_map, setup),
+        cmocka_unit_test_setup(test_com1_output_and_irq, setup),
+        cmocka_unit_test_setup(test_com1_input, setup),
+        cmocka_unit_test_setup(test_power_off_and_reset, setup),
+        cmocka_unit_test_setup(test_clocks_and_sci, setup),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

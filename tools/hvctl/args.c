@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* hvctl's command-line parser (see args.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "args.h"
+
+/* What each command takes. */
+struct command_spec {
+    const char *name;
+    unsigned options;  /* OPT_* accepted */
+    unsigned required; /* OPT_* that must be given */
+    bool takes_name;   /* exactly one NAME operand */
+};
+
+#define CONFIG_OPTIONS (OPT_MEMORY | OPT_CPUS | OPT_KERNEL | OPT_INITRD | OPT_CMDLINE)
+
+static const struct command_spec commands[CMD_COUNT] = {
+    [CMD_CREATE] = {"create", CONFIG_OPTIONS, OPT_KERNEL, true},
+    [CMD_SET] = {"set", CONFIG_OPTIONS | OPT_NO_INITRD, 0, true},
+    [CMD_SHOW] = {"show", 0, 0, true},
+    [CMD_DELETE] = {"delete", 0, 0, true},
+    [CMD_START] = {"start", 0, 0, true},
+    [CMD_STOP] = {"stop", OPT_TURN_OFF, 0, true},
+    [CMD_PAUSE] = {"pause", 0, 0, true},
+    [CMD_RESUME] = {"resume", 0, 0, true},
+    [CMD_STATUS] = {"status", 0, 0, true},
+    [CMD_LIST] = {"list", OPT_JSON, 0, false},
+    [CMD_CONSOLE] = {"console", OPT_LOG, 0, true},
+};
+
+struct option_spec {
+    const char *name; /* without the leading "--" */
+    enum hvctl_option bit;
+    size_t value_offset; /* where its value goes in struct hvctl_args; 0 = a flag */
+};
+
+#define VALUE_AT(field) offsetof(struct hvctl_args, field)
+
+static const struct option_spec options[] = {
+    {"memory", OPT_MEMORY, VALUE_AT(memory)},
+    {"cpus", OPT_CPUS, VALUE_AT(cpus)},
+    {"kernel", OPT_KERNEL, VALUE_AT(kernel)},
+    {"initrd", OPT_INITRD, VALUE_AT(initrd)},
+    {"no-initrd", OPT_NO_INITRD, 0},
+    {"cmdline", OPT_CMDLINE, VALUE_AT(cmdline)},
+    {"json", OPT_JSON, 0},
+    {"turn-off", OPT_TURN_OFF, 0},
+    {"log", OPT_LOG, 0},
+};
+
+#define N_OPTIONS (sizeof(options) / sizeof(options[0]))
+
+const char *hvctl_command_name(enum hvctl_command command)
+{
+    return command < CMD_COUNT ? commands[command].name : NULL;
+}
+
+unsigned hvctl_command_options(enum hvctl_command command)
+{
+    return command < CMD_COUNT ? commands[command].options : 0;
+}
+
+static enum hvctl_command find_command(const char *name)
+{
+    for (int c = 0; c < CMD_COUNT; c++) {
+        if (commands[c].name != NULL && strcmp(commands[c].name, name) == 0)
+            return (enum hvctl_command)c;
+    }
+    return CMD_NONE;
+}
+
+static bool is_help(const char *arg)
+{
+    return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
+
+/* "hvctl --help", "hvctl help", "hvctl help COMMAND", "hvctl --version". */
+static int parse_global(int argc, char *const argv[], struct hvctl_args *args, char *err,
+                        size_t err_size)
+{
+    const char *first = argv[1];
+
+    if (strcmp(first, "--version") == 0) {
+        if (argc > 2) {
+            snprintf(err, err_size, "--version takes no arguments");
+            return -1;
+        }
+        args->command = CMD_VERSION;
+        return 0;
+    }
+    args->command = CMD_HELP;
+    if (argc > 3) {
+        snprintf(err, err_size, "%s takes at most one command name", first);
+        return -1;
+    }
+    if (argc == 3) {
+        args->help_topic = find_command(argv[2]);
+        if (args->help_topic == CMD_NONE) {
+            snprintf(err, err_size, "no help on '%s': not a command (hvctl --help lists them)",
+                     argv[2]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* One "--name[=value]" option at argv[*i]; advances *i past a separate value. */
+static int parse_option(const struct command_spec *cmd, int argc, char *const argv[], int *i,
+                        struct hvctl_args *args, char *err, size_t err_size)
+{
+    const char *arg = argv[*i];
+    const char *eq = strchr(arg, '=');
+    size_t name_len = eq ? (size_t)(eq - arg) : strlen(arg);
+    const struct option_spec *opt = NULL;
+
+    if (strncmp(arg, "--", 2) == 0) {
+        for (size_t o = 0; o < N_OPTIONS; o++) {
+            if (strlen(options[o].name) == name_len - 2 &&
+                memcmp(options[o].name, arg + 2, name_len - 2) == 0)
+                opt = &options[o];
+        }
+    }
+    if (opt == NULL || !(cmd->options & opt->bit)) {
+        snprintf(err, err_size, "%s: unknown option %.*s (hvctl %s --help lists the options)",
+                 cmd->name, (int)name_len, arg, cmd->name);
+        return -1;
+    }
+    if (args->given & opt->bit) {
+        snprintf(err, err_size, "%s: --%s given twice", cmd->name, opt->name);
+        return -1;
+    }
+    args->given |= opt->bit;
+    if (opt->value_offset == 0) {
+        if (eq != NULL) {
+            snprintf(err, err_size, "%s: --%s takes no value", cmd->name, opt->name);
+            return -1;
+        }
+        return 0;
+    }
+    if (eq == NULL) {
+        /* The next argument is the value, whatever it looks like ("--cmdline -v" is fine). */
+        if (*i + 1 >= argc) {
+            snprintf(err, err_size, "%s: --%s needs a value", cmd->name, opt->name);
+            return -1;
+        }
+        eq = argv[++*i] - 1;
+    }
+    *(const char **)((char *)args + opt->value_offset) = eq + 1;
+    return 0;
+}
+
+static void list_settable(char *buf, size_t size)
+{
+    snprintf(buf, size, "--memory, --cpus, --kernel, --initrd, --no-initrd or --cmdline");
+}
+
+int hvctl_args_parse(int argc, char *const argv[], struct hvctl_args *args, char *err,
+                     size_t err_size)
+{
+    const struct command_spec *cmd;
+    bool operands_only = false;
+
+    memset(args, 0, sizeof(*args));
+    if (argc < 2) {
+        snprintf(err, err_size, "no command given (hvctl --help lists the commands)");
+        return -1;
+    }
+    if (is_help(argv[1]) || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--version") == 0)
+        return parse_global(argc, argv, args, err, err_size);
+    if (argv[1][0] == '-') {
+        snprintf(err, err_size, "unknown option %s (hvctl --help lists the commands)", argv[1]);
+        return -1;
+    }
+    args->command = find_command(argv[1]);
+    if (args->command == CMD_NONE) {
+        snprintf(err, err_size, "unknown command '%s' (hvctl --help lists the commands)", argv[1]);
+        return -1;
+    }
+    cmd = &commands[args->command];
+
+    /* --help anywhere (before "--") wins over everything else on the line. */
+    for (int i = 2; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        if (is_help(argv[i])) {
+            args->help = true;
+            return 0;
+        }
+    }
+
+    for (int i = 2; i < argc; i++) {
+        const char *arg = argv[i];
+
+        if (!operands_only && strcmp(arg, "--") == 0) {
+            operands_only = true;
+        } else if (!operands_only && arg[0] == '-' && arg[1] != '\0') {
+            if (parse_option(cmd, argc, argv, &i, args, err, err_size) != 0)
+                return -1;
+        } else if (cmd->takes_name && args->name == NULL) {
+            args->name = arg;
+        } else {
+            snprintf(err, err_size, "%s: unexpected argument '%s'", cmd->name, arg);
+            return -1;
+        }
+    }
+
+    if (cmd->takes_name && args->name == NULL) {
+        snprintf(err, err_size, "%s: missing the VM name (hvctl %s --help)", cmd->name, cmd->name);
+        return -1;
+    }
+    if ((args->given & cmd->required) != cmd->required) {
+        /* Only create has a required option. */
+        snprintf(err, err_size, "%s: --kernel PATH is required", cmd->name);
+        return -1;
+    }
+    if (args->command == CMD_SET) {
+        char settable[96];
+
+        list_settable(settable, sizeof(settable));
+        if (args->given == 0) {
+            snprintf(err, err_size, "set: nothing to change (give %s)", settable);
+            return -1;
+        }
+        if ((args->given & OPT_INITRD) && (args->given & OPT_NO_INITRD)) {
+            snprintf(err, err_size, "set: --initrd and --no-initrd contradict each other");
+            return -1;
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * hvctl's command line: "hvctl COMMAND [OPTIONS] [NAME]".  Options may come
+ * before or after NAME, as "--opt VALUE" or "--opt=VALUE"; "--" ends them.
+ * This only checks the shape of the command line (which options a command
+ * takes, that values and NAME are there); whether the values make sense is
+ * the command's business, because that is a different kind of error (exit
+ * status 1, not 2).
+ */
+#ifndef HVCTL_ARGS_H
+#define HVCTL_ARGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum hvctl_command {
+    CMD_NONE,
+    CMD_HELP,    /* hvctl --help, hvctl help [COMMAND] */
+    CMD_VERSION, /* hvctl --version */
+    CMD_CREATE,
+    CMD_SET,
+    CMD_SHOW,
+    CMD_DELETE,
+    CMD_START,
+    CMD_STOP,
+    CMD_PAUSE,
+    CMD_RESUME,
+    CMD_STATUS,
+    CMD_LIST,
+    CMD_CONSOLE,
+    CMD_COUNT
+};
+
+/* One bit per option, in hvctl_args.given. */
+enum hvctl_option {
+    OPT_MEMORY = 1u << 0,
+    OPT_CPUS = 1u << 1,
+    OPT_KERNEL = 1u << 2,
+    OPT_INITRD = 1u << 3,
+    OPT_NO_INITRD = 1u << 4,
+    OPT_CMDLINE = 1u << 5,
+    OPT_JSON = 1u << 6,
+    OPT_TURN_OFF = 1u << 7,
+    OPT_LOG = 1u << 8,
+};
+
+struct hvctl_args {
+    enum hvctl_command command;
+    bool help;                     /* COMMAND --help: print its help and do nothing else */
+    enum hvctl_command help_topic; /* "hvctl help COMMAND"; CMD_NONE for the overview */
+    const char *name;              /* the VM's name, as given (not validated here) */
+    unsigned given;                /* OPT_* of the options given */
+    /* The values of the options that take one; NULL when not given. */
+    const char *memory;
+    const char *cpus;
+    const char *kernel;
+    const char *initrd;
+    const char *cmdline;
+};
+
+/*
+ * Parses @argc/@argv (argv[0] is the program).  0, or -1 for a usage error
+ * with the reason in @err.  The strings in @args point into @argv.
+ */
+int hvctl_args_parse(int argc, char *const argv[], struct hvctl_args *args, char *err,
+                     size_t err_size);
+
+/* "create", "stop", ...; NULL for CMD_NONE, CMD_HELP and CMD_VERSION. */
+const char *hvctl_command_name(enum hvctl_command command);
+
+/* The options @command accepts (OPT_* bits). */
+unsigned hvctl_command_options(enum hvctl_command command);
+
+#endif

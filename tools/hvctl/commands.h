@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * hvctl's commands.  Each returns the exit status (msg.h) after printing
+ * any error itself, and changes nothing when it fails.
+ */
+#ifndef HVCTL_COMMANDS_H
+#define HVCTL_COMMANDS_H
+
+#include "args.h"
+#include "paths.h"
+
+/* vm_commands.c: the configuration */
+int cmd_create(const struct hvctl_paths *paths, const struct hvctl_args *args);
+int cmd_set(const struct hvctl_paths *paths, const struct hvctl_args *args);
+int cmd_show(const struct hvctl_paths *paths, const struct hvctl_args *args);
+int cmd_delete(const struct hvctl_paths *paths, const struct hvctl_args *args);
+
+/* power_commands.c: the worker */
+int cmd_start(const struct hvctl_paths *paths, const struct hvctl_args *args);
+int cmd_stop(const struct hvctl_paths *paths, const struct hvctl_args *args);
+int cmd_pause(const struct hvctl_paths *paths, const struct hvctl_args *args);
+int cmd_resume(const struct hvctl_paths *paths, const struct hvctl_args *args);
+int cmd_status(const struct hvctl_paths *paths, const struct hvctl_args *args);
+
+/* list.c */
+int cmd_list(const struct hvctl_paths *paths, const struct hvctl_args *args);
+
+/* console.c */
+int cmd_console(const struct hvctl_paths *paths, const struct hvctl_args *args);
+
+#endif

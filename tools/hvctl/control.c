@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The worker's control socket protocol (see control.h). */
+#include <errno.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "control.h"
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits until @fd is ready for @events or @deadline passes; 1 ready, 0 timeout, -1 error. */
+static int wait_ready(int fd, short events, int64_t deadline)
+{
+    for (;;) {
+        struct pollfd pfd = {.fd = fd, .events = events};
+        int64_t left = deadline - now_ms();
+        int rc;
+
+        if (left <= 0)
+            return 0;
+        rc = poll(&pfd, 1, (int)left);
+        if (rc < 0 && errno == EINTR)
+            continue;
+        return rc < 0 ? -1 : (rc > 0 ? 1 : 0);
+    }
+}
+
+/* A copy of @text fit for a message: at most 80 characters, control ones as '?'. */
+static void printable(const char *text, char *out, size_t out_size)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; text[i] != '\0' && i < 80 && n + 1 < out_size; i++) {
+        unsigned char c = (unsigned char)text[i];
+
+        out[n++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+    }
+    out[n] = '\0';
+}
+
+int unix_connect(const char *socket_path, int timeout_ms, char *err, size_t err_size)
+{
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    struct timeval tv = {.tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000};
+    int fd;
+
+    if (strlen(socket_path) >= sizeof(addr.sun_path)) {
+        snprintf(err, err_size, "%s: path too long for a Unix socket (at most %zu bytes)",
+                 socket_path, sizeof(addr.sun_path) - 1);
+        return -1;
+    }
+    strcpy(addr.sun_path, socket_path);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        snprintf(err, err_size, "socket: %s", strerror(errno));
+        return -1;
+    }
+    /* On Linux the send timeout also bounds connect() to a worker whose backlog is full. */
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+    if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0) {
+        if (errno == ENOENT)
+            snprintf(err, err_size, "%s does not exist", socket_path);
+        else if (errno == ECONNREFUSED)
+            snprintf(err, err_size, "%s: nobody listens (connection refused)", socket_path);
+        else
+            snprintf(err, err_size, "%s: %s", socket_path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int control_request(const char *socket_path, const char *request, char *reply, size_t reply_size,
+                    int timeout_ms, char *err, size_t err_size)
+{
+    int64_t deadline = now_ms() + timeout_ms;
+    char line[CONTROL_REPLY_MAX + 2];
+    size_t used = 0;
+    int fd = unix_connect(socket_path, timeout_ms, err, err_size);
+
+    if (fd < 0)
+        return -1;
+    if (snprintf(line, sizeof(line), "%s\n", request) >= (int)sizeof(line)) {
+        snprintf(err, err_size, "request too long");
+        close(fd);
+        return -1;
+    }
+    /* MSG_NOSIGNAL: a worker that went away must be an error, not SIGPIPE. */
+    for (size_t sent = 0, len = strlen(line); sent < len;) {
+        ssize_t n;
+
+        if (wait_ready(fd, POLLOUT, deadline) <= 0) {
+            snprintf(err, err_size, "%s: cannot send '%s' within %d ms", socket_path, request,
+                     timeout_ms);
+            close(fd);
+            return -1;
+        }
+        n = send(fd, line + sent, len - sent, MSG_NOSIGNAL);
+        if (n < 0 && errno != EINTR) {
+            snprintf(err, err_size, "%s: sending '%s': %s", socket_path, request, strerror(errno));
+            close(fd);
+            return -1;
+        }
+        if (n > 0)
+            sent += (size_t)n;
+    }
+    /* One line back; the worker may close the connection right after it. */
+    for (;;) {
+        int ready = wait_ready(fd, POLLIN, deadline);
+        ssize_t n;
+
+        if (ready <= 0) {
+            snprintf(err, err_size, "%s: no reply to '%s' within %d ms", socket_path, request,
+                     timeout_ms);
+            close(fd);
+            return -1;
+        }
+        n = recv(fd, line + used, sizeof(line) - 1 - used, 0);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            snprintf(err, err_size, "%s: reading the reply to '%s': %s", socket_path, request,
+                     strerror(errno));
+            close(fd);
+            return -1;
+        }
+        used += (size_t)n;
+        line[used] = '\0';
+        if (memchr(line, '\n', used) != NULL || n == 0)
+            break;
+        if (used == sizeof(line) - 1) {
+            snprintf(err, err_size, "%s: reply to '%s' longer than %d bytes", socket_path, request,
+                     CONTROL_REPLY_MAX);
+            close(fd);
+            return -1;
+        }
+    }
+    close(fd);
+    line[strcspn(line, "\n")] = '\0';
+    if (used == 0 || line[0] == '\0') {
+        snprintf(err, err_size, "%s: the worker closed the connection without replying to '%s'",
+                 socket_path, request);
+        return -1;
+    }
+    if (strlen(line) >= reply_size) {
+        snprintf(err, err_size, "%s: reply to '%s' too long", socket_path, request);
+        return -1;
+    }
+    strcpy(reply, line);
+    return 0;
+}
+
+/* "error MESSAGE" -> the message; anything else not "ok..." -> "unexpected reply". */
+static void reply_error(const char *reply, char *err, size_t err_size)
+{
+    char shown[96];
+
+    if (strncmp(reply, "error ", 6) == 0) {
+        printable(reply + 6, shown, sizeof(shown));
+        snprintf(err, err_size, "%s", shown);
+    } else {
+        printable(reply, shown, sizeof(shown));
+        snprintf(err, err_size, "unexpected reply '%s'", shown);
+    }
+}
+
+int control_parse_ok(const char *reply, char *err, size_t err_size)
+{
+    if (strcmp(reply, "ok") == 0)
+        return 0;
+    reply_error(reply, err, err_size);
+    return -1;
+}
+
+/* A decimal number of at most 20 digits; -1 if @s is anything else. */
+static int parse_u64(const char *s, size_t len, uint64_t *out)
+{
+    uint64_t v = 0;
+
+    if (len == 0)
+        return -1;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9' || v > (UINT64_MAX - (uint64_t)(s[i] - '0')) / 10)
+            return -1;
+        v = v * 10 + (uint64_t)(s[i] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+int control_parse_status(const char *reply, struct vm_status *status, char *err, size_t err_size)
+{
+    static const char *const field_names[] = {"uptime_s", "cpus", "memory"};
+    uint64_t values[3];
+    bool seen[3] = {false, false, false};
+    char shown[96];
+    const char *p;
+
+    if (strncmp(reply, "ok ", 3) != 0) {
+        reply_error(reply, err, err_size);
+        return -1;
+    }
+    p = reply + 3;
+    if (strncmp(p, "running", 7) == 0 && (p[7] == ' ' || p[7] == '\0')) {
+        status->state = VM_STATE_RUNNING;
+        p += 7;
+    } else if (strncmp(p, "paused", 6) == 0 && (p[6] == ' ' || p[6] == '\0')) {
+        status->state = VM_STATE_PAUSED;
+        p += 6;
+    } else {
+        printable(reply, shown, sizeof(shown));
+        snprintf(err, err_size, "unknown state in the status reply '%s'", shown);
+        return -1;
+    }
+    /* key=value fields in any order; keys we do not know are a newer worker's: skip them. */
+    while (*p == ' ') {
+        const char *field = ++p;
+        size_t len = strcspn(field, " ");
+        const char *eq = memchr(field, '=', len);
+
+        p += len;
+        if (len == 0)
+            continue;
+        if (eq == NULL) {
+            printable(reply, shown, sizeof(shown));
+            snprintf(err, err_size, "malformed status reply '%s'", shown);
+            return -1;
+        }
+        for (size_t i = 0; i < 3; i++) {
+            size_t key_len = (size_t)(eq - field);
+
+            if (strlen(field_names[i]) != key_len || memcmp(field, field_names[i], key_len) != 0)
+                continue;
+            if (parse_u64(eq + 1, len - key_len - 1, &values[i]) != 0) {
+                printable(reply, shown, sizeof(shown));
+                snprintf(err, err_size, "bad %s in the status reply '%s'", field_names[i], shown);
+                return -1;
+            }
+            seen[i] = true;
+        }
+    }
+    if (*p != '\0') {
+        printable(reply, shown, sizeof(shown));
+        snprintf(err, err_size, "malformed status reply '%s'", shown);
+        return -1;
+    }
+    for (size_t i = 0; i < 3; i++) {
+        if (!seen[i]) {
+            printable(reply, shown, sizeof(shown));
+            snprintf(err, err_size, "no %s in the status reply '%s'", field_names[i], shown);
+            return -1;
+        }
+    }
+    if (values[1] > UINT32_MAX) {
+        snprintf(err, err_size, "cpus out of range in the status reply");
+        return -1;
+    }
+    status->uptime_s = values[0];
+    status->cpus = (unsigned)values[1];
+    status->memory = values[2];
+    return 0;
+}

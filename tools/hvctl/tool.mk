@@ -1,0 +1,57 @@
+# hvctl, the partition manager of the parent partition (tools/hvctl/README.md):
+# one static binary, as the parent's initramfs has no shared libraries to
+# offer.  `make hvctl` builds it; `make hvctl-cli-test` runs it, against a
+# fake worker, through tests/hvctl/cli-test.sh.
+HVCTL_SRCS   := $(sort $(wildcard tools/hvctl/*.c))
+HVCTL_HDRS   := $(sort $(wildcard tools/hvctl/*.h))
+HVCTL_BIN    := $(BUILD)/tools/hvctl
+HVCTL_CFLAGS := -static -O2 -std=gnu11 -Wall -Wextra -Werror -Ihv/include
+
+.PHONY: hvctl hvctl-cli-test
+hvctl: $(HVCTL_BIN)
+
+$(HVCTL_BIN): $(HVCTL_SRCS) $(HVCTL_HDRS) hv/include/hv/hv.h
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(HVCTL_CFLAGS) -o $@ $(HVCTL_SRCS)
+
+# The command-line test writes TAP for tests/tally; a script that dies
+# half-way still leaves a failure there.
+hvctl-cli-test: $(HVCTL_BIN)
+	$(Q)mkdir -p $(BUILD)/results
+	$(Q)out=$(BUILD)/results/hvctl-cli.tap; \
+	tests/hvctl/cli-test.sh $(HVCTL_BIN) > $$out; st=$$?; \
+	if [ $$st -ne 0 ]; then grep -q '^not ok' $$out || \
+		echo "not ok - tests/hvctl/cli-test.sh exited with status $$st" >> $$out; fi; \
+	sed 's/^/[hvctl-cli] /' $$out; exit $$st
+
+# Unit tests (cmocka, tests/unit/test_hvctl_*.c) of the modules that decide
+# without touching the system, plus the control protocol over a real socket.
+UNIT_TESTS += hvctl_names
+unit_hvctl_names_SRCS := tools/hvctl/names.c
+
+UNIT_TESTS += hvctl_size
+unit_hvctl_size_SRCS := tools/hvctl/size.c
+
+UNIT_TESTS += hvctl_config
+unit_hvctl_config_SRCS := tools/hvctl/vm_config.c tools/hvctl/names.c tools/hvctl/size.c \
+	tools/hvctl/fsutil.c
+
+UNIT_TESTS += hvctl_options
+unit_hvctl_options_SRCS := tools/hvctl/vm_options.c tools/hvctl/boot_files.c \
+	tools/hvctl/vm_config.c tools/hvctl/names.c tools/hvctl/size.c tools/hvctl/fsutil.c
+
+UNIT_TESTS += hvctl_args
+unit_hvctl_args_SRCS := tools/hvctl/args.c
+
+UNIT_TESTS += hvctl_list
+unit_hvctl_list_SRCS := tools/hvctl/list_format.c tools/hvctl/size.c
+
+UNIT_TESTS += hvctl_control
+unit_hvctl_control_SRCS := tools/hvctl/control.c
+
+UNIT_TESTS += hvctl_paths
+unit_hvctl_paths_SRCS := tools/hvctl/paths.c
+
+# Their headers are not under the directories unit_rule watches.
+$(foreach t,names size config options args list control paths,\
+	$(eval $(call UNIT_BIN,hvctl_$(t)): $(HVCTL_HDRS)))

@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* create, set, show, delete: a VM's configuration (see commands.h). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "fsutil.h"
+#include "host.h"
+#include "list_format.h"
+#include "lock.h"
+#include "msg.h"
+#include "size.h"
+#include "vm_lookup.h"
+#include "vm_options.h"
+#include "worker.h"
+
+/* Allowed, but the guest's CPUs will share the parent's: say so. */
+static void warn_cpus(const struct vm_config *c)
+{
+    unsigned cpus = host_cpus();
+
+    if (cpus != 0 && c->cpus > cpus)
+        hvctl_warning("%s has %u virtual CPUs, more than the parent's %u: they will share them",
+                      c->name, c->cpus, cpus);
+}
+
+static int make_dir(const char *path)
+{
+    if (make_dirs(path, 0755) != 0) {
+        hvctl_error("cannot create %s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int cmd_create(const struct hvctl_paths *paths, const struct hvctl_args *args)
+{
+    struct vm_config c;
+    char err[HVCTL_ERR_MAX], vms_dir[VM_PATH_MAX], dir[VM_PATH_MAX], config_path[VM_PATH_MAX];
+    struct stat st;
+    int lock_fd;
+
+    if (vm_check_name(args->name) != 0)
+        return HVCTL_EXIT_ERROR;
+    /* A taken name first: whatever the options, this create cannot happen. */
+    path_vm_dir(paths, args->name, dir);
+    if (stat(dir, &st) == 0) {
+        hvctl_error("a VM named '%s' already exists", args->name);
+        return HVCTL_EXIT_ERROR;
+    }
+    memset(&c, 0, sizeof(c));
+    strcpy(c.name, args->name);
+    c.memory = 512 * MiB;
+    c.cpus = 1;
+    strcpy(c.cmdline, VM_CMDLINE_DEFAULT);
+    if (vm_options_apply(args, host_total_ram(), &c, err, sizeof(err)) != 0) {
+        hvctl_error("%s", err);
+        return HVCTL_EXIT_ERROR;
+    }
+    path_vms_dir(paths, vms_dir);
+    if (make_dir(paths->state_dir) != 0 || make_dir(vms_dir) != 0)
+        return HVCTL_EXIT_ERROR;
+    /* mkdir is the atomic claim on the name: of two creates, one gets EEXIST. */
+    if (mkdir(dir, 0755) != 0) {
+        if (errno == EEXIST)
+            hvctl_error("a VM named '%s' already exists", c.name);
+        else
+            hvctl_error("cannot create %s: %s", dir, strerror(errno));
+        return HVCTL_EXIT_ERROR;
+    }
+    /* Hold the lock until vm.conf is there: a "delete" or "start" of the new name waits. */
+    lock_fd = vm_lock(paths, c.name, true);
+    err[0] = '\0';
+    if (vm_config_write(dir, &c, err, sizeof(err)) != 0 || fsync_dir(vms_dir) != 0) {
+        hvctl_error("cannot create VM %s: %s", c.name, err[0] ? err : strerror(errno));
+        path_vm_config(paths, c.name, config_path);
+        unlink(config_path);
+        rmdir(dir);
+        vm_unlock(lock_fd);
+        return HVCTL_EXIT_ERROR;
+    }
+    vm_unlock(lock_fd);
+    warn_cpus(&c);
+    return HVCTL_EXIT_OK;
+}
+
+int cmd_set(const struct hvctl_paths *paths, const struct hvctl_args *args)
+{
+    struct vm_config c;
+    char err[HVCTL_ERR_MAX], dir[VM_PATH_MAX];
+    int lock_fd = vm_lock_existing(paths, args->name);
+    int status = HVCTL_EXIT_ERROR;
+
+    if (lock_fd < 0)
+        return HVCTL_EXIT_ERROR;
+    path_vm_dir(paths, args->name, dir);
+    if (vm_read_config(paths, args->name, &c, err, sizeof(err)) != 0) {
+        hvctl_error("%s", err);
+    } else if (worker_pid(paths, args->name, lock_fd) != 0) {
+        /* A running worker has read its configuration already: a change would be a lie. */
+        hvctl_error("%s is running: turn it off first (hvctl stop --turn-off %s)", args->name,
+                    args->name);
+    } else if (vm_options_apply(args, (args->given & OPT_MEMORY) ? host_total_ram() : 0, &c, err,
+                                sizeof(err)) != 0) {
+        hvctl_error("%s", err);
+    } else if (vm_config_write(dir, &c, err, sizeof(err)) != 0) {
+        hvctl_error("cannot change %s: %s", args->name, err);
+    } else {
+        if (args->given & OPT_CPUS)
+            warn_cpus(&c);
+        status = HVCTL_EXIT_OK;
+    }
+    vm_unlock(lock_fd);
+    return status;
+}
+
+int cmd_show(const struct hvctl_paths *paths, const struct hvctl_args *args)
+{
+    struct vm_config c;
+    struct vm_status st;
+    char err[HVCTL_ERR_MAX], config_path[VM_PATH_MAX], memory[SIZE_TEXT_MAX],
+        uptime[UPTIME_TEXT_MAX];
+
+    if (vm_check_exists(paths, args->name) != 0)
+        return HVCTL_EXIT_ERROR;
+    path_vm_config(paths, args->name, config_path);
+    if (vm_read_config(paths, args->name, &c, err, sizeof(err)) != 0) {
+        hvctl_error("%s", err);
+        return HVCTL_EXIT_ERROR;
+    }
+    worker_state(paths, args->name, -1, &st, err, sizeof(err));
+    size_format_exact(c.memory, memory, sizeof(memory));
+    uptime_format(true, st.uptime_s, uptime, sizeof(uptime));
+    printf("name:     %s\n", c.name);
+    if (st.state == VM_STATE_RUNNING || st.state == VM_STATE_PAUSED)
+        printf("state:    %s (up %s)\n", vm_state_name(st.state), uptime);
+    else if (st.state == VM_STATE_UNKNOWN)
+        printf("state:    unknown (a worker runs but did not answer: %s)\n", err);
+    else
+        printf("state:    off\n");
+    printf("memory:   %s (%llu bytes)\n", memory, (unsigned long long)c.memory);
+    printf("cpus:     %u\n", c.cpus);
+    printf("kernel:   %s\n", c.kernel);
+    printf("initrd:   %s\n", c.initrd[0] ? c.initrd : "(none)");
+    printf("cmdline:  %s\n", c.cmdline[0] ? c.cmdline : "(empty)");
+    printf("config:   %s\n", config_path);
+    return HVCTL_EXIT_OK;
+}
+
+/* Files of ours in a VM's directory: vm.conf and the temporary files of its atomic writes. */
+static int is_ours(const char *file)
+{
+    return strcmp(file, VM_CONFIG_FILE) == 0 ||
+           strncmp(file, ATOMIC_TMP_PREFIX VM_CONFIG_FILE ".",
+                   strlen(ATOMIC_TMP_PREFIX VM_CONFIG_FILE ".")) == 0;
+}
+
+/* Fails if @dir holds anything hvctl did not put there: delete must not lose it. */
+static int check_only_ours(const char *name, const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int rc = 0;
+
+    if (d == NULL) {
+        hvctl_error("%s: %s", dir, strerror(errno));
+        return -1;
+    }
+    while (rc == 0 && (e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 || is_ours(e->d_name))
+            continue;
+        hvctl_error("cannot delete %s: %s/%s is not hvctl's: move it away first", name, dir,
+                    e->d_name);
+        rc = -1;
+    }
+    closedir(d);
+    return rc;
+}
+
+/* Removes the files check_only_ours() allowed, then the directory. */
+static int remove_vm_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+
+    if (d == NULL)
+        return -1;
+    while ((e = readdir(d)) != NULL) {
+        if (!is_ours(e->d_name))
+            continue;
+        if (unlinkat(dirfd(d), e->d_name, 0) != 0) {
+            closedir(d);
+            return -1;
+        }
+    }
+    closedir(d);
+    return rmdir(dir);
+}
+
+int cmd_delete(const struct hvctl_paths *paths, const struct hvctl_args *args)
+{
+    char dir[VM_PATH_MAX], vms_dir[VM_PATH_MAX], doomed[VM_PATH_MAX + 96];
+    int lock_fd = vm_lock_existing(paths, args->name);
+    int status = HVCTL_EXIT_ERROR;
+
+    if (lock_fd < 0)
+        return HVCTL_EXIT_ERROR;
+    path_vm_dir(paths, args->name, dir);
+    path_vms_dir(paths, vms_dir);
+    /* Names start with a letter or digit: a dot name cannot be a VM's, and the pid keeps
+     * it apart from what an earlier, interrupted delete may have left. */
+    snprintf(doomed, sizeof(doomed), "%s/.deleting-%s.%d", vms_dir, args->name, (int)getpid());
+    if (worker_pid(paths, args->name, lock_fd) != 0) {
+        hvctl_error("%s is running: turn it off first (hvctl stop --turn-off %s)", args->name,
+                    args->name);
+    } else if (check_only_ours(args->name, dir) != 0) {
+        /* said why */
+    } else if (rename(dir, doomed) != 0) {
+        /* One rename makes the VM disappear at once, even if we die half-way below. */
+        hvctl_error("cannot delete %s: renaming %s: %s", args->name, dir, strerror(errno));
+    } else {
+        if (remove_vm_dir(doomed) != 0)
+            hvctl_warning("%s is deleted, but %s is left over: %s", args->name, doomed,
+                          strerror(errno));
+        fsync_dir(vms_dir);
+        worker_remove_runtime(paths, args->name);
+        status = HVCTL_EXIT_OK;
+    }
+    vm_unlock(lock_fd);
+    return status;
+}

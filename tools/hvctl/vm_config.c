@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* vm.conf: parse, validate, format, read, write (see vm_config.h). */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fsutil.h"
+#include "size.h"
+#include "vm_config.h"
+
+/* Room for the longest valid file: two paths, a command line and the rest. */
+#define VM_CONFIG_TEXT_MAX (2 * VM_PATH_MAX + VM_CMDLINE_MAX + 512)
+/* Room for one reason, before "line N: " or "PATH: " is put in front. */
+#define WHY_MAX 512
+
+enum config_key { KEY_NAME, KEY_MEMORY, KEY_CPUS, KEY_KERNEL, KEY_INITRD, KEY_CMDLINE, KEY_COUNT };
+
+static const char *const key_names[KEY_COUNT] = {
+    [KEY_NAME] = "name",     [KEY_MEMORY] = "memory", [KEY_CPUS] = "cpus",
+    [KEY_KERNEL] = "kernel", [KEY_INITRD] = "initrd", [KEY_CMDLINE] = "cmdline",
+};
+
+static const bool key_required[KEY_COUNT] = {
+    [KEY_NAME] = true,
+    [KEY_MEMORY] = true,
+    [KEY_CPUS] = true,
+    [KEY_KERNEL] = true,
+};
+
+static bool has_control_char(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c < 0x20 || c == 0x7f)
+            return true;
+    }
+    return false;
+}
+
+/* A whole decimal number, digits only (no sign, no spaces); -1 if not or too large. */
+static int parse_decimal(const char *s, size_t len, uint64_t *out)
+{
+    uint64_t v = 0;
+
+    if (len == 0)
+        return -1;
+    for (size_t i = 0; i < len; i++) {
+        unsigned digit;
+
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        digit = (unsigned)(s[i] - '0');
+        if (v > (UINT64_MAX - digit) / 10)
+            return -1;
+        v = v * 10 + digit;
+    }
+    *out = v;
+    return 0;
+}
+
+static int check_memory(uint64_t memory, char *err, size_t err_size)
+{
+    char approx[SIZE_TEXT_MAX];
+
+    size_format_approx(memory, approx, sizeof(approx));
+    if (memory % VM_MEMORY_ALIGN != 0) {
+        snprintf(err, err_size, "memory %llu bytes (about %s) is not a multiple of 1M",
+                 (unsigned long long)memory, approx);
+        return -1;
+    }
+    if (memory < VM_MEMORY_MIN) {
+        snprintf(err, err_size, "memory %s is less than the minimum, 64M", approx);
+        return -1;
+    }
+    return 0;
+}
+
+static int check_cpus(uint64_t cpus, char *err, size_t err_size)
+{
+    if (cpus < VM_CPUS_MIN || cpus > VM_CPUS_MAX) {
+        snprintf(err, err_size, "cpus %llu is out of range (%d to %d)", (unsigned long long)cpus,
+                 VM_CPUS_MIN, VM_CPUS_MAX);
+        return -1;
+    }
+    return 0;
+}
+
+/* kernel and initrd: absolute, printable, short enough. */
+static int check_path(const char *key, const char *path, char *err, size_t err_size)
+{
+    size_t len = strnlen(path, VM_PATH_MAX);
+
+    if (len == VM_PATH_MAX) {
+        snprintf(err, err_size, "%s is longer than %d bytes", key, VM_PATH_MAX - 1);
+        return -1;
+    }
+    if (len == 0) {
+        snprintf(err, err_size, "%s is empty", key);
+        return -1;
+    }
+    if (has_control_char(path, len)) {
+        snprintf(err, err_size, "%s contains a control character (a newline?)", key);
+        return -1;
+    }
+    if (path[0] != '/') {
+        snprintf(err, err_size, "%s %s is not an absolute path", key, path);
+        return -1;
+    }
+    /* The worker refuses it too: in a file of key=value lines it looks like a slip. */
+    if (path[len - 1] == ' ' || path[len - 1] == '\t') {
+        snprintf(err, err_size, "%s '%s' ends with a space", key, path);
+        return -1;
+    }
+    return 0;
+}
+
+static int check_cmdline(const char *cmdline, char *err, size_t err_size)
+{
+    size_t len = strnlen(cmdline, VM_CMDLINE_MAX);
+
+    if (len == VM_CMDLINE_MAX) {
+        snprintf(err, err_size, "cmdline is longer than %d bytes (the Linux limit)",
+                 VM_CMDLINE_MAX - 1);
+        return -1;
+    }
+    if (has_control_char(cmdline, len)) {
+        snprintf(err, err_size, "cmdline contains a control character (a newline?)");
+        return -1;
+    }
+    return 0;
+}
+
+static int check_name(const char *name, char *err, size_t err_size)
+{
+    char why[128];
+
+    if (strnlen(name, VM_NAME_MAX + 1) > VM_NAME_MAX) {
+        snprintf(err, err_size, "name is longer than %d characters", VM_NAME_MAX);
+        return -1;
+    }
+    if (!vm_name_valid(name, why, sizeof(why))) {
+        snprintf(err, err_size, "name '%s' %s", name, why);
+        return -1;
+    }
+    return 0;
+}
+
+int vm_config_validate(const struct vm_config *c, char *err, size_t err_size)
+{
+    if (check_name(c->name, err, err_size) != 0 || check_memory(c->memory, err, err_size) != 0 ||
+        check_cpus(c->cpus, err, err_size) != 0 ||
+        check_path("kernel", c->kernel, err, err_size) != 0 ||
+        (c->initrd[0] != '\0' && check_path("initrd", c->initrd, err, err_size) != 0) ||
+        check_cmdline(c->cmdline, err, err_size) != 0)
+        return -1;
+    return 0;
+}
+
+/* Copies a value of @len bytes into a field of @size bytes; -1 if it does not fit. */
+static int copy_value(char *field, size_t size, const char *value, size_t len)
+{
+    if (len >= size)
+        return -1;
+    memcpy(field, value, len);
+    field[len] = '\0';
+    return 0;
+}
+
+/* @key of @len bytes, quoted for a message: at most 40 characters, control ones as '?'. */
+static void quote_key(const char *key, size_t len, char *out, size_t out_size)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < len && i < 40 && n + 1 < out_size; i++) {
+        unsigned char ch = (unsigned char)key[i];
+
+        out[n++] = (ch < 0x20 || ch == 0x7f) ? '?' : (char)ch;
+    }
+    out[n] = '\0';
+}
+
+/* One "key=value" line (not blank, not a comment). */
+static int parse_line(const char *line, size_t len, unsigned line_no, struct vm_config *c,
+                      unsigned seen_on[KEY_COUNT], char *err, size_t err_size)
+{
+    const char *eq = memchr(line, '=', len);
+    const char *value;
+    size_t key_len, value_len;
+    enum config_key key;
+    char why[WHY_MAX];
+    uint64_t number;
+
+    if (line[0] == ' ' || line[0] == '\t') {
+        snprintf(err, err_size, "line %u: space before the key", line_no);
+        return -1;
+    }
+    if (eq == NULL) {
+        snprintf(err, err_size, "line %u: expected key=value", line_no);
+        return -1;
+    }
+    key_len = (size_t)(eq - line);
+    value = eq + 1;
+    value_len = len - key_len - 1;
+    if (key_len > 0 && (line[key_len - 1] == ' ' || line[key_len - 1] == '\t')) {
+        snprintf(err, err_size, "line %u: space before '='", line_no);
+        return -1;
+    }
+    for (key = 0; key < KEY_COUNT; key++) {
+        if (strlen(key_names[key]) == key_len && memcmp(key_names[key], line, key_len) == 0)
+            break;
+    }
+    if (key == KEY_COUNT) {
+        char quoted[64];
+
+        quote_key(line, key_len, quoted, sizeof(quoted));
+        snprintf(err, err_size, "line %u: unknown key '%s'", line_no, quoted);
+        return -1;
+    }
+    if (seen_on[key] != 0) {
+        snprintf(err, err_size, "line %u: %s given a second time (first on line %u)", line_no,
+                 key_names[key], seen_on[key]);
+        return -1;
+    }
+    seen_on[key] = line_no;
+    /* cmdline is the rest of the line as it is; anywhere else a space is a mistake. */
+    if (key != KEY_CMDLINE && value_len > 0 && (value[0] == ' ' || value[0] == '\t')) {
+        snprintf(err, err_size, "line %u: space after '='", line_no);
+        return -1;
+    }
+    if (has_control_char(value, value_len)) {
+        snprintf(err, err_size, "line %u: %s contains a control character", line_no,
+                 key_names[key]);
+        return -1;
+    }
+
+    why[0] = '\0';
+    switch (key) {
+    case KEY_NAME:
+        if (copy_value(c->name, sizeof(c->name), value, value_len) != 0)
+            snprintf(why, sizeof(why), "name is longer than %d characters", VM_NAME_MAX);
+        else
+            check_name(c->name, why, sizeof(why));
+        break;
+    case KEY_MEMORY:
+        if (parse_decimal(value, value_len, &number) != 0)
+            snprintf(why, sizeof(why), "memory '%.*s' is not a number of bytes",
+                     (int)(value_len > 40 ? 40 : value_len), value);
+        else if (check_memory(number, why, sizeof(why)) == 0)
+            c->memory = number;
+        break;
+    case KEY_CPUS:
+        if (parse_decimal(value, value_len, &number) != 0)
+            snprintf(why, sizeof(why), "cpus '%.*s' is not a number",
+                     (int)(value_len > 40 ? 40 : value_len), value);
+        else if (check_cpus(number, why, sizeof(why)) == 0)
+            c->cpus = (unsigned)number;
+        break;
+    case KEY_KERNEL:
+    case KEY_INITRD: {
+        char *field = key == KEY_KERNEL ? c->kernel : c->initrd;
+
+        if (copy_value(field, VM_PATH_MAX, value, value_len) != 0)
+            snprintf(why, sizeof(why), "%s is longer than %d bytes", key_names[key],
+                     VM_PATH_MAX - 1);
+        else
+            check_path(key_names[key], field, why, sizeof(why));
+        break;
+    }
+    case KEY_CMDLINE:
+        if (copy_value(c->cmdline, sizeof(c->cmdline), value, value_len) != 0)
+            snprintf(why, sizeof(why), "cmdline is longer than %d bytes (the Linux limit)",
+                     VM_CMDLINE_MAX - 1);
+        break;
+    case KEY_COUNT:
+        break;
+    }
+    if (why[0] != '\0') {
+        snprintf(err, err_size, "line %u: %s", line_no, why);
+        return -1;
+    }
+    return 0;
+}
+
+static bool is_blank_or_comment(const char *line, size_t len)
+{
+    size_t i = 0;
+
+    while (i < len && (line[i] == ' ' || line[i] == '\t'))
+        i++;
+    return i == len || line[i] == '#';
+}
+
+int vm_config_parse(const char *text, size_t len, struct vm_config *c, char *err, size_t err_size)
+{
+    unsigned seen_on[KEY_COUNT] = {0};
+    unsigned line_no = 0;
+    size_t pos = 0;
+
+    memset(c, 0, sizeof(*c));
+    while (pos < len) {
+        const char *line = text + pos;
+        const char *nl = memchr(line, '\n', len - pos);
+        size_t line_len = nl ? (size_t)(nl - line) : len - pos;
+
+        line_no++;
+        pos += line_len + (nl ? 1 : 0);
+        if (memchr(line, '\0', line_len) != NULL) {
+            snprintf(err, err_size, "line %u: contains a NUL byte", line_no);
+            return -1;
+        }
+        if (is_blank_or_comment(line, line_len))
+            continue;
+        if (parse_line(line, line_len, line_no, c, seen_on, err, err_size) != 0)
+            return -1;
+    }
+    for (enum config_key key = 0; key < KEY_COUNT; key++) {
+        if (key_required[key] && seen_on[key] == 0) {
+            snprintf(err, err_size, "no %s= line (name, memory, cpus and kernel are required)",
+                     key_names[key]);
+            return -1;
+        }
+    }
+    return vm_config_validate(c, err, err_size);
+}
+
+long vm_config_format(const struct vm_config *c, char *buf, size_t buf_size, char *err,
+                      size_t err_size)
+{
+    int n;
+
+    if (vm_config_validate(c, err, err_size) != 0)
+        return -1;
+    /* A comment for whoever opens the file: it is ours, and how to change it. */
+    n = snprintf(buf, buf_size,
+                 "# hvcore VM configuration, written by hvctl: change it with \"hvctl set %s\".\n"
+                 "name=%s\nmemory=%llu\ncpus=%u\nkernel=%s\n%s%s%s%s%s%s",
+                 c->name, c->name, (unsigned long long)c->memory, c->cpus, c->kernel,
+                 c->initrd[0] ? "initrd=" : "", c->initrd, c->initrd[0] ? "\n" : "",
+                 c->cmdline[0] ? "cmdline=" : "", c->cmdline, c->cmdline[0] ? "\n" : "");
+    if (n < 0 || (size_t)n >= buf_size) {
+        snprintf(err, err_size, "configuration too long for the buffer");
+        return -1;
+    }
+    return n;
+}
+
+int vm_config_read(const char *path, struct vm_config *c, char *err, size_t err_size)
+{
+    char text[VM_CONFIG_FILE_MAX];
+    char why[WHY_MAX];
+    size_t len;
+
+    if (read_small_file(path, text, sizeof(text), &len) != 0) {
+        snprintf(err, err_size, "%s: %s", path,
+                 errno == EFBIG ? "too large to be a VM configuration" : strerror(errno));
+        return -1;
+    }
+    if (vm_config_parse(text, len, c, why, sizeof(why)) != 0) {
+        snprintf(err, err_size, "%s: %s", path, why);
+        return -1;
+    }
+    return 0;
+}
+
+int vm_config_write(const char *dir, const struct vm_config *c, char *err, size_t err_size)
+{
+    char text[VM_CONFIG_TEXT_MAX];
+    long len = vm_config_format(c, text, sizeof(text), err, err_size);
+
+    if (len < 0)
+        return -1;
+    return write_file_atomic(dir, VM_CONFIG_FILE, text, (size_t)len, 0644, err, err_size);
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A VM's configuration, $STATE/vms/NAME/vm.conf: the contract between hvctl,
+ * which writes it, and the worker (vmwp), which reads it at start.
+ *
+ * Lines "key=value", no spaces around '='; lines whose first non-blank
+ * character is '#' and blank lines are ignored.  Keys:
+ *   name      1-63 characters of [A-Za-z0-9._-], the first alphanumeric
+ *   memory    bytes, a multiple of 1 MiB, at least 64 MiB
+ *   cpus      1 to 64
+ *   kernel    absolute path
+ *   initrd    absolute path (optional)
+ *   cmdline   the rest of the line, spaces and '=' included (optional)
+ * Unknown keys, repeated keys and missing required keys are errors; so are
+ * control characters in any value (a newline would end the line) and paths
+ * that end with a space (the worker refuses them).
+ */
+#ifndef HVCTL_VM_CONFIG_H
+#define HVCTL_VM_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "names.h"
+
+#define VM_CONFIG_FILE  "vm.conf"
+#define VM_MEMORY_MIN   (64ULL << 20)
+#define VM_MEMORY_ALIGN (1ULL << 20)
+#define VM_CPUS_MIN     1
+#define VM_CPUS_MAX     64
+#define VM_PATH_MAX     4096 /* PATH_MAX, with the NUL */
+/* Linux on x86 takes at most 2047 bytes of command line (COMMAND_LINE_SIZE 2048). */
+#define VM_CMDLINE_MAX     2048 /* with the NUL */
+#define VM_CMDLINE_DEFAULT "console=ttyS0"
+/* Far more than any valid file: a guard against reading something else. */
+#define VM_CONFIG_FILE_MAX 65536
+
+struct vm_config {
+    char name[VM_NAME_MAX + 1];
+    uint64_t memory; /* bytes */
+    unsigned cpus;
+    char kernel[VM_PATH_MAX];
+    char initrd[VM_PATH_MAX];     /* "" when there is none */
+    char cmdline[VM_CMDLINE_MAX]; /* may be "" */
+};
+
+/*
+ * Checks every field against the rules above.  0, or -1 with the reason in
+ * @err ("memory 100M is not ...").
+ */
+int vm_config_validate(const struct vm_config *c, char *err, size_t err_size);
+
+/*
+ * Parses the @len bytes of @text (need not be NUL-terminated) into @c, then
+ * validates it.  0, or -1 with "line N: reason" or the reason in @err.
+ */
+int vm_config_parse(const char *text, size_t len, struct vm_config *c, char *err, size_t err_size);
+
+/*
+ * Writes the text of @c into @buf (NUL-terminated).  Returns its length, or
+ * -1 if @c is not valid (reason in @err) or @buf is too small.
+ */
+long vm_config_format(const struct vm_config *c, char *buf, size_t buf_size, char *err,
+                      size_t err_size);
+
+/* Reads and parses the file @path.  0, or -1 with "PATH: reason" in @err. */
+int vm_config_read(const char *path, struct vm_config *c, char *err, size_t err_size);
+
+/*
+ * Validates @c and writes it to @dir/vm.conf atomically (fsutil.h).  0, or
+ * -1 with the reason in @err; on failure the old file, if any, is intact.
+ */
+int vm_config_write(const char *dir, const struct vm_config *c, char *err, size_t err_size);
+
+#endif

@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The VM config file (see config.h).  hvctl writes it, but it is still input
+ * from outside vmwp: every line is checked and the first problem is reported
+ * with its line number, so that a bad file never starts a half-configured VM.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "guest_memory.h"
+
+enum config_key { KEY_NAME, KEY_MEMORY, KEY_CPUS, KEY_KERNEL, KEY_INITRD, KEY_CMDLINE, KEY_COUNT };
+
+static const char *const key_names[KEY_COUNT] = {"name",   "memory", "cpus",
+                                                 "kernel", "initrd", "cmdline"};
+static const bool key_required[KEY_COUNT] = {true, true, true, true, false, false};
+
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+static bool is_alnum(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static bool is_control(char c)
+{
+    return (unsigned char)c < 0x20 || c == 0x7f;
+}
+
+/* A decimal number of digits only (no sign, no unit); false on overflow. */
+static bool parse_decimal(const char *s, size_t len, uint64_t *out)
+{
+    uint64_t v = 0;
+
+    if (!len)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned d;
+
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        d = (unsigned)(s[i] - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return false;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return true;
+}
+
+static int parse_name(const char *v, size_t len, struct vmwp_config *out, char *err, size_t errlen)
+{
+    if (!len || len > VMWP_NAME_MAX) {
+        snprintf(err, errlen, "name: must be 1 to %d characters", VMWP_NAME_MAX);
+        return -1;
+    }
+    if (!is_alnum(v[0])) {
+        snprintf(err, errlen, "name: must start with a letter or digit");
+        return -1;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if (!is_alnum(v[i]) && v[i] != '.' && v[i] != '_' && v[i] != '-') {
+            snprintf(err, errlen, "name: character 0x%02x is not one of [A-Za-z0-9._-]",
+                     (unsigned char)v[i]);
+            return -1;
+        }
+    }
+    memcpy(out->name, v, len);
+    out->name[len] = '\0';
+    return 0;
+}
+
+static int parse_memory(const char *v, size_t len, struct vmwp_config *out, char *err,
+                        size_t errlen)
+{
+    uint64_t bytes;
+
+    if (!parse_decimal(v, len, &bytes)) {
+        snprintf(err, errlen, "memory: '%.*s' is not a number of bytes (decimal digits only)",
+                 (int)(len > 40 ? 40 : len), v);
+        return -1;
+    }
+    if (bytes % GUEST_MEMORY_UNIT) {
+        snprintf(err, errlen, "memory: %llu is not a multiple of 1 MiB", (unsigned long long)bytes);
+        return -1;
+    }
+    if (bytes < GUEST_MEMORY_MIN || bytes > GUEST_MEMORY_MAX) {
+        snprintf(err, errlen, "memory: %llu MiB is outside %llu MiB .. %llu MiB",
+                 (unsigned long long)(bytes >> 20), (unsigned long long)(GUEST_MEMORY_MIN >> 20),
+                 (unsigned long long)(GUEST_MEMORY_MAX >> 20));
+        return -1;
+    }
+    out->memory = bytes;
+    return 0;
+}
+
+static int parse_cpus(const char *v, size_t len, struct vmwp_config *out, char *err, size_t errlen)
+{
+    uint64_t n;
+
+    if (!parse_decimal(v, len, &n) || n < 1 || n > VMWP_CPUS_MAX) {
+        snprintf(err, errlen, "cpus: '%.*s' is not a number from 1 to %d",
+                 (int)(len > 40 ? 40 : len), v, VMWP_CPUS_MAX);
+        return -1;
+    }
+    out->cpus = (uint32_t)n;
+    return 0;
+}
+
+static int parse_path(const char *key, const char *v, size_t len, bool optional, char *dst,
+                      char *err, size_t errlen)
+{
+    if (!len && optional) {
+        dst[0] = '\0';
+        return 0;
+    }
+    if (!len || v[0] != '/') {
+        snprintf(err, errlen, "%s: '%.*s' is not an absolute path", key, (int)(len > 80 ? 80 : len),
+                 v);
+        return -1;
+    }
+    if (len >= VMWP_PATH_MAX) {
+        snprintf(err, errlen, "%s: path longer than %d bytes", key, VMWP_PATH_MAX - 1);
+        return -1;
+    }
+    if (is_blank(v[len - 1])) {
+        snprintf(err, errlen, "%s: whitespace at the end of the path", key);
+        return -1;
+    }
+    memcpy(dst, v, len);
+    dst[len] = '\0';
+    return 0;
+}
+
+static int parse_cmdline(const char *v, size_t len, struct vmwp_config *out, char *err,
+                         size_t errlen)
+{
+    if (len > VMWP_CMDLINE_MAX) {
+        snprintf(err, errlen, "cmdline: %zu bytes, at most %d", len, VMWP_CMDLINE_MAX);
+        return -1;
+    }
+    memcpy(out->cmdline, v, len);
+    out->cmdline[len] = '\0';
+    return 0;
+}
+
+/* One `key=value` line (not blank, not a comment). */
+static int parse_line(const char *line, size_t len, struct vmwp_config *out, unsigned *seen_line,
+                      unsigned lineno, char *err, size_t errlen)
+{
+    const char *eq = memchr(line, '=', len);
+    const char *value;
+    size_t klen, vlen;
+    int key = -1;
+
+    if (!eq) {
+        snprintf(err, errlen, "no '=' (lines are key=value)");
+        return -1;
+    }
+    klen = (size_t)(eq - line);
+    value = eq + 1;
+    vlen = len - klen - 1;
+    if (!klen) {
+        snprintf(err, errlen, "no key before '='");
+        return -1;
+    }
+    if (is_blank(line[0]) || is_blank(line[klen - 1])) {
+        snprintf(err, errlen, "whitespace around the key (write key=value)");
+        return -1;
+    }
+    for (int i = 0; i < KEY_COUNT; i++) {
+        if (strlen(key_names[i]) == klen && !memcmp(line, key_names[i], klen))
+            key = i;
+    }
+    if (key < 0) {
+        snprintf(err, errlen, "unknown key '%.*s'", (int)(klen > 40 ? 40 : klen), line);
+        return -1;
+    }
+    if (seen_line[key]) {
+        snprintf(err, errlen, "%s: repeated (first on line %u)", key_names[key], seen_line[key]);
+        return -1;
+    }
+    seen_line[key] = lineno;
+    for (size_t i = 0; i < vlen; i++) {
+        if (is_control(value[i]) && value[i] != '\t') {
+            snprintf(err, errlen, "%s: control character 0x%02x in the value", key_names[key],
+                     (unsigned char)value[i]);
+            return -1;
+        }
+    }
+    /* The command line is the rest of the line verbatim; every other value
+     * is a single word, where stray whitespace is a mistake. */
+    if (key != KEY_CMDLINE && vlen && is_blank(value[0])) {
+        snprintf(err, errlen, "%s: whitespace after '=' (write key=value)", key_names[key]);
+        return -1;
+    }
+
+    switch (key) {
+    case KEY_NAME:
+        return parse_name(value, vlen, out, err, errlen);
+    case KEY_MEMORY:
+        return parse_memory(value, vlen, out, err, errlen);
+    case KEY_CPUS:
+        return parse_cpus(value, vlen, out, err, errlen);
+    case KEY_KERNEL:
+        return parse_path("kernel", value, vlen, false, out->kernel, err, errlen);
+    case KEY_INITRD:
+        return parse_path("initrd", value, vlen, true, out->initrd, err, errlen);
+    default:
+        return parse_cmdline(value, vlen, out, err, errlen);
+    }
+}
+
+int vmwp_config_parse(const char *text, size_t len, struct vmwp_config *out, char *err,
+                      size_t errlen)
+{
+    unsigned seen_line[KEY_COUNT] = {0};
+    char msg[256];
+    unsigned lineno = 0;
+    size_t pos = 0;
+
+    memset(out, 0, sizeof(*out));
+    if (memchr(text, '\0', len)) {
+        size_t at = (size_t)((const char *)memchr(text, '\0', len) - text);
+        unsigned nl = 1;
+
+        for (size_t i = 0; i < at; i++)
+            nl += text[i] == '\n';
+        snprintf(err, errlen, "line %u: NUL byte", nl);
+        return -1;
+    }
+    while (pos < len) {
+        const char *line = text + pos;
+        const char *nl = memchr(line, '\n', len - pos);
+        size_t llen = nl ? (size_t)(nl - line) : len - pos;
+        size_t i = 0;
+
+        lineno++;
+        pos += llen + (nl ? 1 : 0);
+        while (i < llen && is_blank(line[i]))
+            i++;
+        if (i == llen || line[i] == '#')
+            continue;
+        if (parse_line(line, llen, out, seen_line, lineno, msg, sizeof(msg))) {
+            snprintf(err, errlen, "line %u: %s", lineno, msg);
+            return -1;
+        }
+    }
+    for (int k = 0; k < KEY_COUNT; k++) {
+        if (key_required[k] && !seen_line[k]) {
+            snprintf(err, errlen, "missing '%s='", key_names[k]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int vmwp_config_load(const char *path, struct vmwp_config *out, char *err, size_t errlen)
+{
+    char msg[512];
+    char *text;
+    size_t len = 0;
+    int fd, rc;
+
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, errlen, "config %s: %s", path, strerror(errno));
+        return -1;
+    }
+    /* One byte more than allowed, to tell "exactly the limit" from "longer". */
+    text = malloc(VMWP_CONFIG_FILE_MAX + 1);
+    if (!text) {
+        close(fd);
+        snprintf(err, errlen, "config %s: out of memory", path);
+        return -1;
+    }
+    for (;;) {
+        ssize_t n = read(fd, text + len, VMWP_CONFIG_FILE_MAX + 1 - len);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            snprintf(err, errlen, "config %s: %s", path, strerror(errno));
+            free(text);
+            close(fd);
+            return -1;
+        }
+        if (n == 0 || (len += (size_t)n) > VMWP_CONFIG_FILE_MAX)
+            break;
+    }
+    close(fd);
+    if (len > VMWP_CONFIG_FILE_MAX) {
+        snprintf(err, errlen, "config %s: longer than %d bytes", path, VMWP_CONFIG_FILE_MAX);
+        free(text);
+        return -1;
+    }
+    rc = vmwp_config_parse(text, len, out, msg, sizeof(msg));
+    if (rc)
+        snprintf(err, errlen, "config %s: %s", path, msg);
+    free(text);
+    return rc;
+}

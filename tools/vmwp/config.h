@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The VM config file hvctl writes for vmwp: one `key=value` per line, no
+ * spaces around '=', whole-line '#' comments and blank lines.
+ *
+ *   name=web1                  required; 1-63 of [A-Za-z0-9._-], first alphanumeric
+ *   memory=1073741824          required; bytes, a multiple of 1 MiB, >= 64 MiB
+ *   cpus=2                     required; 1..64
+ *   kernel=/var/lib/vm/bzImage required; an absolute path
+ *   initrd=/var/lib/vm/initrd  optional; an absolute path (empty: none)
+ *   cmdline=console=ttyS0 quiet  optional; the rest of the line, verbatim
+ *
+ * Anything else is an error: unknown or repeated keys, a line without '=',
+ * whitespace around '=' or at the end of a value (cmdline excepted), control
+ * characters, numbers with signs or units, a relative path, a NUL byte.
+ */
+#ifndef VMWP_CONFIG_H
+#define VMWP_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define VMWP_NAME_MAX        63
+#define VMWP_PATH_MAX        4096 /* with the NUL, as PATH_MAX */
+#define VMWP_CMDLINE_MAX     4095 /* without the NUL; the kernel's own limit is checked at boot */
+#define VMWP_CPUS_MAX        64   /* HV_MAX_CHILD_VPS */
+#define VMWP_CONFIG_FILE_MAX 65536
+
+struct vmwp_config {
+    char name[VMWP_NAME_MAX + 1];
+    uint64_t memory; /* bytes */
+    uint32_t cpus;
+    char kernel[VMWP_PATH_MAX];
+    char initrd[VMWP_PATH_MAX];         /* "" for none */
+    char cmdline[VMWP_CMDLINE_MAX + 1]; /* "" for none */
+};
+
+/*
+ * Parse @len bytes of config text into @out.  Returns 0, or -1 with a
+ * one-line message naming the line and the problem in @err (e.g.
+ * "line 3: memory: 100 is not a multiple of 1 MiB").
+ */
+int vmwp_config_parse(const char *text, size_t len, struct vmwp_config *out, char *err,
+                      size_t errlen);
+
+/* Read @path (at most VMWP_CONFIG_FILE_MAX bytes) and parse it; the message
+ * in @err names the file. */
+int vmwp_config_load(const char *path, struct vmwp_config *out, char *err, size_t errlen);
+
+#endif

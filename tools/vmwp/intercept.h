@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Turning the hypervisor's intercept messages into device accesses, and the
+ * results back into the register writes that complete the instruction
+ * (passed with the next VID_VP_RUN).  Pure logic: everything in a message
+ * comes from the guest's state and is checked here.
+ *
+ * I/O ports (HVMSG_X64_IO_PORT_INTERCEPT): IN and OUT of 1, 2 or 4 bytes.
+ * IN's data is merged into RAX: the low byte or word for 8 and 16 bits
+ * (the rest of RAX kept), EAX for 32 bits (zero-extended to RAX in 64-bit
+ * mode, as the CPU does; upper half kept otherwise).  String I/O (INS,
+ * OUTS, with or without REP) is refused: no device here needs it, and doing
+ * it right means walking the guest's page tables; the caller stops the VM.
+ *
+ * MMIO (HVMSG_UNMAPPED_GPA): the instruction bytes in the message are
+ * decoded (arch/insn.h) in the mode the guest was in: 64-bit with EFER.LMA
+ * and CS.L, else 32 or 16 bits from CS.D, 16 in real and virtual-8086 mode.
+ * Only the plain loads and stores insn_mmio_access() knows are emulated.
+ *
+ * RIP moves past the instruction, wrapping at the width of the mode (IP in
+ * 16-bit code, EIP in 32-bit code).
+ */
+#ifndef VMWP_INTERCEPT_H
+#define VMWP_INTERCEPT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <arch/insn.h>
+#include <hv/abi.h>
+#include <hv/vid_ioctl.h>
+
+/* The most registers a completion writes: a GPR and RIP. */
+#define INTERCEPT_MAX_REGS 2
+
+/* CS attributes in the VMCB packing (descriptor bits 52-55 at 8-11). */
+#define SEG_ATTR_L  (1u << 9)
+#define SEG_ATTR_DB (1u << 10)
+
+#define RFLAGS_VM (1ull << 17)
+
+/* The code segment's default operand size at an intercept. */
+enum cpu_mode intercept_cpu_mode(const struct hv_x64_intercept_message_header *h);
+
+/* RIP after an instruction of @length bytes at the intercept's RIP. */
+uint64_t intercept_next_rip(const struct hv_x64_intercept_message_header *h, unsigned length,
+                            enum cpu_mode mode);
+
+/* RAX after IN of @size bytes read @data. */
+uint64_t io_in_result(uint64_t rax, uint32_t data, unsigned size, enum cpu_mode mode);
+
+struct io_intercept {
+    uint16_t port;
+    uint8_t size;   /* 1, 2 or 4 */
+    bool write;     /* OUT */
+    uint32_t value; /* OUT: the low @size bytes of RAX */
+    uint8_t length; /* of the instruction */
+    enum cpu_mode mode;
+};
+
+/*
+ * Check an I/O port message and describe the access.  The instruction
+ * length is the message's if it gives one, else decoded from its
+ * instruction bytes.  Returns 0, or -1 with a message in @err (string I/O,
+ * a bad size or access type, no instruction length).
+ */
+int io_intercept_parse(const struct hv_message *msg, struct io_intercept *out, char *err,
+                       size_t errlen);
+
+/* The register writes that complete it (IN: RAX with @data; RIP) in @regs
+ * (room for INTERCEPT_MAX_REGS); returns how many. */
+unsigned io_intercept_complete(const struct io_intercept *io, const struct hv_message *msg,
+                               uint32_t data, struct vid_register *regs);
+
+struct mmio_intercept {
+    uint64_t gpa;
+    struct insn insn;
+    struct mmio_access access;
+    enum cpu_mode mode;
+    /* The GPR the instruction reads (store) or writes (load), as a register
+     * name (HV_X64_REGISTER_RAX + n; AH..BH name RAX..RBX), or 0 when a
+     * store of an immediate needs none. */
+    uint32_t gpr;
+};
+
+/*
+ * Check an unmapped-GPA message and decode its instruction.  Returns 0, or
+ * -1 with a message in @err (an instruction fetch, bytes that do not
+ * decode, an instruction other than a plain load or store).
+ */
+int mmio_intercept_parse(const struct hv_message *msg, struct mmio_intercept *out, char *err,
+                         size_t errlen);
+
+/* The device side of an MMIO access. */
+struct mmio_ops {
+    uint64_t (*read)(void *opaque, uint64_t gpa, unsigned size);
+    void (*write)(void *opaque, uint64_t gpa, unsigned size, uint64_t value);
+    void *opaque;
+};
+
+/*
+ * Do the access on @ops, given the value of m->gpr (ignored if 0).  Returns
+ * true with the GPR's new value in *@gpr_out when the instruction loads one
+ * (loads and XCHG).
+ */
+bool mmio_intercept_emulate(const struct mmio_intercept *m, uint64_t gpr_value,
+                            const struct mmio_ops *ops, uint64_t *gpr_out);
+
+/* The register writes that complete it (the GPR if @write_gpr, RIP) in
+ * @regs (room for INTERCEPT_MAX_REGS); returns how many. */
+unsigned mmio_intercept_complete(const struct mmio_intercept *m, const struct hv_message *msg,
+                                 bool write_gpr, uint64_t gpr_value, struct vid_register *regs);
+
+#endif

@@ -1,0 +1,577 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vmwp: the worker process of one child partition.
+ *
+ *   vmwp --config FILE --run-dir DIR
+ *
+ * Sets the VM up (config, /dev/vid partition, RAM, kernel and initrd, ACPI
+ * tables, VPs, devices, the run directory's sockets), writes DIR/vmwp.pid
+ * and runs it in the foreground until the guest powers off or resets, a VP
+ * triple-faults, the control socket says stop, or SIGTERM/SIGINT/SIGHUP
+ * arrive.  Exit status 0 then; 1 for any setup error (one line on stderr,
+ * nothing left in DIR) or when vmwp cannot go on.  tools/vmwp/README.md
+ * has the whole story.
+ */
+#define _GNU_SOURCE /* accept4 */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <hv/vid_ioctl.h>
+
+#include "boot.h"
+#include "config.h"
+#include "console.h"
+#include "control.h"
+#include "guest_memory.h"
+#include "log.h"
+#include "platform.h"
+#include "run_dir.h"
+#include "vm.h"
+#include "vp_thread.h"
+
+#define VID_PATH        "/dev/" VID_DEVICE_NAME
+#define KERNEL_FILE_MAX (512ull << 20) /* far more than any bzImage */
+#define STOP_TIMEOUT_MS 3000
+#define ERR_LEN         8192 /* room for two paths of PATH_MAX */
+
+/* Everything the VM is made of; one per process. */
+struct worker {
+    struct vmwp_config config;
+    struct run_dir run_dir;
+    struct vm vm;
+    struct guest_memory memory;
+    struct platform platform;
+    struct console console;
+    struct vp_context vp_ctx;
+    int vid_fd, partition_fd;
+    int control_fd, console_fd, log_fd, signal_fd;
+    bool vm_ready, console_ready; /* what teardown() has to undo */
+    char boot_summary[200];
+    bool assert_failed_logged;
+};
+
+static struct worker worker = {
+    .vid_fd = -1,
+    .partition_fd = -1,
+    .control_fd = -1,
+    .console_fd = -1,
+    .log_fd = -1,
+    .signal_fd = -1,
+};
+
+static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void usage_error(const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    vmwp_log("%s (usage: vmwp --config FILE --run-dir DIR)", msg);
+    exit(1);
+}
+
+static void parse_options(int argc, char **argv, const char **config, const char **run_dir)
+{
+    static const struct option options[] = {
+        {"config", required_argument, NULL, 'c'},
+        {"run-dir", required_argument, NULL, 'r'},
+        {NULL, 0, NULL, 0},
+    };
+    int opt;
+
+    *config = *run_dir = NULL;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        switch (opt) {
+        case 'c':
+            *config = optarg;
+            break;
+        case 'r':
+            *run_dir = optarg;
+            break;
+        default:
+            usage_error("unknown option or missing value: %s", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        usage_error("unexpected argument '%s'", argv[optind]);
+    if (!*config || !*run_dir)
+        usage_error("--config and --run-dir are required");
+}
+
+/* ---- files ------------------------------------------------------------------ */
+
+/* Read a whole file of at most @max bytes into a new buffer. */
+static uint8_t *read_file(const char *what, const char *path, uint64_t max, size_t *size, char *err,
+                          size_t errlen)
+{
+    struct stat st;
+    uint8_t *buf;
+    size_t got = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        snprintf(err, errlen, "%s %s: %s", what, path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode) || st.st_size <= 0 || (uint64_t)st.st_size > max) {
+        snprintf(err, errlen, "%s %s: not a regular file of 1 byte to %llu MiB", what, path,
+                 (unsigned long long)(max >> 20));
+        close(fd);
+        return NULL;
+    }
+    buf = malloc((size_t)st.st_size);
+    if (!buf) {
+        snprintf(err, errlen, "%s %s: out of memory", what, path);
+        close(fd);
+        return NULL;
+    }
+    while (got < (size_t)st.st_size) {
+        ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            snprintf(err, errlen, "%s %s: %s", what, path, n ? strerror(errno) : "file shrank");
+            free(buf);
+            close(fd);
+            return NULL;
+        }
+        got += (size_t)n;
+    }
+    close(fd);
+    *size = got;
+    return buf;
+}
+
+/* Read exactly @size bytes of the file at @fd into @dst. */
+static int read_exact(int fd, uint8_t *dst, uint64_t size)
+{
+    while (size) {
+        ssize_t n = read(fd, dst, size > (1u << 30) ? (1u << 30) : (size_t)size);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (!n)
+                errno = EIO; /* the file shrank since fstat */
+            return -1;
+        }
+        dst += n;
+        size -= (uint64_t)n;
+    }
+    return 0;
+}
+
+/* ---- platform hooks ---------------------------------------------------------- */
+
+static void hook_assert_interrupt(void *opaque, const struct ioapic_irq *irq)
+{
+    struct worker *w = opaque;
+    struct vid_interrupt vi = {
+        .type = irq->type,
+        .vector = irq->vector,
+        .dest = irq->dest,
+        .flags = (irq->logical ? VID_IRQ_LOGICAL : 0) | (irq->level ? VID_IRQ_LEVEL : 0),
+    };
+    int rc;
+
+    /* A kick for a pause or stop can land during the call: not an error. */
+    do
+        rc = ioctl(w->partition_fd, VID_ASSERT_INTERRUPT, &vi);
+    while (rc != 0 && errno == EINTR);
+    if (rc != 0)
+        vmwp_log_once(&w->assert_failed_logged,
+                      "VID_ASSERT_INTERRUPT (pin %u, vector %u, dest 0x%x): %s (logged once)",
+                      irq->pin, irq->vector, irq->dest, strerror(errno));
+}
+
+static void hook_serial_output(void *opaque, uint8_t byte)
+{
+    struct worker *w = opaque;
+
+    console_output(&w->console, byte);
+}
+
+static void hook_request(void *opaque, enum platform_request what)
+{
+    struct worker *w = opaque;
+
+    if (what == PLATFORM_POWER_OFF)
+        vm_request_exit(&w->vm, VM_EXIT_POWER_OFF, "guest powered off");
+    else
+        vm_request_exit(&w->vm, VM_EXIT_RESET,
+                        "guest reset (restarting is not supported yet: the VM stops)");
+}
+
+static size_t console_input(void *opaque, const uint8_t *bytes, size_t n)
+{
+    struct worker *w = opaque;
+
+    return platform_console_input(&w->platform, bytes, n);
+}
+
+/* ---- setup ------------------------------------------------------------------- */
+
+static int open_partition(struct worker *w, char *err, size_t errlen)
+{
+    struct vid_version ver;
+    struct vid_create_partition cp = {.max_vps = w->config.cpus};
+
+    w->vid_fd = open(VID_PATH, O_RDWR | O_CLOEXEC);
+    if (w->vid_fd < 0) {
+        snprintf(err, errlen, "%s: %s (is the vid module loaded?)", VID_PATH, strerror(errno));
+        return -1;
+    }
+    memset(&ver, 0, sizeof(ver));
+    if (ioctl(w->vid_fd, VID_GET_VERSION, &ver) != 0) {
+        snprintf(err, errlen, "%s: VID_GET_VERSION: %s", VID_PATH, strerror(errno));
+        return -1;
+    }
+    /* Same major, and at least the minor that brought the VP ioctls. */
+    if (VID_VERSION_MAJOR_OF(ver.module_version) != VID_VERSION_MAJOR ||
+        VID_VERSION_MINOR_OF(ver.module_version) < VID_VERSION_MINOR) {
+        snprintf(err, errlen, "%s: module interface %u.%u, vmwp needs %u.%u or a later %u.x",
+                 VID_PATH, VID_VERSION_MAJOR_OF(ver.module_version),
+                 VID_VERSION_MINOR_OF(ver.module_version), VID_VERSION_MAJOR, VID_VERSION_MINOR,
+                 VID_VERSION_MAJOR);
+        return -1;
+    }
+    w->partition_fd = ioctl(w->vid_fd, VID_CREATE_PARTITION, &cp);
+    if (w->partition_fd < 0) {
+        snprintf(err, errlen, "VID_CREATE_PARTITION (%u VPs): %s", w->config.cpus, strerror(errno));
+        return -1;
+    }
+    if (fcntl(w->partition_fd, F_SETFD, FD_CLOEXEC) != 0) {
+        snprintf(err, errlen, "partition fd: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static int load_guest(struct worker *w, char *err, size_t errlen)
+{
+    struct boot_inputs in = {.cmdline = w->config.cmdline, .cpus = w->config.cpus};
+    struct boot_plan plan;
+    size_t kernel_size = 0;
+    uint8_t *kernel;
+    int initrd_fd = -1, rc = -1;
+
+    kernel = read_file("kernel", w->config.kernel, KERNEL_FILE_MAX, &kernel_size, err, errlen);
+    if (!kernel)
+        return -1;
+    in.kernel = kernel;
+    in.kernel_size = kernel_size;
+    if (w->config.initrd[0]) {
+        struct stat st;
+
+        initrd_fd = open(w->config.initrd, O_RDONLY | O_CLOEXEC);
+        if (initrd_fd < 0 || fstat(initrd_fd, &st) != 0) {
+            snprintf(err, errlen, "initrd %s: %s", w->config.initrd, strerror(errno));
+            goto out;
+        }
+        if (!S_ISREG(st.st_mode) || st.st_size <= 0) {
+            snprintf(err, errlen, "initrd %s: not a regular file with data", w->config.initrd);
+            goto out;
+        }
+        in.initrd_size = (uint64_t)st.st_size;
+    }
+    if (boot_setup(&w->memory, &in, &plan, err, errlen))
+        goto out;
+    if (initrd_fd >= 0) {
+        uint8_t *dst = guest_memory_ptr(&w->memory, plan.initrd_gpa, in.initrd_size);
+
+        if (!dst || read_exact(initrd_fd, dst, in.initrd_size)) {
+            snprintf(err, errlen, "initrd %s: %s", w->config.initrd,
+                     dst ? strerror(errno) : "no guest memory at its address");
+            goto out;
+        }
+    }
+
+    /* VP 0 starts at the kernel's 64-bit entry; the others wait for the
+     * guest's INIT and STARTUP IPIs in the hypervisor. */
+    for (unsigned i = 0; i < w->config.cpus; i++) {
+        struct vid_create_vp cv = {.vp_index = i};
+        int fd = ioctl(w->partition_fd, VID_CREATE_VP, &cv);
+
+        if (fd < 0) {
+            snprintf(err, errlen, "VID_CREATE_VP %u: %s", i, strerror(errno));
+            goto out;
+        }
+        fcntl(fd, F_SETFD, FD_CLOEXEC);
+        w->vm.vps[i].fd = fd;
+    }
+    {
+        struct vid_register regs[BOOT_VP0_REGS];
+        struct vid_registers set = {
+            .count = boot_vp0_registers(&plan.entry, regs),
+            .regs = (uint64_t)(uintptr_t)regs,
+        };
+
+        if (ioctl(w->vm.vps[0].fd, VID_VP_SET_REGISTERS, &set) != 0) {
+            snprintf(err, errlen, "VID_VP_SET_REGISTERS (VP 0 entry state): %s", strerror(errno));
+            goto out;
+        }
+    }
+    /* Logged once setup has succeeded: a failed setup says one line only. */
+    snprintf(w->boot_summary, sizeof(w->boot_summary),
+             "kernel at 0x%llx (entry 0x%llx), initrd %llu bytes at 0x%llx, ACPI RSDP 0x%llx",
+             (unsigned long long)plan.kernel_gpa, (unsigned long long)plan.entry.rip,
+             (unsigned long long)in.initrd_size, (unsigned long long)plan.initrd_gpa,
+             (unsigned long long)plan.rsdp_gpa);
+    rc = 0;
+out:
+    if (initrd_fd >= 0)
+        close(initrd_fd);
+    free(kernel);
+    return rc;
+}
+
+/* Signals: the kick handler for VP threads; termination signals read
+ * through a signalfd by the main loop.  Every thread created afterwards
+ * inherits the blocked set (VP threads unblock the kick signal). */
+static int setup_signals(struct worker *w, char *err, size_t errlen)
+{
+    sigset_t set;
+
+    signal(SIGPIPE, SIG_IGN);
+    if (vp_install_kick_handler()) {
+        snprintf(err, errlen, "sigaction: %s", strerror(errno));
+        return -1;
+    }
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, VM_KICK_SIGNAL);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    sigdelset(&set, VM_KICK_SIGNAL);
+    w->signal_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (w->signal_fd < 0) {
+        snprintf(err, errlen, "signalfd: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* The run directory's log and sockets; the pid file comes later. */
+static int open_run_dir_files(struct worker *w, char *err, size_t errlen)
+{
+    char msg[ERR_LEN];
+
+    w->log_fd = run_dir_open_log(&w->run_dir.console_log, err, errlen);
+    if (w->log_fd < 0)
+        return -1;
+    w->console_fd = run_dir_listen(&w->run_dir.console_sock, err, errlen);
+    if (w->console_fd < 0)
+        return -1;
+    w->control_fd = run_dir_listen(&w->run_dir.control_sock, err, errlen);
+    if (w->control_fd < 0)
+        return -1;
+    if (console_init(&w->console, w->console_fd, w->log_fd, console_input, w, msg, sizeof(msg))) {
+        snprintf(err, errlen, "%s", msg);
+        return -1;
+    }
+    w->console_ready = true;
+    return 0;
+}
+
+static int start_threads(struct worker *w, char *err, size_t errlen)
+{
+    int rc = console_start(&w->console);
+
+    if (rc) {
+        snprintf(err, errlen, "console thread: %s", strerror(rc));
+        return -1;
+    }
+    w->vp_ctx = (struct vp_context){&w->vm, &w->platform, &w->memory};
+    for (unsigned i = 0; i < w->config.cpus; i++) {
+        rc = vp_thread_start(&w->vm.vps[i], &w->vp_ctx);
+        if (rc) {
+            snprintf(err, errlen, "VP %u thread: %s", i, strerror(rc));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int setup(struct worker *w, const char *config_path, const char *run_dir, char *err,
+                 size_t errlen)
+{
+    const struct platform_hooks hooks = {
+        .assert_interrupt = hook_assert_interrupt,
+        .serial_output = hook_serial_output,
+        .request = hook_request,
+        .opaque = w,
+    };
+
+    if (vmwp_config_load(config_path, &w->config, err, errlen) ||
+        run_dir_init(&w->run_dir, run_dir, err, errlen) || setup_signals(w, err, errlen))
+        return -1;
+    if (vm_init(&w->vm, w->config.cpus)) {
+        snprintf(err, errlen, "cannot set up the VM's state: %s", strerror(errno));
+        return -1;
+    }
+    w->vm_ready = true;
+    if (guest_memory_layout(&w->memory, w->config.memory, err, errlen) ||
+        open_partition(w, err, errlen) ||
+        guest_memory_create(&w->memory, w->partition_fd, err, errlen) || load_guest(w, err, errlen))
+        return -1;
+    if (platform_init(&w->platform, &hooks)) {
+        snprintf(err, errlen, "cannot set up the devices");
+        return -1;
+    }
+    return open_run_dir_files(w, err, errlen) || start_threads(w, err, errlen) ||
+                   run_dir_write_pid(&w->run_dir, err, errlen)
+               ? -1
+               : 0;
+}
+
+/* ---- running ------------------------------------------------------------------ */
+
+static void serve_control(struct worker *w)
+{
+    char line[CONTROL_LINE_MAX], reply[CONTROL_LINE_MAX], msg[200];
+    int fd = accept4(w->control_fd, NULL, NULL, SOCK_CLOEXEC);
+    long len;
+
+    if (fd < 0)
+        return;
+    len = control_read_request(fd, line, sizeof(line));
+    if (len < 0) {
+        control_send_reply(fd, "error no request line");
+        close(fd);
+        return;
+    }
+    switch (control_parse(line, (size_t)len)) {
+    case CONTROL_STATUS:
+        control_format_status(reply, sizeof(reply), vm_paused(&w->vm), vm_uptime_s(&w->vm),
+                              w->config.cpus, w->config.memory);
+        break;
+    case CONTROL_PAUSE:
+        if (vm_pause(&w->vm, msg, sizeof(msg)))
+            snprintf(reply, sizeof(reply), "error %s", msg);
+        else
+            snprintf(reply, sizeof(reply), "ok");
+        break;
+    case CONTROL_RESUME:
+        if (vm_resume(&w->vm, msg, sizeof(msg)))
+            snprintf(reply, sizeof(reply), "error %s", msg);
+        else
+            snprintf(reply, sizeof(reply), "ok");
+        break;
+    case CONTROL_STOP:
+        /* Answer first: the client is told before the sockets go. */
+        control_send_reply(fd, "ok");
+        close(fd);
+        vm_request_exit(&w->vm, VM_EXIT_STOP, "stopped by the control socket");
+        return;
+    default:
+        snprintf(reply, sizeof(reply), "error unknown request (status, pause, resume, stop)");
+        break;
+    }
+    control_send_reply(fd, reply);
+    close(fd);
+}
+
+static void run(struct worker *w)
+{
+    for (;;) {
+        struct pollfd fds[3] = {
+            {.fd = w->vm.exit_fd, .events = POLLIN},
+            {.fd = w->signal_fd, .events = POLLIN},
+            {.fd = w->control_fd, .events = POLLIN},
+        };
+
+        if (poll(fds, 3, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            vm_request_exit(&w->vm, VM_EXIT_FAILURE, "poll: %s", strerror(errno));
+            return;
+        }
+        if (fds[0].revents)
+            return;
+        if (fds[1].revents) {
+            struct signalfd_siginfo si;
+
+            if (read(w->signal_fd, &si, sizeof(si)) == sizeof(si))
+                vm_request_exit(&w->vm, VM_EXIT_SIGNAL, "stopped by signal %s",
+                                strsignal((int)si.ssi_signo));
+            return;
+        }
+        if (fds[2].revents)
+            serve_control(w);
+        if (vm_stopping(&w->vm))
+            return;
+    }
+}
+
+/* Tear down whatever exists, in the reverse order of setup. */
+static void teardown(struct worker *w, bool setup_failed)
+{
+    unsigned stuck = w->vm_ready ? vm_stop_vps(&w->vm, STOP_TIMEOUT_MS) : 0;
+
+    if (stuck)
+        vmwp_log("%u VP thread(s) did not stop within %u ms; exiting anyway", stuck,
+                 STOP_TIMEOUT_MS);
+    if (w->console_ready)
+        console_stop(&w->console);
+    if (w->control_fd >= 0)
+        close(w->control_fd);
+    if (w->console_fd >= 0)
+        close(w->console_fd);
+    run_dir_cleanup(&w->run_dir, setup_failed);
+    if (w->log_fd >= 0)
+        close(w->log_fd);
+    if (!stuck) {
+        /* The partition (and the memory it pins) goes with its fd; the VP
+         * fds first. */
+        for (unsigned i = 0; w->vm_ready && i < w->vm.nvps; i++) {
+            if (w->vm.vps[i].fd >= 0)
+                close(w->vm.vps[i].fd);
+        }
+        if (w->partition_fd >= 0)
+            close(w->partition_fd);
+        guest_memory_destroy(&w->memory);
+    }
+    if (w->vid_fd >= 0)
+        close(w->vid_fd);
+}
+
+int main(int argc, char **argv)
+{
+    const char *config_path, *run_dir;
+    char err[ERR_LEN];
+    int status;
+
+    parse_options(argc, argv, &config_path, &run_dir);
+    if (setup(&worker, config_path, run_dir, err, sizeof(err))) {
+        vmwp_log("%s", err);
+        teardown(&worker, true);
+        return 1;
+    }
+    vmwp_log("VM '%s' running: %u CPU(s), %llu MiB, pid %ld; %s", worker.config.name,
+             worker.config.cpus, (unsigned long long)(worker.config.memory >> 20), (long)getpid(),
+             worker.boot_summary);
+    run(&worker);
+    status = vm_exit_status(&worker.vm);
+    teardown(&worker, false);
+    vmwp_log("exiting with status %d", status);
+    return status;
+}

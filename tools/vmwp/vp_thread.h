@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * One thread per virtual processor: VID_VP_RUN in a loop, each intercept
+ * dispatched to the platform's devices and completed through the register
+ * writes passed with the next VID_VP_RUN.
+ *
+ *   I/O port       IN/OUT on the port bus (unknown ports: reads all ones,
+ *                  writes dropped, each port logged once); string I/O stops
+ *                  the VM
+ *   unmapped GPA   the instruction is decoded and done on the MMIO bus
+ *                  (unknown addresses likewise); one that cannot be decoded
+ *                  or emulated stops the VM, logged
+ *   triple fault   "guest triple fault": the VM stops (exit status 0)
+ *   invalid VP register state: the VM stops (exit status 0)
+ * A failing ioctl stops the VM with exit status 1.
+ */
+#ifndef VMWP_VP_THREAD_H
+#define VMWP_VP_THREAD_H
+
+#include "guest_memory.h"
+#include "platform.h"
+#include "vm.h"
+
+/* What every VP thread shares. */
+struct vp_context {
+    struct vm *vm;
+    struct platform *platform;
+    const struct guest_memory *memory;
+};
+
+/* Install the kick signal's no-op handler (without SA_RESTART, so that it
+ * interrupts VID_VP_RUN).  Returns 0 or -1. */
+int vp_install_kick_handler(void);
+
+/* Start the thread of @vp (whose fd is open).  Returns 0, or an errno. */
+int vp_thread_start(struct vm_vp *vp, struct vp_context *ctx);
+
+#endif
