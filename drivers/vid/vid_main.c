@@ -17,6 +17,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <asm/tsc.h>
 #include <linux/miscdevice.h>
 #include <linux/fs.h>
 #include <linux/uaccess.h>
@@ -88,6 +89,7 @@ static int vid_detect(void)
     }
     v->hv_version = eax;
     v->hv_role = ebx;
+    v->tsc_khz = tsc_khz;
     v->module_version = VID_VERSION;
     return 0;
 }

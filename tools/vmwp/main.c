@@ -56,6 +56,7 @@ struct worker {
     struct console console;
     struct vp_context vp_ctx;
     int vid_fd, partition_fd;
+    uint64_t tsc_khz; /* the parent's, from VID_GET_VERSION; 0 if unknown */
     int control_fd, console_fd, log_fd, signal_fd;
     bool vm_ready, console_ready; /* what teardown() has to undo */
     char boot_summary[200];
@@ -253,6 +254,7 @@ static int open_partition(struct worker *w, char *err, size_t errlen)
                  VID_VERSION_MAJOR);
         return -1;
     }
+    w->tsc_khz = ver.tsc_khz;
     w->partition_fd = ioctl(w->vid_fd, VID_CREATE_PARTITION, &cp);
     if (w->partition_fd < 0) {
         snprintf(err, errlen, "VID_CREATE_PARTITION (%u VPs): %s", w->config.cpus, strerror(errno));
@@ -265,9 +267,27 @@ static int open_partition(struct worker *w, char *err, size_t errlen)
     return 0;
 }
 
+/*
+ * The child's command line, plus tsc_early_khz= with the parent's measured
+ * TSC frequency unless the user chose one: the child has no PIT or HPET,
+ * and calibrating against the PM timer fails when every read of it is an
+ * intercept (slow enough to look like an SMI to Linux).  The Hyper-V
+ * frequency MSRs will replace this (issue 5).
+ */
+static const char *child_cmdline(const struct worker *w, char *buf, size_t len)
+{
+    if (!w->tsc_khz || strstr(w->config.cmdline, "tsc_early_khz=") ||
+        snprintf(buf, len, "%s%stsc_early_khz=%llu", w->config.cmdline,
+                 w->config.cmdline[0] ? " " : "", (unsigned long long)w->tsc_khz) >= (int)len)
+        return w->config.cmdline;
+    return buf;
+}
+
 static int load_guest(struct worker *w, char *err, size_t errlen)
 {
-    struct boot_inputs in = {.cmdline = w->config.cmdline, .cpus = w->config.cpus};
+    char cmdline[VMWP_CMDLINE_MAX + 64];
+    struct boot_inputs in = {.cmdline = child_cmdline(w, cmdline, sizeof(cmdline)),
+                             .cpus = w->config.cpus};
     struct boot_plan plan;
     size_t kernel_size = 0;
     uint8_t *kernel;

@@ -42,7 +42,8 @@ struct vid_version {
     __u32 hv_max_leaf;     /* CPUID 0x40000000 EAX */
     char hv_signature[12]; /* CPUID 0x40000000 EBX, ECX, EDX: "hvcorehvcore" */
     __u32 reserved0;       /* zero */
-    __u64 reserved[2];     /* zero; room for the hypercall interface's version */
+    __u64 tsc_khz;         /* the TSC frequency the parent's kernel measured (0.2) */
+    __u64 reserved;        /* zero; room for the hypercall interface's version */
 };
 
 #define VID_IOCTL_MAGIC 'V'
