@@ -96,11 +96,18 @@ static inline void xsetbv0(uint64_t v)
     __asm__ volatile("xsetbv" : : "a"((uint32_t)v), "d"((uint32_t)(v >> 32)), "c"(0));
 }
 
+static bool xcr0_valid(uint64_t x);
+
+/* The state is saved and restored with every component children may use
+ * enabled, whatever the guest's XCR0: SSE registers work with XCR0 = 1
+ * too, and XRSTOR refuses an image with components XCR0 lacks.  The
+ * guest's XCR0 is live only while it runs. */
 static void fpu_load(struct child_vp *cvp)
 {
     if (has_xsave) {
-        xsetbv0(cvp->xcr0);
+        xsetbv0(xcr0_allowed);
         __asm__ volatile("xrstor64 (%0)" : : "r"(cvp->fpu_area), "a"(~0u), "d"(~0u) : "memory");
+        xsetbv0(cvp->xcr0);
     } else {
         __asm__ volatile("fxrstor64 (%0)" : : "r"(cvp->fpu_area) : "memory");
     }
@@ -108,10 +115,19 @@ static void fpu_load(struct child_vp *cvp)
 
 static void fpu_save(struct child_vp *cvp)
 {
-    if (has_xsave)
+    if (has_xsave) {
+        /* The guest's XCR0 as it is now: QEMU's TCG does not honour the
+         * XSETBV intercept, so the guest may have set it directly (to a
+         * value the CPU accepted; we keep what we allow). */
+        uint64_t live = xgetbv0();
+
+        if (xcr0_valid(live))
+            cvp->xcr0 = live;
+        xsetbv0(xcr0_allowed);
         __asm__ volatile("xsave64 (%0)" : : "r"(cvp->fpu_area), "a"(~0u), "d"(~0u) : "memory");
-    else
+    } else {
         __asm__ volatile("fxsave64 (%0)" : : "r"(cvp->fpu_area) : "memory");
+    }
 }
 
 /* ---- set-up ------------------------------------------------------------------------------- */
