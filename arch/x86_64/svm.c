@@ -521,9 +521,8 @@ static void check_not_host_state(struct percpu *cpu, struct vp *vp)
            "rflags 0x%llx cr0 0x%llx cr4 0x%llx efer 0x%llx\n",
            (unsigned long long)v->exitinfo1, (unsigned long long)v->exitinfo2,
            (unsigned long long)v->exitintinfo, (unsigned long long)v->eventinj,
-           (unsigned long long)v->rsp, (unsigned long long)v->rflags,
-           (unsigned long long)v->cr0, (unsigned long long)v->cr4,
-           (unsigned long long)v->efer);
+           (unsigned long long)v->rsp, (unsigned long long)v->rflags, (unsigned long long)v->cr0,
+           (unsigned long long)v->cr4, (unsigned long long)v->efer);
     panic("VP%u on CPU %u holds host state: exit 0x%llx rip 0x%llx cr3 0x%llx cpl %u; "
           "VMCB 0x%llx, VM_HSAVE_PA 0x%llx (set 0x%llx), host state 0x%llx",
           vp->index, cpu->cpu_index, (unsigned long long)v->exitcode, (unsigned long long)v->rip,
