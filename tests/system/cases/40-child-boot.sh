@@ -13,6 +13,7 @@ expect_status 0
 expect_line '^scenario ok: hvctl created and started child partition web$'
 expect_line '^web\| child: Linux .* up: 2 CPUs online'
 expect_line '^scenario ok: the child booted Linux on 2 VPs and reached its shell$'
+expect_line '^scenario ok: sleep 2 took [0-9.]+ s of the child.s own clock$'
 expect_line '^scenario ok: hvctl list shows web running$'
 expect_line '^scenario ok: pause and resume$'
 expect_line '^scenario ok: the child.s shell answers through hvctl console$'

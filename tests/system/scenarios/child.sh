@@ -27,6 +27,10 @@ if ! wait_for "$log" '^child: ready' 600; then
 fi
 grep -q '^child: Linux .* up: 2 CPUs online' "$log" || fail "the child does not see 2 CPUs"
 pass "the child booted Linux on 2 VPs and reached its shell"
+took=$(sed -n 's/^child: sleep 2 took \([0-9.]*\) s.*/\1/p' "$log")
+[ -n "$took" ] && awk "BEGIN { exit !($took >= 1.95 && $took <= 3.0) }" ||
+    fail "sleep 2 took '$took' s of the child's clock"
+pass "sleep 2 took $took s of the child's own clock"
 hvctl list
 hvctl list | grep -q '^web  *running  *2 ' || fail "hvctl list does not show web running"
 hvctl list --json | grep -q '"name": *"web"' || fail "hvctl list --json does not show web"
