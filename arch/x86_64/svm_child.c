@@ -172,43 +172,14 @@ int svm_child_init(struct page_pool *pool)
     return 0;
 }
 
-static void set_seg(struct vmcb_seg *s, uint16_t sel, uint16_t attrib, uint32_t limit,
-                    uint64_t base)
-{
-    s->selector = sel;
-    s->attrib = attrib;
-    s->limit = limit;
-    s->base = base;
-}
-
 void svm_child_vp_startup(struct child_vp *cvp, uint8_t vector)
 {
     struct vmcb *v = cvp->vp.vmcb;
 
-    set_seg(&v->cs, (uint16_t)(vector << 8), 0x9B, 0xFFFF, (uint64_t)vector << 12);
-    set_seg(&v->ds, 0, 0x93, 0xFFFF, 0);
-    set_seg(&v->es, 0, 0x93, 0xFFFF, 0);
-    set_seg(&v->ss, 0, 0x93, 0xFFFF, 0);
-    set_seg(&v->fs, 0, 0x93, 0xFFFF, 0);
-    set_seg(&v->gs, 0, 0x93, 0xFFFF, 0);
-    set_seg(&v->tr, 0, 0x8B, 0xFFFF, 0);
-    set_seg(&v->ldtr, 0, 0x82, 0xFFFF, 0);
-    set_seg(&v->gdtr, 0, 0, 0xFFFF, 0);
-    set_seg(&v->idtr, 0, 0, 0xFFFF, 0);
-    v->cpl = 0;
-    v->cr0 = 0x60000010; /* CD NW ET */
-    v->cr2 = v->cr3 = v->cr4 = 0;
-    v->efer = EFER_SVME;
-    v->rflags = 2;
-    v->rip = 0;
-    v->rsp = 0;
-    v->rax = 0;
-    v->dr6 = 0xFFFF0FF0;
-    v->dr7 = 0x400;
-    v->eventinj = 0;
+    svm_vp_set_startup(&cvp->vp, vector); /* the same architectural state as the parent's APs */
+    v->cr2 = 0;
     v->interrupt_shadow = 0;
     v->g_pat = DEFAULT_PAT;
-    memset(&cvp->vp.regs, 0, sizeof(cvp->vp.regs));
     cvp->in_hlt = false;
     cvp->xcr0 = XCR0_X87;
     /* The FPU's power-up state: control word 0x37F, MXCSR 0x1F80, nothing
@@ -243,7 +214,8 @@ int svm_child_vp_init(struct child_vp *cvp, struct page_pool *pool)
     v->vintr = VINTR_MASKING;
     svm_child_vp_startup(cvp, 0);
     /* The reset vector, F000:FFF0 with CS base FFFF0000. */
-    set_seg(&v->cs, 0xF000, 0x9B, 0xFFFF, 0xFFFF0000);
+    v->cs.selector = 0xF000;
+    v->cs.base = 0xFFFF0000;
     v->rip = 0xFFF0;
     return 0;
 }
