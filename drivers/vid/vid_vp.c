@@ -75,14 +75,18 @@ static void vid_vp_arm(struct vid_vp *vp, u64 deadline)
 {
     u64 now, ns;
 
-    if (deadline == vp->timer_armed)
+    /* Armed for this deadline already, unless it fired: the hrtimer and
+     * the TSC are different clocks, so it may have fired a little before
+     * the TSC got there, and a VP halted until then needs it again. */
+    if (deadline == vp->timer_armed && (deadline == NO_DEADLINE || hrtimer_active(&vp->timer)))
         return;
     hrtimer_cancel(&vp->timer);
     vp->timer_armed = deadline;
     if (deadline == NO_DEADLINE)
         return;
     now = rdtsc();
-    ns = deadline > now ? mul_u64_u32_div(deadline - now, 1000000, tsc_khz) : 0;
+    /* Rounded up, so that it does not fire early by the conversion. */
+    ns = deadline > now ? mul_u64_u32_div(deadline - now, 1000000, tsc_khz) + 1 : 0;
     hrtimer_start(&vp->timer, ns_to_ktime(ns), HRTIMER_MODE_REL);
 }
 
