@@ -52,6 +52,13 @@ uint64_t child_vp_take_wakes(void)
     return v;
 }
 
+void child_vp_kick(const struct child_partition *p, int cpu)
+{
+    if (p->kick_vector && cpu != (int)this_cpu()->cpu_index && cpu >= 0 && cpu < MAX_CPUS &&
+        cpus[cpu])
+        lapic_send_ipi(cpus[cpu]->apic_id, APIC_DM_FIXED << 8 | p->kick_vector);
+}
+
 bool child_vp_post(struct child_partition *p, unsigned index, enum vlapic_dm mode, uint8_t vector)
 {
     struct child_vp *t;
@@ -82,8 +89,7 @@ bool child_vp_post(struct child_partition *p, unsigned index, enum vlapic_dm mod
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     cpu = __atomic_load_n(&t->run_state, __ATOMIC_SEQ_CST);
     if (cpu >= 0) {
-        if (p->kick_vector && cpu != (int)this_cpu()->cpu_index && cpu < MAX_CPUS && cpus[cpu])
-            lapic_send_ipi(cpus[cpu]->apic_id, APIC_DM_FIXED << 8 | p->kick_vector);
+        child_vp_kick(p, cpu);
         return false;
     }
     int halted = CHILD_VP_HALTED;

@@ -15,6 +15,25 @@ static uint32_t sig_word(int i)
            (uint32_t)(uint8_t)s[4 * i + 2] << 16 | (uint32_t)(uint8_t)s[4 * i + 3] << 24;
 }
 
+/* Our leaves 0x40000000-0x4FFFFFFF, the same for every partition but the
+ * role; everything else in the range is reserved and reads zero, whatever
+ * the physical CPU (or an outer hypervisor) said. */
+static void hypervisor_leaf(uint32_t leaf, uint32_t role, uint32_t r[4])
+{
+    if (leaf == 0x40000000) {
+        r[0] = HV_CPUID_MAX_LEAF;
+        r[1] = sig_word(0);
+        r[2] = sig_word(1);
+        r[3] = sig_word(2);
+    } else if (leaf == 0x40000001) {
+        r[0] = HV_VERSION_NUMBER;
+        r[1] = role;
+        r[2] = r[3] = 0;
+    } else if (leaf >= 0x40000000 && leaf <= 0x4FFFFFFF) {
+        r[0] = r[1] = r[2] = r[3] = 0;
+    }
+}
+
 void cpuid_policy_parent(uint32_t leaf, uint32_t subleaf, uint32_t r[4])
 {
     (void)subleaf;
@@ -29,22 +48,8 @@ void cpuid_policy_parent(uint32_t leaf, uint32_t subleaf, uint32_t r[4])
     case 0x8000000A: /* SVM features: nothing to see */
         r[0] = r[1] = r[2] = r[3] = 0;
         break;
-    case 0x40000000:
-        r[0] = HV_CPUID_MAX_LEAF;
-        r[1] = sig_word(0);
-        r[2] = sig_word(1);
-        r[3] = sig_word(2);
-        break;
-    case 0x40000001:
-        r[0] = HV_VERSION_NUMBER;
-        r[1] = HV_CPUID_ROLE_PARENT;
-        r[2] = r[3] = 0;
-        break;
     default:
-        /* Everything else in our range is reserved: answer zero, whatever
-         * the physical CPU (or an outer hypervisor) said. */
-        if (leaf >= 0x40000000 && leaf <= 0x4FFFFFFF)
-            r[0] = r[1] = r[2] = r[3] = 0;
+        hypervisor_leaf(leaf, HV_CPUID_ROLE_PARENT, r);
         break;
     }
 }
@@ -130,8 +135,6 @@ void cpuid_policy_child(uint32_t leaf, uint32_t subleaf, const struct cpuid_chil
         }
         break;
     case 0xD:
-        if (!(r[2] | r[0]) && subleaf != 0)
-            break;
         if (subleaf == 0) {
             r[0] = (uint32_t)ctx->xcr0_allowed;
             r[3] = 0;
@@ -148,19 +151,8 @@ void cpuid_policy_child(uint32_t leaf, uint32_t subleaf, const struct cpuid_chil
             r[0] = r[1] = r[2] = r[3] = 0;
         }
         break;
-    case 0x40000000:
-        r[0] = HV_CPUID_MAX_LEAF;
-        r[1] = sig_word(0);
-        r[2] = sig_word(1);
-        r[3] = sig_word(2);
-        break;
-    case 0x40000001:
-        r[0] = HV_VERSION_NUMBER;
-        r[1] = HV_CPUID_ROLE_CHILD;
-        r[2] = r[3] = 0;
-        break;
     case 0x80000001:
-        /* keep: LAHF CMP_LEGACY? no; ABM SSE4A MISALIGNSSE 3DNOWPREFETCH */
+        /* keep: LAHF, ABM, SSE4A, MISALIGNSSE, 3DNOWPREFETCH */
         r[2] &= (1u << 0) | (1u << 5) | (1u << 6) | (1u << 7) | (1u << 8);
         r[3] &= ~(1u << 27); /* RDTSCP */
         break;
@@ -180,8 +172,7 @@ void cpuid_policy_child(uint32_t leaf, uint32_t subleaf, const struct cpuid_chil
         r[0] = r[1] = r[2] = r[3] = 0;
         break;
     default:
-        if (leaf >= 0x40000000 && leaf <= 0x4FFFFFFF)
-            r[0] = r[1] = r[2] = r[3] = 0;
+        hypervisor_leaf(leaf, HV_CPUID_ROLE_CHILD, r);
         break;
     }
 }

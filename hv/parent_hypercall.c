@@ -11,7 +11,6 @@
  * one lock: management calls are rare, and the hot path (running VPs) will
  * not take it.
  */
-#include <arch/lapic.h>
 #include <arch/percpu.h>
 #include <arch/svm_child.h>
 #include <arch/vcpu.h>
@@ -94,8 +93,7 @@ static void shootdown(struct child_partition *p)
 
         if (!cvp || (cpu = __atomic_load_n(&cvp->run_state, __ATOMIC_SEQ_CST)) < 0)
             continue;
-        if (p->kick_vector && cpu < MAX_CPUS && cpus[cpu])
-            lapic_send_ipi(cpus[cpu]->apic_id, APIC_DM_FIXED << 8 | p->kick_vector);
+        child_vp_kick(p, cpu);
         while (__atomic_load_n(&cvp->run_state, __ATOMIC_SEQ_CST) == cpu &&
                __atomic_load_n(&cvp->tlb_gen, __ATOMIC_SEQ_CST) != gen)
             __asm__ volatile("pause");

@@ -293,7 +293,7 @@ static int read_parent_phys(void *ctx, uint64_t pa, void *buf, size_t len)
     return 0;
 }
 
-static enum cpu_mode code_mode(const struct vmcb *v)
+enum cpu_mode svm_code_mode(const struct vmcb *v)
 {
     if ((v->efer & EFER_LMA) && (v->cs.attrib & (1u << 9)))
         return CPU_MODE_64;
@@ -302,26 +302,48 @@ static enum cpu_mode code_mode(const struct vmcb *v)
     return CPU_MODE_16;
 }
 
+unsigned svm_fetch_at_rip(const struct vmcb *v, uint8_t bytes[INSN_MAX_LEN], guest_read_phys_fn rd,
+                          void *ctx)
+{
+    struct guest_paging pg = {v->cr0, v->cr3, v->cr4, v->efer};
+    uint64_t la = v->cs.base + v->rip;
+    size_t avail = INSN_MAX_LEN;
+
+    if (v->insn_len) {
+        memcpy(bytes, v->insn_bytes, v->insn_len); /* decode assist */
+        return v->insn_len;
+    }
+    if (svm_code_mode(v) != CPU_MODE_64)
+        la = (uint32_t)la;
+    if (!guest_read_linear(&pg, la, bytes, avail, rd, ctx))
+        return INSN_MAX_LEN;
+    /* The instruction may end just before a page that cannot be read. */
+    avail = 4096 - (la & 0xFFF);
+    if (avail < INSN_MAX_LEN && !guest_read_linear(&pg, la, bytes, avail, rd, ctx))
+        return (unsigned)avail;
+    return 0;
+}
+
+uint64_t svm_event_to_reinject(const struct vmcb *v)
+{
+    uint64_t e = v->exitintinfo;
+
+    if (!(e & EXITINTINFO_VALID))
+        return 0;
+    /* QEMU's TCG reports an external interrupt as an exception; VMRUN
+     * refuses exceptions with vectors >= 32, so give it its real type. */
+    if ((e & (7u << 8)) == SVM_EVTINJ_TYPE_EXCP && (e & 0xFF) >= 32)
+        e &= ~(uint64_t)(7u << 8);
+    return e;
+}
+
 int vcpu_fetch_insn(struct vp *vp, struct insn *insn)
 {
     struct vmcb *v = vp->vmcb;
-    struct guest_paging pg = {v->cr0, v->cr3, v->cr4, v->efer};
-    uint64_t la = v->cs.base + v->rip;
     uint8_t bytes[INSN_MAX_LEN];
-    size_t avail = INSN_MAX_LEN;
+    unsigned avail = svm_fetch_at_rip(v, bytes, read_parent_phys, vp);
 
-    if (code_mode(v) != CPU_MODE_64)
-        la = (uint32_t)la;
-    if (v->insn_len) {
-        memcpy(bytes, v->insn_bytes, v->insn_len); /* decode assist */
-        avail = v->insn_len;
-    } else if (guest_read_linear(&pg, la, bytes, avail, read_parent_phys, vp)) {
-        /* The instruction may end just before an unmapped page. */
-        avail = 4096 - (la & 0xFFF);
-        if (avail > INSN_MAX_LEN || guest_read_linear(&pg, la, bytes, avail, read_parent_phys, vp))
-            return -1;
-    }
-    if (insn_decode(insn, bytes, avail, code_mode(v)))
+    if (!avail || insn_decode(insn, bytes, avail, svm_code_mode(v)))
         return -1;
     if (has_nrip && v->next_rip && v->next_rip - v->rip != insn->length && nrip_mismatches++ < 4)
         printk("decoder: length %u at 0x%llx, the CPU says %llu\n", insn->length,
@@ -338,7 +360,7 @@ void vcpu_skip(struct vp *vp, unsigned len)
         v->rip = v->next_rip;
     else
         v->rip += len;
-    if (code_mode(v) != CPU_MODE_64)
+    if (svm_code_mode(v) != CPU_MODE_64)
         v->rip = (uint32_t)v->rip;
     v->interrupt_shadow = 0;
 }
@@ -440,7 +462,7 @@ static void handle_exit(struct vp *vp)
 
     /* An event the exit interrupted (say, an interrupt being delivered when
      * the NPT faulted) must be delivered again. */
-    v->eventinj = (v->exitintinfo & EXITINTINFO_VALID) ? v->exitintinfo : 0;
+    v->eventinj = svm_event_to_reinject(v);
     if (hv_self.trace_exits) {
         hv_self.trace_exits--;
         printk("VP%u exit 0x%llx info 0x%llx 0x%llx rip 0x%llx rax 0x%llx rcx 0x%llx\n", vp->index,

@@ -429,31 +429,10 @@ static int read_child_phys(void *ctx, uint64_t gpa, void *buf, size_t len)
     return 0;
 }
 
-static enum cpu_mode code_mode(const struct vmcb *v)
+/* Up to 15 bytes at CS:RIP; how many could be read. */
+static unsigned fetch_bytes(struct child_vp *cvp, uint8_t bytes[INSN_MAX_LEN])
 {
-    if ((v->efer & EFER_LMA) && (v->cs.attrib & (1u << 9)))
-        return CPU_MODE_64;
-    if ((v->cr0 & CR0_PE) && (v->cs.attrib & (1u << 10)))
-        return CPU_MODE_32;
-    return CPU_MODE_16;
-}
-
-/* Up to 16 bytes at CS:RIP; how many could be read. */
-static unsigned fetch_bytes(struct child_vp *cvp, uint8_t *bytes)
-{
-    struct vmcb *v = cvp->vp.vmcb;
-    struct guest_paging pg = {v->cr0, v->cr3, v->cr4, v->efer};
-    uint64_t la = v->cs.base + v->rip;
-    size_t n = 16;
-
-    if (code_mode(v) != CPU_MODE_64)
-        la = (uint32_t)la;
-    if (!guest_read_linear(&pg, la, bytes, n, read_child_phys, cvp))
-        return 16;
-    n = 4096 - (la & 0xFFF); /* up to the end of its page */
-    if (n < 16 && !guest_read_linear(&pg, la, bytes, n, read_child_phys, cvp))
-        return (unsigned)n;
-    return 0;
+    return svm_fetch_at_rip(cvp->vp.vmcb, bytes, read_child_phys, cvp);
 }
 
 /* ---- messages ----------------------------------------------------------------------------- */
@@ -531,9 +510,11 @@ static void memory_message(struct child_vp *cvp, struct hv_message *msg, uint32_
     uint8_t access = v->exitinfo1 & NPF_FETCH   ? HV_INTERCEPT_ACCESS_EXECUTE
                      : v->exitinfo1 & NPF_WRITE ? HV_INTERCEPT_ACCESS_WRITE
                                                 : HV_INTERCEPT_ACCESS_READ;
-    unsigned n = fetch_bytes(cvp, m->instruction_bytes);
+    uint8_t bytes[INSN_MAX_LEN];
+    unsigned n = fetch_bytes(cvp, bytes);
 
     intercept_header(cvp, msg, type, sizeof(*m), access, 0);
+    memcpy(m->instruction_bytes, bytes, n);
     m->instruction_byte_count = (uint8_t)n;
     m->guest_physical_address = v->exitinfo2;
     m->guest_virtual_address = 0;
@@ -618,9 +599,15 @@ static void skip(struct child_vp *cvp, unsigned len)
 /* Posted interrupts and events into the VP's own state. */
 static void take_posted(struct child_vp *cvp)
 {
-    uint32_t ev = __atomic_exchange_n(&cvp->posted_events, 0, __ATOMIC_ACQUIRE);
+    /* Plain loads first: on most entries nothing is posted, and a locked
+     * exchange per word would cost more than the check. */
+    uint32_t ev = __atomic_load_n(&cvp->posted_events, __ATOMIC_ACQUIRE)
+                      ? __atomic_exchange_n(&cvp->posted_events, 0, __ATOMIC_ACQUIRE)
+                      : 0;
 
     for (int i = 0; i < 4; i++) {
+        if (!__atomic_load_n(&cvp->posted_irr[i], __ATOMIC_ACQUIRE))
+            continue;
         uint64_t bits = __atomic_exchange_n(&cvp->posted_irr[i], 0, __ATOMIC_ACQUIRE);
 
         while (bits) {
@@ -685,12 +672,12 @@ static uint64_t host_deadline(struct child_vp *cvp)
 static bool xapic_access(struct child_vp *cvp, uint32_t offset)
 {
     struct vmcb *v = cvp->vp.vmcb;
-    uint8_t bytes[16];
+    uint8_t bytes[INSN_MAX_LEN];
     unsigned n = fetch_bytes(cvp, bytes);
     struct mmio_access a;
     struct insn insn;
 
-    if (!n || insn_decode(&insn, bytes, n, code_mode(v)) || insn_mmio_access(&insn, &a) ||
+    if (!n || insn_decode(&insn, bytes, n, svm_code_mode(v)) || insn_mmio_access(&insn, &a) ||
         a.size != 4 || a.xchg)
         return false;
     unsigned gpr = a.high_byte ? a.reg - 4u : a.reg;
@@ -715,16 +702,8 @@ static bool handle_exit(struct child_vp *cvp, struct hv_message *msg)
     struct guest_regs *r = &cvp->vp.regs;
     uint64_t code = v->exitcode;
 
-    /* An event the exit interrupted is delivered again.  TCG reports an
-     * external interrupt as an exception; VMRUN would refuse that. */
-    v->eventinj = 0;
-    if (v->exitintinfo & EXITINTINFO_VALID) {
-        uint64_t e = v->exitintinfo;
-
-        if ((e & EVTINJ_TYPE_MASK) == SVM_EVTINJ_TYPE_EXCP && (e & 0xFF) >= 32)
-            e &= ~(uint64_t)EVTINJ_TYPE_MASK;
-        v->eventinj = e;
-    }
+    /* An event the exit interrupted is delivered again. */
+    v->eventinj = svm_event_to_reinject(v);
 
     if ((uint32_t)code == SVM_EXIT_INVALID32) {
         plain_message(cvp, msg, HVMSG_INVALID_VP_REGISTER_VALUE, UINT64_MAX);
@@ -847,7 +826,7 @@ void svm_child_dispatch(struct child_vp *cvp, uint64_t timer_armed, struct hv_me
     struct vmcb *v = cvp->vp.vmcb;
     struct child_partition *p = cvp->child;
     uint64_t parent_xcr0 = has_xsave ? xgetbv0() : 0;
-    uint64_t wakes;
+    uint64_t wakes, deadline;
 
     memset(msg, 0, sizeof(*msg));
     if (cvp->dead) {
@@ -865,8 +844,9 @@ void svm_child_dispatch(struct child_vp *cvp, uint64_t timer_armed, struct hv_me
             if (cvp->nmi_pending || (vec >= 0 && (v->rflags & RFLAGS_IF)))
                 cvp->in_hlt = false;
         }
+        deadline = host_deadline(cvp);
         if ((wakes = child_vp_take_wakes())) {
-            plain_message(cvp, msg, HVMSG_VP_WAKE, host_deadline(cvp));
+            plain_message(cvp, msg, HVMSG_VP_WAKE, deadline);
             msg->u.ret.wake_vps = wakes;
             break;
         }
@@ -883,16 +863,15 @@ void svm_child_dispatch(struct child_vp *cvp, uint64_t timer_armed, struct hv_me
                 continue;
             intercept_header(cvp, msg, HVMSG_X64_HALT, sizeof(msg->u.halt),
                              HV_INTERCEPT_ACCESS_EXECUTE, 0);
-            msg->u.halt.timer_deadline =
-                cvp->vp.state == VP_WAIT_SIPI ? UINT64_MAX : host_deadline(cvp);
+            msg->u.halt.timer_deadline = cvp->vp.state == VP_WAIT_SIPI ? UINT64_MAX : deadline;
             fpu_save(cvp);
             if (has_xsave)
                 xsetbv0(parent_xcr0);
             return; /* run_state stays HALTED (or IDLE if a poster woke it) */
         }
-        if (host_deadline(cvp) < timer_armed) {
+        if (deadline < timer_armed) {
             /* The guest moved its timer before the parent's: re-arm. */
-            plain_message(cvp, msg, HVMSG_NONE, host_deadline(cvp));
+            plain_message(cvp, msg, HVMSG_NONE, deadline);
             break;
         }
         inject_interrupt(cvp);

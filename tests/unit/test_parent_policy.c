@@ -112,10 +112,107 @@ static void test_icr_refused(void **state)
     assert_int_equal(icr_decode(0x00000e10, 1).action, ICR_DROP);          /* logical STARTUP */
 }
 
+/* ---- a child's CPUID ---------------------------------------------------------------------- */
+
+static const struct cpuid_child_ctx child3 = {.vp_index = 2, .nvps = 3, .xcr0_allowed = 3};
+
+static void test_child_role_and_signature(void **state)
+{
+    uint32_t r[4] = {0};
+    char sig[13] = {0};
+
+    (void)state;
+    cpuid_policy_child(0x40000000, 0, &child3, r);
+    memcpy(sig, &r[1], 4);
+    memcpy(sig + 4, &r[2], 4);
+    memcpy(sig + 8, &r[3], 4);
+    assert_string_equal(sig, "hvcorehvcore");
+    cpuid_policy_child(0x40000001, 0, &child3, r);
+    assert_int_equal(r[1], HV_CPUID_ROLE_CHILD);
+    memset(r, 0xAB, sizeof(r));
+    cpuid_policy_child(0x40000042, 0, &child3, r);
+    assert_int_equal(r[0] | r[1] | r[2] | r[3], 0);
+}
+
+static void test_child_leaf1(void **state)
+{
+    /* A host that has everything: every bit set. */
+    uint32_t r[4] = {0x00A00F11, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF};
+    struct cpuid_child_ctx ctx = child3;
+
+    (void)state;
+    cpuid_policy_child(1, 0, &ctx, r);
+    assert_int_equal(r[1] >> 24, 2);          /* initial APIC id = VP index */
+    assert_int_equal((r[1] >> 16) & 0xFF, 3); /* logical processors */
+    assert_true(r[2] & (1u << 31));           /* hypervisor present */
+    assert_true(r[2] & (1u << 21));           /* x2APIC */
+    assert_true(r[2] & (1u << 24));           /* TSC deadline */
+    assert_false(r[2] & (1u << 5));           /* no VMX */
+    assert_false(r[2] & (1u << 3));           /* no MONITOR */
+    assert_false(r[2] & (1u << 27));          /* OSXSAVE follows the guest's CR4 */
+    assert_false(r[2] & (1u << 28));          /* no AVX when XCR0 may not have it */
+    assert_false(r[3] & ((1u << 7) | (1u << 12) | (1u << 14))); /* no MCE, MTRR, MCA */
+    assert_true(r[3] & (1u << 28));                             /* HTT with more than one VP */
+    memset(r, 0xFF, sizeof(r));
+    ctx.osxsave = true;
+    ctx.xcr0_allowed = 7;
+    cpuid_policy_child(1, 0, &ctx, r);
+    assert_true(r[2] & (1u << 27));
+    assert_true(r[2] & (1u << 28));
+}
+
+static void test_child_hidden_features(void **state)
+{
+    uint32_t r[4];
+
+    (void)state;
+    memset(r, 0xFF, sizeof(r));
+    cpuid_policy_child(0x80000001, 0, &child3, r);
+    assert_false(r[2] & (1u << 2));  /* SVM */
+    assert_false(r[3] & (1u << 27)); /* RDTSCP */
+    memset(r, 0xFF, sizeof(r));
+    cpuid_policy_child(0x8000000A, 0, &child3, r);
+    assert_int_equal(r[0] | r[1] | r[2] | r[3], 0);
+    memset(r, 0xFF, sizeof(r));
+    cpuid_policy_child(0xA, 0, &child3, r); /* no PMU */
+    assert_int_equal(r[0] | r[1] | r[2] | r[3], 0);
+    memset(r, 0xFF, sizeof(r));
+    cpuid_policy_child(7, 0, &child3, r);
+    assert_int_equal(r[3], 0);      /* speculation-control MSRs */
+    assert_false(r[2] & (1u << 3)); /* PKU */
+}
+
+static void test_child_topology_and_xsave(void **state)
+{
+    uint32_t r[4];
+
+    (void)state;
+    memset(r, 0xFF, sizeof(r));
+    cpuid_policy_child(0xB, 1, &child3, r);
+    assert_int_equal(r[0], 2); /* 2 bits cover 3 VPs */
+    assert_int_equal(r[1], 3);
+    assert_int_equal(r[3], 2); /* x2APIC id */
+    memset(r, 0xFF, sizeof(r));
+    cpuid_policy_child(0xD, 0, &child3, r);
+    assert_int_equal(r[0], 3);   /* x87 | SSE */
+    assert_int_equal(r[2], 576); /* legacy area + header */
+    assert_int_equal(r[3], 0);
+    memset(r, 0xFF, sizeof(r));
+    cpuid_policy_child(0xD, 1, &child3, r);
+    assert_int_equal(r[0], 1); /* XSAVEOPT only: no XSAVES without IA32_XSS */
+    memset(r, 0xFF, sizeof(r));
+    cpuid_policy_child(0xD, 2, &child3, r); /* no AVX state */
+    assert_int_equal(r[0] | r[1] | r[2] | r[3], 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_signature_leaf),
+        cmocka_unit_test(test_child_role_and_signature),
+        cmocka_unit_test(test_child_leaf1),
+        cmocka_unit_test(test_child_hidden_features),
+        cmocka_unit_test(test_child_topology_and_xsave),
         cmocka_unit_test(test_role_leaf_says_parent),
         cmocka_unit_test(test_reserved_hypervisor_leaves_are_zero),
         cmocka_unit_test(test_virtualization_hidden),

@@ -334,8 +334,9 @@ struct hv_x64_memory_intercept_message {
 };
 
 /* HVMSG_X64_HALT: the VP executed HLT and has no interrupt to take.  The
- * parent waits until it gives the VP an interrupt or the guest TSC reaches
- * timer_deadline (ours, after the header; UINT64_MAX: no timer). */
+ * parent waits until it gives the VP an interrupt or the host TSC (what
+ * RDTSC reads in the parent) reaches timer_deadline (ours, after the
+ * header; UINT64_MAX: no timer). */
 struct hv_x64_halt_message {
     struct hv_x64_intercept_message_header header;
     uint64_t timer_deadline;
@@ -373,7 +374,7 @@ struct hv_input_dispatch_vp {
     uint64_t partition_id;
     uint32_t vp_index;
     uint32_t nregs;       /* register writes that follow */
-    uint64_t timer_armed; /* guest TSC; UINT64_MAX if none */
+    uint64_t timer_armed; /* host TSC; UINT64_MAX if none */
     uint64_t flags;       /* 0 */
     struct hv_register_assoc regs[];
 };

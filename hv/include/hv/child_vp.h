@@ -67,6 +67,10 @@ uint16_t child_vp_set_register(struct child_vp *cvp, uint32_t name,
 
 bool child_vp_running(const struct child_vp *cvp);
 
+/* Make the CPU @cpu leave the child VP it runs: an IPI with the
+ * partition's kick vector (nothing without one, or for this CPU). */
+void child_vp_kick(const struct child_partition *p, int cpu);
+
 /* Post an interrupt to VP @index of @p from any CPU; kicks it if it runs
  * elsewhere.  Returns true if the VP halted in the parent and must be woken. */
 bool child_vp_post(struct child_partition *p, unsigned index, enum vlapic_dm mode, uint8_t vector);

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <arch/guest_walk.h>
+#include <arch/insn.h>
 #include <hv/linux_boot.h>
 #include <hv/page_alloc.h>
 #include <hv/vp.h>
@@ -31,5 +33,19 @@ void svm_vp_set_startup(struct vp *vp, uint8_t vector);
 
 /* Run @vp on this CPU for ever. */
 __attribute__((noreturn)) void svm_vp_loop(struct percpu *cpu, struct vp *vp);
+
+/* Shared by the parent's and the children's exit handlers. */
+
+/* The mode the VP's code runs in (CS.L, CS.D, CR0.PE, EFER.LMA). */
+enum cpu_mode svm_code_mode(const struct vmcb *v);
+
+/* The instruction bytes at CS:RIP: the decode assist's if the CPU gave
+ * them, else read through the guest's page tables with @rd; up to the end
+ * of a readable page.  How many bytes, 0 if none could be read. */
+unsigned svm_fetch_at_rip(const struct vmcb *v, uint8_t bytes[INSN_MAX_LEN], guest_read_phys_fn rd,
+                          void *ctx);
+
+/* EVENTINJ for the event the last exit interrupted (EXITINTINFO), or 0. */
+uint64_t svm_event_to_reinject(const struct vmcb *v);
 
 #endif
