@@ -492,6 +492,25 @@ expect_out "a dead worker's VM is off" "off"
 check "the dead worker's pid file and sockets are cleaned" \
     sh -c "! ls '$run/web/vmwp.pid' '$run/web/control.sock' '$run/web/console.sock' 2>/dev/null"
 
+# --- a worker that stopped on a guest fault left a crash record ---
+echo "guest triple fault (vp 0, rip 0x1234)" >"$run/web/crashed"
+hv status web
+expect_out "a crash record means crashed" "crashed"
+hv list
+expect_match "list shows a crashed VM as crashed" '^web +crashed ' "$out"
+hv list --json
+expect_match "list --json shows it too" '"name": "web", "state": "crashed"' "$out"
+hv show web
+expect_match "show gives the crash's reason" \
+    '^state: +crashed \(guest triple fault \(vp 0, rip 0x1234\)\)$' "$out"
+expect_error "pause of a crashed VM" 1 "web is not running \(it crashed\)" pause web
+expect_error "stop --turn-off of a crashed VM" 1 "web is not running" stop --turn-off web
+expect_ok "a crashed VM starts again" start web
+hv status web
+expect_out "and runs" "running"
+check "starting it removed the crash record" [ ! -e "$run/web/crashed" ]
+expect_ok "stop --turn-off after the restart" stop --turn-off web
+
 # A pid file naming a live process that is not a worker: off, and it is not killed.
 sleep 60 &
 bystander=$!

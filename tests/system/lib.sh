@@ -37,23 +37,7 @@ scenario() {
     echo "  [$CASE] scenario '$name' ($*): status $STATUS, console in $LOG"
 }
 
-# The open bug of issue 3 (docs/testing.md): under load, a parent VP's VMCB
-# ends up holding the hypervisor's own state.  Recognized by its two exact
-# panics only: the hypervisor's check that finds it, or the #GP in svm_run
-# it leads to.  A case that hits it ends as a TAP TODO (exit 77), never as
-# a pass; every other failure is a failure.
-known_open_bug() {
-    grep -q '^hv: PANIC: VP[0-9]* on CPU [0-9]* holds host state' "$LOG" && return 0
-    grep -q '^hv: PANIC: CPU exception #GP general protection (vector 13)' "$LOG" || return 1
-    off=$(sed -n 's/^hv:   #0 0x[0-9a-f]* *hv\.elf+\(0x[0-9a-f]*\) (faulting instruction)$/\1/p' "$LOG")
-    [ -n "$off" ] && addr2line -f -e "$HV_ELF" "$off" | grep -qx svm_run
-}
-
 expect_status() {
-    if [ "$STATUS" -ne "$1" ] && known_open_bug; then
-        echo "KNOWN BUG [$CASE]: a parent VMCB held host state (issue 3, open; see $LOG)"
-        exit 77
-    fi
     [ "$STATUS" -eq "$1" ] || fail "boot ended with status $STATUS, expected $1 (see $LOG)"
 }
 

@@ -30,6 +30,7 @@
 #define CONTROL_SOCKET  "control.sock"
 #define CONSOLE_SOCKET  "console.sock"
 #define CONSOLE_LOG     "console.log"
+#define CRASH_RECORD    "crashed" /* vmwp writes it when a guest fault stopped the VM */
 
 /*
  * Room under a base directory for "/vms/NAME/.vm.conf.XXXXXX" and the like,

@@ -23,7 +23,7 @@ int cmd_start(const struct hvctl_paths *paths, const struct hvctl_args *args)
         return HVCTL_EXIT_ERROR;
     path_vm_config(paths, args->name, config_path);
     state = worker_state(paths, args->name, lock_fd, &st, err, sizeof(err));
-    if (state != VM_STATE_OFF) {
+    if (state != VM_STATE_OFF && state != VM_STATE_CRASHED) {
         hvctl_error("%s is already running%s", args->name,
                     state == VM_STATE_PAUSED ? " (paused: hvctl resume continues it)" : "");
     } else if (vm_read_config(paths, args->name, &c, err, sizeof(err)) != 0) {
@@ -80,8 +80,8 @@ static int pause_or_resume(const struct hvctl_paths *paths, const char *name, co
     if (lock_fd < 0)
         return HVCTL_EXIT_ERROR;
     state = worker_state(paths, name, lock_fd, &st, err, sizeof(err));
-    if (state == VM_STATE_OFF)
-        hvctl_error("%s is not running", name);
+    if (state == VM_STATE_OFF || state == VM_STATE_CRASHED)
+        hvctl_error("%s is not running%s", name, state == VM_STATE_CRASHED ? " (it crashed)" : "");
     else if (state == VM_STATE_UNKNOWN)
         hvctl_error("cannot %s %s: %s", request, name, err);
     else if (state != from_state && state == VM_STATE_PAUSED)

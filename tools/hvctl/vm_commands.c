@@ -141,6 +141,9 @@ int cmd_show(const struct hvctl_paths *paths, const struct hvctl_args *args)
         printf("state:    %s (up %s)\n", vm_state_name(st.state), uptime);
     else if (st.state == VM_STATE_UNKNOWN)
         printf("state:    unknown (a worker runs but did not answer: %s)\n", err);
+    else if (st.state == VM_STATE_CRASHED)
+        printf("state:    crashed (%s)\n",
+               st.crash_reason[0] ? st.crash_reason : "no reason recorded");
     else
         printf("state:    off\n");
     printf("memory:   %s (%llu bytes)\n", memory, (unsigned long long)c.memory);

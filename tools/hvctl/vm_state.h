@@ -10,6 +10,7 @@ enum vm_state {
     VM_STATE_RUNNING, /* the worker says so */
     VM_STATE_PAUSED,  /* the worker says so */
     VM_STATE_UNKNOWN, /* a worker runs but did not answer on its control socket */
+    VM_STATE_CRASHED, /* no worker; the last one stopped on a guest fault (its crash record) */
 };
 
 /* What the worker's "status" reply carries. */
@@ -18,6 +19,7 @@ struct vm_status {
     uint64_t uptime_s;
     unsigned cpus;
     uint64_t memory; /* bytes */
+    char crash_reason[256]; /* VM_STATE_CRASHED: the worker's crash record */
 };
 
 static inline const char *vm_state_name(enum vm_state state)
@@ -29,6 +31,8 @@ static inline const char *vm_state_name(enum vm_state state)
         return "running";
     case VM_STATE_PAUSED:
         return "paused";
+    case VM_STATE_CRASHED:
+        return "crashed";
     case VM_STATE_UNKNOWN:
         break;
     }

@@ -167,6 +167,24 @@ pid_t worker_pid(const struct hvctl_paths *paths, const char *name, int lock_fd)
     return 0;
 }
 
+/* Whether VM @name has a crash record; its first line (without the newline) into @reason. */
+static bool read_crash_record(const struct hvctl_paths *paths, const char *name, char *reason,
+                              size_t size)
+{
+    char path[VM_PATH_MAX];
+    FILE *f;
+
+    path_vm_run_file(paths, name, CRASH_RECORD, path);
+    f = fopen(path, "re");
+    if (!f)
+        return false;
+    if (!fgets(reason, (int)size, f))
+        reason[0] = '\0';
+    reason[strcspn(reason, "\n")] = '\0';
+    fclose(f);
+    return true;
+}
+
 enum vm_state worker_state(const struct hvctl_paths *paths, const char *name, int lock_fd,
                            struct vm_status *status, char *err, size_t err_size)
 {
@@ -174,7 +192,10 @@ enum vm_state worker_state(const struct hvctl_paths *paths, const char *name, in
 
     memset(status, 0, sizeof(*status));
     if (worker_pid(paths, name, lock_fd) == 0) {
-        status->state = VM_STATE_OFF;
+        status->state =
+            read_crash_record(paths, name, status->crash_reason, sizeof(status->crash_reason))
+                ? VM_STATE_CRASHED
+                : VM_STATE_OFF;
         return status->state;
     }
     path_vm_run_file(paths, name, CONTROL_SOCKET, socket_path);
@@ -346,7 +367,7 @@ static void describe_exit(int status, char *buf, size_t size)
 int worker_start(const struct hvctl_paths *paths, const char *name, const char *config_path)
 {
     char program[VM_PATH_MAX], run_dir[VM_PATH_MAX], log_path[VM_PATH_MAX], pid_path[VM_PATH_MAX],
-        how[128];
+        crash_path[VM_PATH_MAX], how[128];
     int log_fd, null_fd, status;
     pid_t child;
 
@@ -361,6 +382,9 @@ int worker_start(const struct hvctl_paths *paths, const char *name, const char *
         return -1;
     }
     remove_live_files(paths, name);
+    /* Before the new worker runs: a crash record from now on is its own. */
+    path_vm_run_file(paths, name, CRASH_RECORD, crash_path);
+    unlink(crash_path);
     log_fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (log_fd < 0) {
         hvctl_error("cannot create %s: %s", log_path, strerror(errno));
@@ -448,7 +472,7 @@ int worker_turn_off(const struct hvctl_paths *paths, const char *name, pid_t pid
 
 void worker_remove_runtime(const struct hvctl_paths *paths, const char *name)
 {
-    static const char *const logs[] = {WORKER_LOG_FILE, CONSOLE_LOG};
+    static const char *const logs[] = {WORKER_LOG_FILE, CONSOLE_LOG, CRASH_RECORD};
     char path[VM_PATH_MAX];
 
     remove_live_files(paths, name);

@@ -34,9 +34,10 @@
 pid_t worker_pid(const struct hvctl_paths *paths, const char *name, int lock_fd);
 
 /*
- * The VM's state: VM_STATE_OFF without a worker, else what its "status"
- * says (in @status), or VM_STATE_UNKNOWN with the reason in @err if it did
- * not say.
+ * The VM's state: without a worker VM_STATE_CRASHED if the last one left a
+ * crash record (its line in @status->crash_reason), else VM_STATE_OFF;
+ * with one, what its "status" says (in @status), or VM_STATE_UNKNOWN with
+ * the reason in @err if it did not say.
  */
 enum vm_state worker_state(const struct hvctl_paths *paths, const char *name, int lock_fd,
                            struct vm_status *status, char *err, size_t err_size);

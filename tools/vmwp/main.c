@@ -591,6 +591,14 @@ int main(int argc, char **argv)
              worker.boot_summary);
     run(&worker);
     status = vm_exit_status(&worker.vm);
+    {
+        char reason[400];
+
+        /* Before vmwp.pid goes: hvctl never sees the VM off without it. */
+        if (vm_crashed(&worker.vm, reason, sizeof(reason)) &&
+            run_dir_record_crash(&worker.run_dir, reason, err, sizeof(err)))
+            vmwp_log("%s", err);
+    }
     teardown(&worker, false);
     vmwp_log("exiting with status %d", status);
     return status;

@@ -47,6 +47,13 @@ int run_dir_init(struct run_dir *rd, const char *dir, char *err, size_t errlen)
         set_path(&rd->pid_file, dir, "vmwp.pid", RUN_DIR_PATH_MAX - 8, err, errlen) ||
         set_path(&rd->console_log, dir, "console.log", RUN_DIR_PATH_MAX, err, errlen))
         return -1;
+    {
+        struct run_file crash;
+
+        if (set_path(&crash, dir, "crashed", RUN_DIR_PATH_MAX - 8, err, errlen))
+            return -1;
+        memcpy(rd->crash_record, crash.path, sizeof(rd->crash_record));
+    }
     /* Before anything is set up: a directory a live vmwp serves is refused
      * at once. */
     if (check_socket_free(rd->control_sock.path, err, errlen) ||
@@ -176,21 +183,22 @@ int run_dir_open_log(struct run_file *f, char *err, size_t errlen)
     return fd;
 }
 
-int run_dir_write_pid(struct run_dir *rd, char *err, size_t errlen)
+/* Write @text to @path aside and rename it into place: whoever sees the
+ * file sees all of it. */
+static int write_whole_file(const char *path, const char *text, char *err, size_t errlen)
 {
-    char tmp[RUN_DIR_PATH_MAX + 8], line[32];
-    int fd, len;
+    char tmp[RUN_DIR_PATH_MAX + 8];
+    size_t len = strlen(text);
+    int fd;
 
-    snprintf(tmp, sizeof(tmp), "%s.tmp", rd->pid_file.path);
-    len = snprintf(line, sizeof(line), "%ld\n", (long)getpid());
-    /* Written aside and renamed: whoever sees vmwp.pid sees all of it. */
+    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
     unlink(tmp);
     fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) {
         snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
         return -1;
     }
-    if (write(fd, line, (size_t)len) != len) {
+    if (write(fd, text, len) != (ssize_t)len) {
         snprintf(err, errlen, "%s: write: %s", tmp, strerror(errno));
         close(fd);
         unlink(tmp);
@@ -201,13 +209,31 @@ int run_dir_write_pid(struct run_dir *rd, char *err, size_t errlen)
         unlink(tmp);
         return -1;
     }
-    if (rename(tmp, rd->pid_file.path) != 0) {
-        snprintf(err, errlen, "%s: rename: %s", rd->pid_file.path, strerror(errno));
+    if (rename(tmp, path) != 0) {
+        snprintf(err, errlen, "%s: rename: %s", path, strerror(errno));
         unlink(tmp);
         return -1;
     }
+    return 0;
+}
+
+int run_dir_write_pid(struct run_dir *rd, char *err, size_t errlen)
+{
+    char line[32];
+
+    snprintf(line, sizeof(line), "%ld\n", (long)getpid());
+    if (write_whole_file(rd->pid_file.path, line, err, errlen))
+        return -1;
     remember(&rd->pid_file);
     return 0;
+}
+
+int run_dir_record_crash(struct run_dir *rd, const char *reason, char *err, size_t errlen)
+{
+    char line[512];
+
+    snprintf(line, sizeof(line), "%s\n", reason);
+    return write_whole_file(rd->crash_record, line, err, errlen);
 }
 
 static void remove_if_ours(struct run_file *f)

@@ -9,6 +9,9 @@
  *                 (atomically, by rename), once the VM is set up and the
  *                 sockets listen: hvctl waits for it
  *   vmwp.log      vmwp's stdout and stderr: hvctl's      kept
+ *   crashed       why the guest crashed, one line,       kept (hvctl
+ *                 written (by rename) before vmwp.pid     removes it when it
+ *                 goes when a guest fault stopped the VM  starts the VM)
  *
  * A directory whose control.sock still answers belongs to a running vmwp:
  * setup fails.  Stale sockets (no listener) are replaced.  On exit, a file
@@ -35,6 +38,7 @@ struct run_file {
 
 struct run_dir {
     struct run_file control_sock, console_sock, pid_file, console_log;
+    char crash_record[RUN_DIR_PATH_MAX];
 };
 
 /* Check @dir (an existing directory; socket paths must fit a sockaddr_un)
@@ -51,6 +55,10 @@ int run_dir_open_log(struct run_file *f, char *err, size_t errlen);
 
 /* Write vmwp.pid.  Returns 0, or -1 with a message in @err. */
 int run_dir_write_pid(struct run_dir *rd, char *err, size_t errlen);
+
+/* Write the crash record: @reason and a newline.  Returns 0, or -1 with a
+ * message in @err. */
+int run_dir_record_crash(struct run_dir *rd, const char *reason, char *err, size_t errlen);
 
 /* Remove the sockets and then the pid file, if still ours; the log too
  * when @remove_log and it was created by this vmwp (a failed setup leaves

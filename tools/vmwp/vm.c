@@ -60,19 +60,20 @@ void vm_request_exit(struct vm *vm, enum vm_exit_reason reason, const char *fmt,
     bool first;
     va_list ap;
 
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
     pthread_mutex_lock(&vm->lock);
     first = !vm->stopping;
     if (first) {
         __atomic_store_n(&vm->stopping, true, __ATOMIC_RELAXED);
         vm->reason = reason;
+        snprintf(vm->reason_msg, sizeof(vm->reason_msg), "%s", msg);
     }
     pthread_cond_broadcast(&vm->cond);
     pthread_mutex_unlock(&vm->lock);
     if (!first)
         return;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
     vmwp_log("%s", msg);
     /* Wake the main thread; the counter cannot overflow with one write. */
     if (write(vm->exit_fd, &one, sizeof(one)) < 0)
@@ -234,6 +235,22 @@ unsigned vm_stop_vps(struct vm *vm, unsigned timeout_ms)
     return left;
 }
 
+bool vm_crashed(struct vm *vm, char *msg, size_t msglen)
+{
+    bool crashed;
+
+    pthread_mutex_lock(&vm->lock);
+    crashed = vm->reason == VM_EXIT_TRIPLE_FAULT || vm->reason == VM_EXIT_BAD_VP_STATE;
+    if (crashed && msglen > 0) {
+        size_t n = strnlen(vm->reason_msg, msglen - 1);
+
+        memcpy(msg, vm->reason_msg, n);
+        msg[n] = '\0';
+    }
+    pthread_mutex_unlock(&vm->lock);
+    return crashed;
+}
+
 int vm_exit_status(struct vm *vm)
 {
     enum vm_exit_reason reason;
@@ -241,5 +258,7 @@ int vm_exit_status(struct vm *vm)
     pthread_mutex_lock(&vm->lock);
     reason = vm->reason;
     pthread_mutex_unlock(&vm->lock);
+    if (reason == VM_EXIT_TRIPLE_FAULT || reason == VM_EXIT_BAD_VP_STATE)
+        return 3;
     return reason == VM_EXIT_FAILURE ? 1 : 0;
 }

@@ -51,6 +51,7 @@ struct vm {
     bool paused;
     bool stopping;
     enum vm_exit_reason reason; /* the first one wins */
+    char reason_msg[400];       /* its log message */
     int exit_fd;                /* eventfd: readable once the VM stops */
     uint64_t start_ns;          /* CLOCK_MONOTONIC at start */
     unsigned nvps;
@@ -92,8 +93,13 @@ uint64_t vm_uptime_s(struct vm *vm);
  */
 unsigned vm_stop_vps(struct vm *vm, unsigned timeout_ms);
 
+/* Whether the guest itself made the VM stop by a fault it cannot go on
+ * from (a triple fault, a register state no VP can enter); the message is
+ * copied to @msg if so. */
+bool vm_crashed(struct vm *vm, char *msg, size_t msglen);
+
 /* The process's exit status for the reason the VM stopped: 1 for
- * VM_EXIT_FAILURE, else 0. */
+ * VM_EXIT_FAILURE, 3 for a guest crash (vm_crashed), else 0. */
 int vm_exit_status(struct vm *vm);
 
 #endif
