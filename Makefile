@@ -23,6 +23,8 @@ include tests/unit/unit.mk
 include $(wildcard tools/*/tool.mk)
 include tools/build/image.mk
 include drivers/vid/vid.mk
+# The freestanding test guest for child partitions (tests/guest).
+include tests/guest/guest.mk
 # After image.mk: its prerequisites name $(IMAGE).
 include tests/system/system.mk
 
@@ -68,7 +70,9 @@ BENCH_ROUNDS ?= 3
 bench:
 	$(Q)$(MAKE) --no-print-directory deps
 	$(Q)$(MAKE) --no-print-directory image
+	$(Q)$(MAKE) --no-print-directory guest
 	$(Q)tests/bench/boot-time $(IMAGE) $(BENCH_ROUNDS)
+	$(Q)tests/bench/child-roundtrips $(IMAGE) $(GUEST_IMAGE) $(BENCH_ROUNDS)
 
 clean:
 	rm -rf $(BUILD)

@@ -796,8 +796,21 @@ static bool handle_exit(struct child_vp *cvp, struct hv_message *msg)
         cvp->dead = true;
         plain_message(cvp, msg, HVMSG_UNRECOVERABLE_EXCEPTION, UINT64_MAX);
         return true;
-    case SVM_EXIT_VMRUN:
     case SVM_EXIT_VMMCALL:
+        /* The child's hypercall instruction.  No hypercall is offered to
+         * children yet (the TLFS surface comes with the enlightenments),
+         * so every call code is unknown: the TLFS status for that, with
+         * no output.  From user mode it is #UD, as on Hyper-V. */
+        if (v->cpl != 0) {
+            inject_exception(v, 6, false, 0);
+            return false;
+        }
+        v->rax = HV_STATUS_INVALID_HYPERCALL_CODE;
+        if (!(v->efer & EFER_LMA))
+            r->rdx = 0; /* 32-bit callers read the result from EDX:EAX */
+        skip(cvp, 3);
+        return false;
+    case SVM_EXIT_VMRUN:
     case SVM_EXIT_VMLOAD:
     case SVM_EXIT_VMSAVE:
     case SVM_EXIT_STGI:

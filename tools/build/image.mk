@@ -35,8 +35,8 @@ $(PARENT_KERNEL):
 # the kernel's modules (the kernel's vmlinuz stands for its modules
 # directory) and our own vid.ko (drivers/vid/vid.mk adds $(VID_KO) and the
 # ioctl header to these prerequisites: it is included after this file).
-# hvctl and vmwp (tools/*/tool.mk, included before this file) go in as well.
-PARENT_TOOLS := $(HVCTL_BIN) $(VMWP)
+# hvctl, vmwp and kvmrun (tools/*/tool.mk, included before this file) go in as well.
+PARENT_TOOLS := $(HVCTL_BIN) $(VMWP) $(KVMRUN)
 $(PARENT_INITRD): tools/build/mkinitramfs.sh $(wildcard tools/parent/*) $(PARENT_KERNEL) \
 		$(PARENT_TOOLS)
 	$(Q)VID_KO=$(VID_KO) PARENT_TOOLS="$(PARENT_TOOLS)" tools/build/mkinitramfs.sh $@ $(PARENT_KDIR)

@@ -103,7 +103,7 @@ $CC -std=gnu11 -static -s -O2 -Wall -Wextra -Werror -I"$here/hv/include" \
 # --- the partition manager and the worker (built by make: PARENT_TOOLS) ---
 for t in ${PARENT_TOOLS:-}; do
     case $t in /*) ;; *) t=$here/$t ;; esac
-    [ -x "$t" ] || die "no $t (make hvctl vmwp)"
+    [ -x "$t" ] || die "no $t (make hvctl vmwp kvmrun)"
     cp "$t" "usr/bin/$(basename "$t")"
 done
 
@@ -181,6 +181,13 @@ for m in $(sed 's/#.*//' "$parent/modules"); do
 done
 # /init loads these in this order (dependencies first).
 cp "$tmp/loaded" etc/hvcore/modules
+# Modules that are there for modprobe, not loaded at boot (kvm_amd for the
+# KVM side of make bench, in a parent booted without the hypervisor).
+if [ -f "$parent/modules-on-demand" ]; then
+    for m in $(sed 's/#.*//' "$parent/modules-on-demand"); do
+        want "$m"
+    done
+fi
 for f in modules.builtin modules.builtin.modinfo; do
     [ ! -f "$mdir/$f" ] || cp "$mdir/$f" "lib/modules/$kver/"
 done

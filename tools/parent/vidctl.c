@@ -20,6 +20,12 @@
  *   vidctl fill-test   create partitions until the hypervisor's table is
  *                      full: exactly 64 must fit (none leaked), then close
  *                      them all
+ *   vidctl sentinel    keep a page of the parent's memory filled with a
+ *                      known pattern, print its physical address ("vidctl:
+ *                      sentinel at 0x..."), and on SIGUSR1 check that the
+ *                      page still holds the pattern (exit 0) or say where
+ *                      it changed (exit 1): a test hands the address to a
+ *                      child that tries to reach it.  Needs no /dev/vid.
  *   vidctl vp-test     run a tiny real-mode program in a child VP and check
  *                      every intercept it causes, in order: port writes and
  *                      reads completed through VID_VP_RUN's register list,
@@ -32,6 +38,7 @@
  * parent's initramfs (tools/build/mkinitramfs.sh).
  */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -414,6 +421,56 @@ fail:
     return 1;
 }
 
+/* The pattern's word @i: distinct per word and unlikely anywhere else. */
+static uint64_t sentinel_word(uint64_t seed, size_t i)
+{
+    return seed ^ ((uint64_t)(i + 1) * 0x9E3779B97F4A7C15ULL);
+}
+
+static int cmd_sentinel(void)
+{
+    const size_t page = 4096, words = page / sizeof(uint64_t);
+    uint64_t seed = 0x5E771E1ULL << 32 | (uint32_t)getpid(), entry;
+    uint64_t *mem = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    sigset_t usr1;
+    int fd, sig;
+
+    if (mem == MAP_FAILED || mlock(mem, page) != 0) {
+        perror("vidctl: sentinel: mmap/mlock");
+        return 1;
+    }
+    for (size_t i = 0; i < words; i++)
+        mem[i] = sentinel_word(seed, i);
+    /* The page's frame from /proc/self/pagemap: bit 63 present, bits 54:0
+     * the PFN (shown to root only). */
+    fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+    if (fd < 0 ||
+        pread(fd, &entry, sizeof(entry), (off_t)((uintptr_t)mem / page * sizeof(entry))) !=
+            (ssize_t)sizeof(entry) ||
+        !(entry >> 63) || (entry & ((1ULL << 55) - 1)) == 0) {
+        fprintf(stderr, "vidctl: sentinel: no physical address from /proc/self/pagemap\n");
+        return 1;
+    }
+    close(fd);
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &usr1, NULL);
+    printf("vidctl: sentinel at 0x%llx\n",
+           (unsigned long long)((entry & ((1ULL << 55) - 1)) * page));
+    fflush(stdout);
+    sigwait(&usr1, &sig);
+    for (size_t i = 0; i < words; i++) {
+        if (mem[i] != sentinel_word(seed, i)) {
+            printf("vidctl: sentinel CHANGED at +0x%zx: 0x%016llx, expected 0x%016llx\n",
+                   i * sizeof(uint64_t), (unsigned long long)mem[i],
+                   (unsigned long long)sentinel_word(seed, i));
+            return 1;
+        }
+    }
+    printf("vidctl: sentinel intact\n");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     int (*cmd)(int fd);
@@ -422,6 +479,8 @@ int main(int argc, char **argv)
     if (argc != 2) {
         goto usage;
     }
+    if (strcmp(argv[1], "sentinel") == 0)
+        return cmd_sentinel();
     if (strcmp(argv[1], "version") == 0) {
         cmd = cmd_version;
     } else if (strcmp(argv[1], "hv-version") == 0) {
@@ -450,6 +509,6 @@ int main(int argc, char **argv)
 usage:
     fprintf(stderr,
             "usage: vidctl version | hv-version | bad-ioctl | partition-test | hold | fill-test | "
-            "vp-test\n");
+            "sentinel | vp-test\n");
     return 2;
 }

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hvtest's small library: COM1 output, a subset of snprintf, and parsing
+ * the numbers of the command line.
+ */
+#include "hvtest.h"
+
+/* ---- COM1 --------------------------------------------------------------------- */
+
+void uart_init(void)
+{
+    /* No interrupts (we run with IF clear anyway), 8N1 with DLAB clear so
+     * that offset 0 is THR.  The divisor is left alone: vmwp's UART sends
+     * at once whatever the speed. */
+    outb(COM1_PORT + UART_IER, 0);
+    outb(COM1_PORT + UART_LCR, UART_LCR_8N1);
+}
+
+static void uart_putc(char c)
+{
+    while (!(inb(COM1_PORT + UART_LSR) & UART_LSR_THRE))
+        ;
+    outb(COM1_PORT + UART_THR, (uint8_t)c);
+}
+
+void uart_puts(const char *s)
+{
+    for (; *s; s++) {
+        /* A serial terminal's line end, as Linux's console writes it. */
+        if (*s == '\n')
+            uart_putc('\r');
+        uart_putc(*s);
+    }
+}
+
+/* ---- formatting ----------------------------------------------------------------- */
+
+struct out {
+    char *buf;
+    size_t size, len; /* len counts what did not fit, as snprintf's result */
+};
+
+static void put(struct out *o, char c)
+{
+    if (o->len + 1 < o->size)
+        o->buf[o->len] = c;
+    o->len++;
+}
+
+static void put_number(struct out *o, uint64_t v, unsigned base, unsigned width, char pad)
+{
+    char digits[20]; /* 2^64 - 1 in decimal */
+    unsigned n = 0;
+
+    do {
+        digits[n++] = "0123456789abcdef"[v % base];
+        v /= base;
+    } while (v);
+    for (; width > n; width--)
+        put(o, pad);
+    while (n)
+        put(o, digits[--n]);
+}
+
+size_t vformat(char *buf, size_t size, const char *fmt, va_list ap)
+{
+    struct out o = {buf, size, 0};
+
+    for (; *fmt; fmt++) {
+        unsigned width = 0, longs = 0;
+        char pad = ' ';
+        uint64_t v;
+
+        if (*fmt != '%') {
+            put(&o, *fmt);
+            continue;
+        }
+        fmt++;
+        if (*fmt == '0')
+            pad = *fmt++;
+        while (*fmt >= '0' && *fmt <= '9')
+            width = width * 10 + (unsigned)(*fmt++ - '0');
+        while (*fmt == 'l') {
+            longs++;
+            fmt++;
+        }
+        switch (*fmt) {
+        case 's': {
+            const char *s = va_arg(ap, const char *);
+            size_t n = str_len(s);
+
+            for (; width > n; width--)
+                put(&o, ' ');
+            while (*s)
+                put(&o, *s++);
+            break;
+        }
+        case 'c':
+            put(&o, (char)va_arg(ap, int));
+            break;
+        case 'u':
+        case 'x':
+            /* long and long long are both 64 bits here. */
+            v = longs ? va_arg(ap, unsigned long long) : va_arg(ap, unsigned);
+            put_number(&o, v, *fmt == 'x' ? 16 : 10, width, pad);
+            break;
+        case '%':
+            put(&o, '%');
+            break;
+        default:
+            /* Not supported: show it and stop rather than guess at the
+             * arguments. */
+            put(&o, '?');
+            goto end;
+        }
+    }
+end:
+    if (size)
+        buf[o.len < size ? o.len : size - 1] = '\0';
+    return o.len;
+}
+
+size_t format(char *buf, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    size_t n;
+
+    va_start(ap, fmt);
+    n = vformat(buf, size, fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+/* ---- strings and numbers ---------------------------------------------------------- */
+
+size_t str_len(const char *s)
+{
+    size_t n = 0;
+
+    while (s[n])
+        n++;
+    return n;
+}
+
+bool str_is(const char *s, size_t n, const char *word)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (word[i] != s[i]) /* also stops at the word's NUL */
+            return false;
+    return word[n] == '\0';
+}
+
+int parse_hex(const char *s, size_t n, uint64_t *out)
+{
+    uint64_t v = 0;
+
+    if (n < 3 || n > 2 + 16 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+        return -1;
+    for (size_t i = 2; i < n; i++) {
+        char c = s[i];
+        unsigned d;
+
+        if (c >= '0' && c <= '9')
+            d = (unsigned)(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            d = (unsigned)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F')
+            d = (unsigned)(c - 'A' + 10);
+        else
+            return -1;
+        v = v << 4 | d; /* at most 16 digits: cannot overflow */
+    }
+    *out = v;
+    return 0;
+}
+
+int parse_dec(const char *s, size_t n, uint64_t *out)
+{
+    uint64_t v = 0;
+
+    if (!n)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        unsigned d = (unsigned)(s[i] - '0');
+
+        if (s[i] < '0' || s[i] > '9' || v > (UINT64_MAX - d) / 10)
+            return -1;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return 0;
+}
