@@ -511,6 +511,19 @@ expect_out "and runs" "running"
 check "starting it removed the crash record" [ ! -e "$run/web/crashed" ]
 expect_ok "stop --turn-off after the restart" stop --turn-off web
 
+# A guest that crashes before hvctl sees the pid file: started, then crashed.
+FAKE_VMWP_MODE=crash hv start web
+if [ "$rc" -eq 0 ] && [ "$err" = \
+    "hvctl: warning: web crashed right after it started: guest triple fault (vp 0, rip 0x1234)" ]; then
+    pass "a guest that crashes at once: start succeeds, with a warning"
+else
+    fail "a guest that crashes at once: start succeeds, with a warning" "exit status $rc" "$err"
+fi
+hv status web
+expect_out "and it is crashed" "crashed"
+expect_ok "it starts again" start web
+expect_ok "and turns off" stop --turn-off web
+
 # A pid file naming a live process that is not a worker: off, and it is not killed.
 sleep 60 &
 bystander=$!

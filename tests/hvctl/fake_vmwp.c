@@ -19,6 +19,8 @@
  *   fail         print one line on stderr and exit 1 (a worker that cannot start)
  *   fail-lines   print 14 lines and exit 3
  *   ignore-stop  reply "ok" to stop but keep running (hvctl must SIGKILL it)
+ *   crash        write DIR/crashed ("guest triple fault (vp 0, rip 0x1234)") and
+ *                exit 3, as vmwp does when the guest crashes at once
  * FAKE_VMWP_DELAY_MS delays the pid file (hvctl must wait for it).
  */
 #include <errno.h>
@@ -148,6 +150,18 @@ int main(int argc, char **argv)
     }
     report_start(argc, argv);
     snprintf(run_dir, sizeof(run_dir), "%s", argv[4]);
+    if (strcmp(mode, "crash") == 0) {
+        char path[4200];
+        FILE *f;
+
+        snprintf(path, sizeof(path), "%s/crashed", run_dir);
+        f = fopen(path, "w");
+        if (f == NULL)
+            die("crashed");
+        fputs("guest triple fault (vp 0, rip 0x1234)\n", f);
+        fclose(f);
+        return 3;
+    }
     read_config(argv[2], &memory, &cpus);
     signal(SIGPIPE, SIG_IGN);
     control = listen_on("control.sock");

@@ -413,8 +413,20 @@ int worker_start(const struct hvctl_paths *paths, const char *name, const char *
         if (read_pid_file(pid_path) > 0)
             return 0;
         if (waitpid(child, &status, WNOHANG) == child) {
+            char reason[256];
+
             /* It may have written its pid file just before dying: those files are stale. */
             remove_live_files(paths, name);
+            /* A worker that ran the guest and is done already: the guest crashed at once
+             * (its crash record says why), or powered off (vmwp exits 0 only after a run). */
+            if (read_crash_record(paths, name, reason, sizeof(reason))) {
+                hvctl_warning("%s crashed right after it started: %s", name, reason);
+                return 0;
+            }
+            if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+                hvctl_warning("%s stopped right after it started (see %s)", name, log_path);
+                return 0;
+            }
             describe_exit(status, how, sizeof(how));
             report_start_failure(name, log_path, how);
             return -1;
