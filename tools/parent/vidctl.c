@@ -22,7 +22,9 @@
  *                      them all
  *   vidctl sentinel    keep a page of the parent's memory filled with a
  *                      known pattern, print its physical address ("vidctl:
- *                      sentinel at 0x..."), and on SIGUSR1 check that the
+ *                      sentinel at 0x...", above 256 MiB: below that a
+ *                      small child's own RAM has the same guest-physical
+ *                      addresses), and on SIGUSR1 check that the
  *                      page still holds the pattern (exit 0) or say where
  *                      it changed (exit 1): a test hands the address to a
  *                      child that tries to reach it.  Needs no /dev/vid.
@@ -427,36 +429,58 @@ static uint64_t sentinel_word(uint64_t seed, size_t i)
     return seed ^ ((uint64_t)(i + 1) * 0x9E3779B97F4A7C15ULL);
 }
 
+/* The physical address of the page at @va (/proc/self/pagemap: bit 63
+ * present, bits 54:0 the frame, shown to root only), or 0. */
+static uint64_t page_phys(int pagemap, const void *va)
+{
+    const size_t page = 4096;
+    uint64_t entry;
+
+    if (pread(pagemap, &entry, sizeof(entry), (off_t)((uintptr_t)va / page * sizeof(entry))) !=
+            (ssize_t)sizeof(entry) ||
+        !(entry >> 63))
+        return 0;
+    return (entry & ((1ULL << 55) - 1)) * page;
+}
+
 static int cmd_sentinel(void)
 {
-    const size_t page = 4096, words = page / sizeof(uint64_t);
-    uint64_t seed = 0x5E771E1ULL << 32 | (uint32_t)getpid(), entry;
-    uint64_t *mem = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    const size_t page = 4096, words = page / sizeof(uint64_t), tries = 32768; /* 128 MiB */
+    const uint64_t min_pa = 256ULL << 20;
+    uint64_t seed = 0x5E771E1ULL << 32 | (uint32_t)getpid(), pa = 0;
+    uint64_t *mem = NULL;
+    int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC), sig;
     sigset_t usr1;
-    int fd, sig;
 
-    if (mem == MAP_FAILED || mlock(mem, page) != 0) {
-        perror("vidctl: sentinel: mmap/mlock");
+    if (fd < 0) {
+        perror("vidctl: sentinel: /proc/self/pagemap");
+        return 1;
+    }
+    /* Pages one at a time, each kept (locked, so its frame stays), until
+     * one lies high enough. */
+    for (size_t i = 0; i < tries && pa < min_pa; i++) {
+        mem = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (mem == MAP_FAILED || mlock(mem, page) != 0) {
+            perror("vidctl: sentinel: mmap/mlock");
+            return 1;
+        }
+        pa = page_phys(fd, mem);
+        if (pa == 0) {
+            fprintf(stderr, "vidctl: sentinel: no physical address from /proc/self/pagemap\n");
+            return 1;
+        }
+    }
+    close(fd);
+    if (pa < min_pa) {
+        fprintf(stderr, "vidctl: sentinel: no page above 0x%llx\n", (unsigned long long)min_pa);
         return 1;
     }
     for (size_t i = 0; i < words; i++)
         mem[i] = sentinel_word(seed, i);
-    /* The page's frame from /proc/self/pagemap: bit 63 present, bits 54:0
-     * the PFN (shown to root only). */
-    fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-    if (fd < 0 ||
-        pread(fd, &entry, sizeof(entry), (off_t)((uintptr_t)mem / page * sizeof(entry))) !=
-            (ssize_t)sizeof(entry) ||
-        !(entry >> 63) || (entry & ((1ULL << 55) - 1)) == 0) {
-        fprintf(stderr, "vidctl: sentinel: no physical address from /proc/self/pagemap\n");
-        return 1;
-    }
-    close(fd);
     sigemptyset(&usr1);
     sigaddset(&usr1, SIGUSR1);
     sigprocmask(SIG_BLOCK, &usr1, NULL);
-    printf("vidctl: sentinel at 0x%llx\n",
-           (unsigned long long)((entry & ((1ULL << 55) - 1)) * page));
+    printf("vidctl: sentinel at 0x%llx\n", (unsigned long long)pa);
     fflush(stdout);
     sigwait(&usr1, &sig);
     for (size_t i = 0; i < words; i++) {

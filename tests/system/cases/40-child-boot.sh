@@ -8,7 +8,7 @@ mkdir -p "$data"
 cp "$HERE/scenarios/lib.sh" "$data/"
 cp "$CHILD_KERNEL" "$data/vmlinuz"
 cp "$CHILD_INITRD" "$data/initrd.img"
-scenario child "$HERE/scenarios/child.sh" "$data" --smp 1 --mem 2G --timeout 1500
+scenario child "$HERE/scenarios/child.sh" "$data" --smp 2 --mem 2G --timeout 1500
 expect_status 0
 expect_line '^scenario ok: hvctl created and started child partition web$'
 expect_line '^web\| child: Linux .* up: 2 CPUs online'
