@@ -864,20 +864,26 @@ void svm_child_dispatch(struct child_vp *cvp, uint64_t timer_armed, struct hv_me
             break;
         }
         if (cvp->in_hlt || cvp->vp.state == VP_WAIT_SIPI) {
-            /* Halted from now on, unless something was posted meanwhile:
-             * then either we take it back, or its poster wakes the parent's
-             * thread (child_vp_post). */
+            /* The message and the FPU state first: once run_state says
+             * halted, a poster may hand the VP to another dispatch. */
             int me = (int)cpu->cpu_index, halted = CHILD_VP_HALTED;
 
-            __atomic_store_n(&cvp->run_state, CHILD_VP_HALTED, __ATOMIC_SEQ_CST);
-            if (child_vp_has_posted(cvp) &&
-                __atomic_compare_exchange_n(&cvp->run_state, &halted, me, false, __ATOMIC_SEQ_CST,
-                                            __ATOMIC_SEQ_CST))
-                continue;
             intercept_header(cvp, msg, HVMSG_X64_HALT, sizeof(msg->u.halt),
                              HV_INTERCEPT_ACCESS_EXECUTE, 0);
             msg->u.halt.timer_deadline = cvp->vp.state == VP_WAIT_SIPI ? UINT64_MAX : deadline;
             fpu_save(cvp);
+            /* Halted from now on, unless something was posted meanwhile:
+             * then either we take it back, or its poster wakes the
+             * parent's thread (child_vp_post).  The dispatching flag keeps
+             * the VP alive for this last look. */
+            __atomic_store_n(&cvp->run_state, CHILD_VP_HALTED, __ATOMIC_SEQ_CST);
+            if (child_vp_has_posted(cvp) &&
+                __atomic_compare_exchange_n(&cvp->run_state, &halted, me, false, __ATOMIC_SEQ_CST,
+                                            __ATOMIC_SEQ_CST)) {
+                memset(msg, 0, sizeof(*msg));
+                fpu_load(cvp);
+                continue;
+            }
             if (has_xsave)
                 xsetbv0(parent_xcr0);
             return; /* run_state stays HALTED (or IDLE if a poster woke it) */

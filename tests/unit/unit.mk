@@ -47,3 +47,6 @@ $(call UNIT_BIN,acpi_tables): tools/vmwp/acpi_tables.h
 
 UNIT_TESTS += vlapic
 unit_vlapic_SRCS := hv/vlapic.c
+
+UNIT_TESTS += child_vp
+unit_child_vp_SRCS := hv/child_vp.c hv/child.c hv/hypercall.c hv/slat.c hv/page_alloc.c hv/vlapic.c

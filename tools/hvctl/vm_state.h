@@ -18,7 +18,7 @@ struct vm_status {
     enum vm_state state;
     uint64_t uptime_s;
     unsigned cpus;
-    uint64_t memory; /* bytes */
+    uint64_t memory;        /* bytes */
     char crash_reason[256]; /* VM_STATE_CRASHED: the worker's crash record */
 };
 

@@ -49,8 +49,8 @@ struct child_env {
     uint8_t *owner;     /* per 4 KiB page below owned_top: 0, or the owning slot + 1 */
     uint64_t owned_top; /* exclusive */
     uint64_t next_id;
-    /* Frees a VP when its partition is deleted (NULL in the unit tests,
-     * which create none). */
+    /* Frees a VP when its partition is deleted (NULL in test_child.c,
+     * which creates none). */
     void (*destroy_vp)(struct child_env *env, struct child_vp *vp);
     bool (*vp_running)(const struct child_vp *vp);
     struct child_partition parts[HV_MAX_CHILD_PARTITIONS];

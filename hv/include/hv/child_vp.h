@@ -19,6 +19,7 @@
 #define HV_CHILD_VP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <hv/abi.h>
@@ -27,6 +28,7 @@
 
 struct child_env;
 struct child_partition;
+struct hypercall;
 
 /* run_state: the CPU index while it runs inside a dispatch, or one of: */
 #define CHILD_VP_IDLE   (-1) /* in the parent, which will dispatch it again */
@@ -41,6 +43,11 @@ struct child_vp {
     struct vp vp; /* VMCB and registers; vp.part is NULL for a child */
     struct child_partition *child;
     int run_state; /* see above; changed atomically */
+    /* Set from the claim of a dispatch to its very end (atomic): a halted
+     * VP's run_state is published before its dispatcher's last look at
+     * it (the posted-interrupt re-check), and until then nothing may free
+     * it, touch its registers or dispatch it again. */
+    bool dispatching;
     bool in_hlt;   /* executed HLT, waits for an interrupt */
     bool dead;     /* triple fault: it does not run again */
     bool nmi_pending;
@@ -83,5 +90,29 @@ void child_vp_dispatch(struct child_vp *cvp, uint64_t timer_armed, struct hv_mes
  * sent from this CPU found halted (cleared by the call). */
 bool child_vp_has_posted(struct child_vp *cvp);
 uint64_t child_vp_take_wakes(void);
+
+/*
+ * The parent's VP calls (docs/abi.md), decoded and checked.  @in is the
+ * hypervisor's copy of the input, @in_room the bytes of it up to the end of
+ * the parent's page; @out is the output buffer and @out_room its bytes up to
+ * the end of its page (0 if it is not in the parent's RAM).  The caller has
+ * checked the control word's form (hypercall_check_form) and holds the
+ * hypercalls' lock.  Each returns an HV_STATUS_*; the rep call sets
+ * *reps_done to the index after the last element it completed.
+ */
+uint16_t child_vp_call_create(struct child_env *env, const void *in, size_t in_room);
+uint16_t child_vp_call_registers(struct child_env *env, const struct hypercall *hc, const void *in,
+                                 size_t in_room, void *out, size_t out_room, unsigned *reps_done);
+uint16_t child_vp_call_assert_interrupt(struct child_env *env, const void *in, size_t in_room,
+                                        void *out, size_t out_room);
+
+/* HVCALL_DISPATCH_VP, in two steps: the checks of the input that need no
+ * lock (this one checks the control word too), then, under the lock, the
+ * VP's register writes and its claim for CPU @cpu (run_state), so that no
+ * other call touches it while it runs.  The caller then runs *cvp. */
+uint16_t child_vp_call_dispatch_check(const struct hypercall *hc, const void *in, size_t in_room,
+                                      size_t out_room);
+uint16_t child_vp_call_dispatch_claim(struct child_env *env, const void *in, int cpu,
+                                      struct child_vp **cvp);
 
 #endif
