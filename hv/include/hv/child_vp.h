@@ -48,8 +48,8 @@ struct child_vp {
      * it (the posted-interrupt re-check), and until then nothing may free
      * it, touch its registers or dispatch it again. */
     bool dispatching;
-    bool in_hlt;   /* executed HLT, waits for an interrupt */
-    bool dead;     /* triple fault: it does not run again */
+    bool in_hlt; /* executed HLT, waits for an interrupt */
+    bool dead;   /* triple fault: it does not run again */
     bool nmi_pending;
     struct vlapic vlapic;
     uint64_t posted_irr[4]; /* vectors posted by other CPUs (atomic) */
