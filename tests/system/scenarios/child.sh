@@ -4,15 +4,6 @@
 # and a child that powers itself off.
 . /data/lib.sh
 
-wait_for() { # FILE PATTERN SECONDS
-    i=0
-    while ! grep -q "$2" "$1" 2>/dev/null; do
-        [ $i -lt $(($3 * 10)) ] || return 1
-        usleep 100000
-        i=$((i + 1))
-    done
-}
-
 log=/run/hvcore/web/console.log
 hvctl create web --memory 256M --cpus 2 --kernel /data/vmlinuz --initrd /data/initrd.img \
     --cmdline "console=ttyS0" || fail "hvctl create failed"

@@ -9,6 +9,17 @@ pass() {
     echo "scenario ok: $*"
 }
 
+# wait_for FILE PATTERN SECONDS: until FILE has a line matching PATTERN
+# (grep), polling every 0.1 s; status 1 if SECONDS pass first.
+wait_for() {
+    i=0
+    while ! grep -q "$2" "$1" 2>/dev/null; do
+        [ $i -lt $(($3 * 10)) ] || return 1
+        usleep 100000
+        i=$((i + 1))
+    done
+}
+
 # The hypervisor's reserved range from the parent's command line:
 # hvcore.reserved=BASE,SIZE (hex).  Sets HV_BASE and HV_SIZE (decimal).
 hv_range() {

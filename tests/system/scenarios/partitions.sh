@@ -6,15 +6,6 @@
 # others go on, and what the dead ones held comes back.
 . /data/lib.sh
 
-wait_for() { # FILE PATTERN SECONDS
-    i=0
-    while ! grep -q "$2" "$1" 2>/dev/null; do
-        [ $i -lt $(($3 * 10)) ] || return 1
-        usleep 100000
-        i=$((i + 1))
-    done
-}
-
 wait_state() { # NAME STATE SECONDS
     i=0
     while [ "$(hvctl status "$1")" != "$2" ]; do
