@@ -50,3 +50,8 @@ unit_vlapic_SRCS := hv/vlapic.c
 
 UNIT_TESTS += child_vp
 unit_child_vp_SRCS := hv/child_vp.c hv/child.c hv/hypercall.c hv/slat.c hv/page_alloc.c hv/vlapic.c
+
+UNIT_TESTS += vmbus_ring
+unit_vmbus_ring_SRCS := vmbus/ring_buffer.c
+$(call UNIT_BIN,vmbus_ring): HOST_CFLAGS += -Ivmbus/include
+$(call UNIT_BIN,vmbus_ring): vmbus/include/vmbus/ring_buffer.h
