@@ -9,7 +9,9 @@ GUEST_DIR   := $(BUILD)/guest
 GUEST_IMAGE := $(GUEST_DIR)/hvtest.bzimage
 GUEST_ELF   := $(GUEST_DIR)/hvtest.elf
 GUEST_SRCS  := tests/guest/head.S tests/guest/main.c tests/guest/lib.c tests/guest/paging.c
-GUEST_OBJS  := $(patsubst tests/guest/%,$(GUEST_DIR)/obj/%.o,$(basename $(GUEST_SRCS)))
+# Formatting is the hypervisor's own freestanding printf.
+GUEST_OBJS  := $(patsubst tests/guest/%,$(GUEST_DIR)/obj/%.o,$(basename $(GUEST_SRCS))) \
+               $(GUEST_DIR)/obj/format.o
 
 # Linked at 1 MiB, not position-independent: -mcmodel=small.  No SSE (the
 # child's FPU state is never set up), no red zone (exceptions push onto the
@@ -17,7 +19,8 @@ GUEST_OBJS  := $(patsubst tests/guest/%,$(GUEST_DIR)/obj/%.o,$(basename $(GUEST_
 GUEST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -ffreestanding -fno-pic -fno-pie \
                  -mcmodel=small -mno-red-zone -mgeneral-regs-only -fno-stack-protector \
                  -fno-asynchronous-unwind-tables -fno-tree-loop-distribute-patterns \
-                 -nostdinc -isystem $(shell $(CC) -print-file-name=include)
+                 -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+                 -Ihv/include -Ihv/lib/include
 GUEST_LDFLAGS := -nostdlib -static --no-dynamic-linker --build-id=none -z noexecstack \
                   -z max-page-size=4096 --no-warn-rwx-segments
 
@@ -25,6 +28,10 @@ GUEST_LDFLAGS := -nostdlib -static --no-dynamic-linker --build-id=none -z noexec
 guest: $(GUEST_IMAGE)
 
 $(GUEST_DIR)/obj/%.o: tests/guest/%.c tests/guest/hvtest.h tests/guest/guest.mk
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(GUEST_CFLAGS) -c $< -o $@
+
+$(GUEST_DIR)/obj/format.o: hv/lib/format.c hv/include/hv/format.h tests/guest/guest.mk
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(GUEST_CFLAGS) -c $< -o $@
 

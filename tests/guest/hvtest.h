@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <hv/format.h>
+
 #define PAGE_SIZE 0x1000ULL
 #define SZ_2M     0x200000ULL
 
@@ -85,10 +87,6 @@ _Noreturn static inline void halt_forever(void)
 
 void uart_init(void);
 void uart_puts(const char *s);
-
-/* A subset of snprintf: %s %c %u %x, with 'l'/'ll', '0' padding and a width. */
-size_t vformat(char *buf, size_t size, const char *fmt, va_list ap);
-size_t format(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 size_t str_len(const char *s);
 /* Whether the @n bytes at @s are exactly the NUL-terminated @word. */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * hvtest's small library: COM1 output, a subset of snprintf, and parsing
- * the numbers of the command line.
+ * hvtest's small library: COM1 output and parsing the numbers of the
+ * command line (formatting is the hypervisor's own, hv/lib/format.c).
  */
 #include "hvtest.h"
 
@@ -31,104 +31,6 @@ void uart_puts(const char *s)
             uart_putc('\r');
         uart_putc(*s);
     }
-}
-
-/* ---- formatting ----------------------------------------------------------------- */
-
-struct out {
-    char *buf;
-    size_t size, len; /* len counts what did not fit, as snprintf's result */
-};
-
-static void put(struct out *o, char c)
-{
-    if (o->len + 1 < o->size)
-        o->buf[o->len] = c;
-    o->len++;
-}
-
-static void put_number(struct out *o, uint64_t v, unsigned base, unsigned width, char pad)
-{
-    char digits[20]; /* 2^64 - 1 in decimal */
-    unsigned n = 0;
-
-    do {
-        digits[n++] = "0123456789abcdef"[v % base];
-        v /= base;
-    } while (v);
-    for (; width > n; width--)
-        put(o, pad);
-    while (n)
-        put(o, digits[--n]);
-}
-
-size_t vformat(char *buf, size_t size, const char *fmt, va_list ap)
-{
-    struct out o = {buf, size, 0};
-
-    for (; *fmt; fmt++) {
-        unsigned width = 0, longs = 0;
-        char pad = ' ';
-        uint64_t v;
-
-        if (*fmt != '%') {
-            put(&o, *fmt);
-            continue;
-        }
-        fmt++;
-        if (*fmt == '0')
-            pad = *fmt++;
-        while (*fmt >= '0' && *fmt <= '9')
-            width = width * 10 + (unsigned)(*fmt++ - '0');
-        while (*fmt == 'l') {
-            longs++;
-            fmt++;
-        }
-        switch (*fmt) {
-        case 's': {
-            const char *s = va_arg(ap, const char *);
-            size_t n = str_len(s);
-
-            for (; width > n; width--)
-                put(&o, ' ');
-            while (*s)
-                put(&o, *s++);
-            break;
-        }
-        case 'c':
-            put(&o, (char)va_arg(ap, int));
-            break;
-        case 'u':
-        case 'x':
-            /* long and long long are both 64 bits here. */
-            v = longs ? va_arg(ap, unsigned long long) : va_arg(ap, unsigned);
-            put_number(&o, v, *fmt == 'x' ? 16 : 10, width, pad);
-            break;
-        case '%':
-            put(&o, '%');
-            break;
-        default:
-            /* Not supported: show it and stop rather than guess at the
-             * arguments. */
-            put(&o, '?');
-            goto end;
-        }
-    }
-end:
-    if (size)
-        buf[o.len < size ? o.len : size - 1] = '\0';
-    return o.len;
-}
-
-size_t format(char *buf, size_t size, const char *fmt, ...)
-{
-    va_list ap;
-    size_t n;
-
-    va_start(ap, fmt);
-    n = vformat(buf, size, fmt, ap);
-    va_end(ap);
-    return n;
 }
 
 /* ---- strings and numbers ---------------------------------------------------------- */

@@ -45,12 +45,12 @@ _Noreturn void finish(const char *fmt, ...)
 {
     static char line[512];
     va_list ap;
-    size_t n;
+    const size_t n = sizeof("hvtest: ") - 1;
 
     finishing = true;
-    n = format(line, sizeof(line), "hvtest: ");
+    __builtin_memcpy(line, "hvtest: ", n);
     va_start(ap, fmt);
-    vformat(line + n, sizeof(line) - n, fmt, ap);
+    fmt_vsnprintf(line + n, sizeof(line) - n, fmt, ap);
     va_end(ap);
     uart_puts(line);
     uart_puts("\n");

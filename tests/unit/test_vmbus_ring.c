@@ -407,46 +407,38 @@ static void test_corrupt_descriptors(void **state)
     } while (0)
 
     /* Start near the end so that the descriptor checks also run across the wrap. */
-    /* offset8 too small: the payload would overlap the descriptor. */
-    tring_set(&t, 4000, 4000);
-    guest_raw(&t, 1, 4, 16, 1, 40);
-    EXPECT_PEEK(VMBUS_RING_CORRUPT);
-    tring_set(&t, 4000, 4000);
-    guest_raw(&t, 0, 4, 16, 1, 40);
-    EXPECT_PEEK(VMBUS_RING_CORRUPT);
-    /* len8 < offset8. */
-    tring_set(&t, 4000, 4000);
-    guest_raw(&t, 3, 2, 16, 1, 40);
-    EXPECT_PEEK(VMBUS_RING_CORRUPT);
-    /* len8 == offset8 == 2 (no payload) is fine. */
-    tring_set(&t, 4000, 4000);
-    guest_raw(&t, 2, 2, 0, 1, 24);
-    EXPECT_PEEK(VMBUS_RING_OK);
-    assert_int_equal(len, 16);
-    /* A bigger offset8 within len8 is fine (extended headers). */
-    tring_set(&t, 4000, 4000);
-    guest_raw(&t, 4, 4, 16, 1, 40);
-    EXPECT_PEEK(VMBUS_RING_OK);
-    /* Packet + trailer exactly the bytes written: fine; 8 more (len8 covering
-     * everything written, no room for the trailer): corrupt. */
-    tring_set(&t, 4000, 4000);
-    guest_raw(&t, 2, 5, 24, 1, 48);
-    EXPECT_PEEK(VMBUS_RING_OK);
-    assert_int_equal(len, 40);
-    tring_set(&t, 4000, 4000);
-    guest_raw(&t, 2, 6, 24, 1, 48);
-    EXPECT_PEEK(VMBUS_RING_CORRUPT);
-    /* Huge len8 (way beyond the ring). */
-    tring_set(&t, 4000, 4000);
-    guest_raw(&t, 2, 0xffff, 0, 1, 48);
-    EXPECT_PEEK(VMBUS_RING_CORRUPT);
-    /* Fewer bytes than a descriptor and a trailer. */
-    tring_set(&t, 4000, 4000);
-    guest_raw(&t, 2, 2, 0, 1, 16);
-    EXPECT_PEEK(VMBUS_RING_CORRUPT);
-    tring_set(&t, 4000, 4000);
-    guest_raw(&t, 2, 2, 0, 1, 8);
-    EXPECT_PEEK(VMBUS_RING_CORRUPT);
+    static const struct {
+        uint16_t offset8, len8;
+        uint32_t payload, written; /* bytes of payload, bytes the guest wrote */
+        int rc;
+        uint32_t len; /* the packet length peek reports when it succeeds */
+    } cases[] = {
+        /* offset8 too small: the payload would overlap the descriptor. */
+        {1, 4, 16, 40, VMBUS_RING_CORRUPT, 0},
+        {0, 4, 16, 40, VMBUS_RING_CORRUPT, 0},
+        /* len8 < offset8. */
+        {3, 2, 16, 40, VMBUS_RING_CORRUPT, 0},
+        /* len8 == offset8 == 2 (no payload) is fine. */
+        {2, 2, 0, 24, VMBUS_RING_OK, 16},
+        /* A bigger offset8 within len8 is fine (extended headers). */
+        {4, 4, 16, 40, VMBUS_RING_OK, 32},
+        /* Packet + trailer exactly the bytes written: fine; 8 more (len8
+         * covering everything written, no room for the trailer): corrupt. */
+        {2, 5, 24, 48, VMBUS_RING_OK, 40},
+        {2, 6, 24, 48, VMBUS_RING_CORRUPT, 0},
+        /* Huge len8 (way beyond the ring). */
+        {2, 0xffff, 0, 48, VMBUS_RING_CORRUPT, 0},
+        /* Fewer bytes than a descriptor and a trailer. */
+        {2, 2, 0, 16, VMBUS_RING_CORRUPT, 0},
+        {2, 2, 0, 8, VMBUS_RING_CORRUPT, 0},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        tring_set(&t, 4000, 4000);
+        guest_raw(&t, cases[i].offset8, cases[i].len8, cases[i].payload, 1, cases[i].written);
+        EXPECT_PEEK(cases[i].rc);
+        if (cases[i].rc == VMBUS_RING_OK)
+            assert_int_equal(len, cases[i].len);
+    }
 
     /* Valid but larger than the caller's buffer: its own code, length told. */
     tring_set(&t, 4000, 4000);

@@ -37,6 +37,7 @@
 #include "vmwp/boot.h"
 #include "vmwp/guest_memory.h"
 #include "vmwp/pm_ports.h"
+#include "vmwp/uart16550.h"
 
 #define KVM_PATH          "/dev/kvm"
 #define KVM_API_VERSION   12             /* the only stable one there has ever been */
@@ -51,23 +52,23 @@
 #define EXIT_TRIPLE     3 /* the guest triple-faulted */
 
 /* COM1, the serial port the guest writes its output to. */
-#define COM1_PORT     ACPI_CHILD_COM1_PORT
-#define COM1_PORTS    8
-#define UART_THR      0 /* transmit holding register (DLL while DLAB is set) */
-#define UART_LCR      3 /* line control: bit 7 DLAB */
-#define UART_LSR      5 /* line status */
-#define UART_LCR_DLAB 0x80
-#define UART_LSR_IDLE 0x60 /* THRE | TEMT: every byte is sent at once */
+#define COM1_PORT ACPI_CHILD_COM1_PORT
 
 #define POST_PORT 0x80 /* the "POST code" port the benchmark's OUT loop hits */
 
 struct vm {
     struct guest_memory mem;
     int kvm_fd, vm_fd, vcpu_fd;
-    struct kvm_run *run; /* the vCPU's shared page(s) */
-    struct pm_ports pm;  /* the ACPI PM block at BOOT_PM_BASE_PORT */
-    uint8_t lcr;         /* COM1's line control: DLAB decides what port 0x3F8 is */
+    struct kvm_run *run;   /* the vCPU's shared page(s) */
+    struct pm_ports pm;    /* the ACPI PM block at BOOT_PM_BASE_PORT */
+    struct uart16550 com1; /* vmwp's 16550 model; what it sends goes to stdout */
 };
+
+static void com1_tx(void *opaque, uint8_t byte)
+{
+    (void)opaque;
+    putchar(byte);
+}
 
 static void usage(FILE *f)
 {
@@ -328,16 +329,8 @@ static int set_entry_state(struct vm *vm, const struct linux_entry_state *st)
 /* An IN of @size bytes from @port. */
 static uint32_t port_in(struct vm *vm, uint16_t port, unsigned size)
 {
-    if (port >= COM1_PORT && port < COM1_PORT + COM1_PORTS) {
-        switch (port - COM1_PORT) {
-        case UART_LSR:
-            return UART_LSR_IDLE;
-        case UART_LCR:
-            return vm->lcr;
-        default:
-            return 0;
-        }
-    }
+    if (port >= COM1_PORT && port < COM1_PORT + UART_REGS)
+        return uart_read(&vm->com1, port - COM1_PORT);
     if (port >= BOOT_PM_BASE_PORT && port < BOOT_PM_BASE_PORT + ACPI_CHILD_PM_IO_LEN)
         return pm_read(&vm->pm, port - BOOT_PM_BASE_PORT, size, now_ns());
     /* Nothing there: a floating ISA bus. */
@@ -352,11 +345,8 @@ static bool port_out(struct vm *vm, uint16_t port, unsigned size, uint32_t value
          * measures, so nothing more is done (tested first, too). */
         return false;
     }
-    if (port == COM1_PORT + UART_THR && !(vm->lcr & UART_LCR_DLAB)) {
-        putchar((int)(value & 0xFF));
-    } else if (port == COM1_PORT + UART_LCR) {
-        /* Kept only for DLAB: with it set, 0x3F8 is the divisor, not output. */
-        vm->lcr = (uint8_t)value;
+    if (port >= COM1_PORT && port < COM1_PORT + UART_REGS) {
+        uart_write(&vm->com1, port - COM1_PORT, (uint8_t)value);
     } else if (port >= BOOT_PM_BASE_PORT && port < BOOT_PM_BASE_PORT + ACPI_CHILD_PM_IO_LEN) {
         /* The same PM block code as vmwp's, so that the same write of
          * SLP_TYP(S5) | SLP_EN to PM1a_CNT powers the guest off. */
@@ -507,6 +497,7 @@ int main(int argc, char **argv)
         create_vm(&vm) || set_cpuid(&vm) || set_entry_state(&vm, &plan.entry))
         return EXIT_SETUP;
     pm_init(&vm.pm, now_ns());
+    uart_init(&vm.com1, com1_tx, NULL);
 
     /* The guest's console is a stream of lines: whole lines reach a pipe
      * (the benchmark's log) as soon as they are complete. */

@@ -9,9 +9,10 @@
 
 KVMRUN      := $(BUILD)/tools/kvmrun/kvmrun
 KVMRUN_SRCS := tools/kvmrun/kvmrun.c tools/vmwp/boot.c tools/vmwp/guest_memory.c \
-               tools/vmwp/acpi_tables.c tools/vmwp/pm_ports.c hv/linux_boot.c tools/hvctl/size.c
+               tools/vmwp/acpi_tables.c tools/vmwp/pm_ports.c tools/vmwp/uart16550.c hv/linux_boot.c \
+               tools/hvctl/size.c
 KVMRUN_HDRS := tools/vmwp/boot.h tools/vmwp/guest_memory.h tools/vmwp/acpi_tables.h \
-               tools/vmwp/pm_ports.h tools/hvctl/size.h hv/include/hv/linux_boot.h \
+               tools/vmwp/pm_ports.h tools/vmwp/uart16550.h tools/hvctl/size.h hv/include/hv/linux_boot.h \
                hv/include/hv/memmap.h hv/include/hv/abi.h hv/include/hv/vid_ioctl.h
 KVMRUN_CFLAGS := -static -O2 -std=gnu11 -Wall -Wextra -Werror -Ihv/include -Itools
 
