@@ -128,6 +128,12 @@ int vlapic_ack(struct vlapic *vl)
     return v;
 }
 
+void vlapic_ack_vector(struct vlapic *vl, uint8_t vector)
+{
+    bm_set(vl->irr, vector, false);
+    bm_set(vl->isr, vector, true);
+}
+
 static void eoi(struct vlapic *vl)
 {
     int v = bm_highest(vl->isr);

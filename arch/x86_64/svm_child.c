@@ -64,6 +64,8 @@
 #define VINTR_V_IRQ          (1ULL << 8)
 #define VINTR_PRIO_SHIFT     16
 #define VINTR_IGN_TPR        (1ULL << 20)
+#define VINTR_VECTOR_SHIFT   32 /* V_INTR_VECTOR, the byte at 0x64 */
+#define VINTR_VECTOR_MASK    (0xFFULL << VINTR_VECTOR_SHIFT)
 #define VINTR_MASKING        (1ULL << 24)
 #define EVTINJ_TYPE_MASK     (7u << 8)
 #define EVTINJ_TYPE_INTR     (0u << 8)
@@ -634,30 +636,53 @@ static void take_posted(struct child_vp *cvp)
 
 /* An interrupt if the guest can take one now; else ask to exit as soon as
  * it can. */
-static void inject_interrupt(struct child_vp *cvp)
+/*
+ * What the VP takes next.  An interrupt the guest can take now goes in as a
+ * virtual interrupt (V_IRQ with its vector), not through EVENTINJ: QEMU's
+ * TCG delivers an EVENTINJ interrupt inside VMRUN and leaves the vector as
+ * its pending exception, which it delivers a second time if the vCPU is
+ * asked to leave its loop before the next exit (seen as a timer interrupt
+ * taken again with IF clear, on the user's GS).  The V_IRQ path is the
+ * CPU's own interrupt check.  Returns the vector offered as V_IRQ (-1:
+ * none); virq_done() settles it after the run.
+ */
+static int inject_interrupt(struct child_vp *cvp)
 {
     struct vmcb *v = cvp->vp.vmcb;
     int vec;
 
-    v->vintr &= ~(VINTR_V_IRQ | 0xFULL << VINTR_PRIO_SHIFT | VINTR_IGN_TPR);
+    v->vintr &= ~(VINTR_V_IRQ | 0xFULL << VINTR_PRIO_SHIFT | VINTR_IGN_TPR | VINTR_VECTOR_MASK);
     v->intercept_misc1 &= ~INTERCEPT_VINTR;
     if (v->eventinj & SVM_EVTINJ_VALID)
-        return; /* an event the last exit interrupted goes first */
+        return -1; /* an event the last exit interrupted goes first */
     if (cvp->nmi_pending) {
         v->eventinj = SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_NMI | 2;
         cvp->nmi_pending = false;
-        return;
+        return -1;
     }
     if ((vec = vlapic_pending(&cvp->vlapic)) < 0)
-        return;
-    if ((v->rflags & RFLAGS_IF) && !(v->interrupt_shadow & 1)) {
-        vec = vlapic_ack(&cvp->vlapic);
-        if (vec >= 0)
-            v->eventinj = SVM_EVTINJ_VALID | EVTINJ_TYPE_INTR | (uint32_t)vec;
-        return;
-    }
+        return -1;
     v->vintr |= VINTR_V_IRQ | 0xFULL << VINTR_PRIO_SHIFT | VINTR_IGN_TPR;
+    if ((v->rflags & RFLAGS_IF) && !(v->interrupt_shadow & 1)) {
+        v->vintr |= (uint64_t)vec << VINTR_VECTOR_SHIFT;
+        return vec;
+    }
+    /* Not now: exit when the guest opens its interrupt window. */
     v->intercept_misc1 |= INTERCEPT_VINTR;
+    return -1;
+}
+
+/* After a run with @vec offered as V_IRQ: the CPU took it if it cleared
+ * V_IRQ, or if the exit interrupted its delivery (then it is re-injected:
+ * it was taken all the same). */
+static void virq_done(struct child_vp *cvp, int vec)
+{
+    const struct vmcb *v = cvp->vp.vmcb;
+    bool interrupted =
+        (v->exitintinfo & EXITINTINFO_VALID) && (v->exitintinfo & 0xFF) == (uint64_t)vec;
+
+    if (!(v->vintr & VINTR_V_IRQ) || interrupted)
+        vlapic_ack_vector(&cvp->vlapic, (uint8_t)vec);
 }
 
 static uint64_t host_deadline(struct child_vp *cvp)
@@ -840,6 +865,7 @@ void svm_child_dispatch(struct child_vp *cvp, uint64_t timer_armed, struct hv_me
     struct child_partition *p = cvp->child;
     uint64_t parent_xcr0 = has_xsave ? xgetbv0() : 0;
     uint64_t wakes, deadline;
+    int virq;
 
     memset(msg, 0, sizeof(*msg));
     if (cvp->dead) {
@@ -893,7 +919,7 @@ void svm_child_dispatch(struct child_vp *cvp, uint64_t timer_armed, struct hv_me
             plain_message(cvp, msg, HVMSG_NONE, deadline);
             break;
         }
-        inject_interrupt(cvp);
+        virq = inject_interrupt(cvp);
         /* TLB entries of this ASID may be another VP's, or from before a
          * mapping was removed. */
         if (last_child_on[cpu->cpu_index] != cvp || cvp->last_cpu != (int)cpu->cpu_index ||
@@ -904,6 +930,8 @@ void svm_child_dispatch(struct child_vp *cvp, uint64_t timer_armed, struct hv_me
             cvp->tlb_gen = __atomic_load_n(&p->tlb_generation, __ATOMIC_ACQUIRE);
         }
         svm_run((uint64_t)v, &cvp->vp.regs, cpu->host_vmcb_pa);
+        if (virq >= 0)
+            virq_done(cvp, virq);
         v->tlb_control = 0;
         v->clean = 0;
         cvp->vp.exits++;

@@ -398,6 +398,25 @@ static void test_tpr_ppr_masking(void **state)
     assert_int_equal(vlapic_pending(&vls[0]), 0xFF);
 }
 
+/* The CPU took the vector offered before the guest ran, though a higher
+ * one arrived meanwhile: that vector goes to ISR, the new one stays. */
+static void test_ack_of_the_vector_taken(void **state)
+{
+    (void)state;
+    enable_all();
+    vlapic_accept(&vls[0], 0x40, false);
+    assert_int_equal(vlapic_pending(&vls[0]), 0x40);
+    vlapic_accept(&vls[0], 0x90, false);
+    vlapic_ack_vector(&vls[0], 0x40);
+    assert_true(isr_bit(0, 0x40));
+    assert_false(irr_bit(0, 0x40));
+    assert_false(isr_bit(0, 0x90));
+    assert_true(irr_bit(0, 0x90));
+    assert_int_equal(vlapic_pending(&vls[0]), 0x90); /* above 0x40 in service */
+    wr(0, VLAPIC_REG_EOI, 0);
+    assert_false(isr_bit(0, 0x40));
+}
+
 static void test_isr_nesting_and_eoi_order(void **state)
 {
     (void)state;
@@ -1097,6 +1116,7 @@ int main(void)
         T(test_apic_base_transitions),
         T(test_software_disable),
         T(test_tpr_ppr_masking),
+        T(test_ack_of_the_vector_taken),
         T(test_isr_nesting_and_eoi_order),
         T(test_all_vectors_bitmaps),
         T(test_illegal_vectors_and_esr),

@@ -150,6 +150,9 @@ bool vlapic_accept(struct vlapic *vl, uint8_t vector, bool level);
 /* The vector to inject next (-1: none); vlapic_ack() moves it to ISR. */
 int vlapic_pending(const struct vlapic *vl);
 int vlapic_ack(struct vlapic *vl);
+/* The CPU took @vector, which vlapic_pending() offered before the guest
+ * ran (it may have changed since): IRR to ISR for that vector. */
+void vlapic_ack_vector(struct vlapic *vl, uint8_t vector);
 
 /* Fire the timer if due.  Call it when the host timer armed for
  * vlapic_next_deadline() expires, and before entering the guest. */
