@@ -143,6 +143,7 @@ uint16_t child_vp_create(struct child_env *env, struct child_partition *p, unsig
     cvp->last_cpu = -1;
     cvp->fpu_area = (void *)fpu;
     cvp->xcr0 = 1; /* x87 only, the reset value */
+    synic_reset(&cvp->synic);
     p->apic_bus.nvps = p->max_vps;
     p->apic_bus.lookup = bus_lookup;
     p->apic_bus.deliver = bus_deliver;

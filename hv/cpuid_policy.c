@@ -69,6 +69,64 @@ static unsigned bits_for(unsigned n)
     return b;
 }
 
+/* CPUID 0x40000003: what a child may use (TLFS partition privileges, EAX
+ * and EBX; features, EDX).  Linux reads these to pick its clocksource,
+ * clock event device and the SynIC; CpuManagement (EBX bit 12) stays
+ * clear, or it would think it is the root partition. */
+#define HV_PRIV_REF_COUNTER     (1u << 1)
+#define HV_PRIV_SYNIC_MSRS      (1u << 2)
+#define HV_PRIV_STIMER_MSRS     (1u << 3)
+#define HV_PRIV_HYPERCALL_MSRS  (1u << 5)
+#define HV_PRIV_VP_INDEX        (1u << 6)
+#define HV_PRIV_REFERENCE_TSC   (1u << 9)
+#define HV_PRIV_FREQUENCY_MSRS  (1u << 11)
+#define HV_PRIV_POST_MESSAGES   (1u << 4) /* EBX */
+#define HV_PRIV_SIGNAL_EVENTS   (1u << 5) /* EBX */
+#define HV_FEAT_FREQUENCY_MSRS  (1u << 8)  /* EDX */
+#define HV_FEAT_DIRECT_STIMERS  (1u << 19) /* EDX */
+#define HV_HINT_RELAXED_TIMING  (1u << 5)  /* 0x40000004 EAX: no watchdogs on timing */
+#define HV_HINT_DEPRECATE_AEOI  (1u << 9)  /* 0x40000004 EAX: the guest EOIs itself */
+
+/* The Hyper-V interface ("Microsoft Hv", "Hv#1") that stock guests look
+ * for: leaves 0x40000000-0x40000005, the rest of the range reads zero. */
+static void hyperv_leaf(uint32_t leaf, const struct cpuid_child_ctx *ctx, uint32_t r[4])
+{
+    r[0] = r[1] = r[2] = r[3] = 0;
+    switch (leaf) {
+    case 0x40000000:
+        r[0] = 0x40000005;
+        r[1] = 0x7263694D; /* "Micr" */
+        r[2] = 0x666F736F; /* "osof" */
+        r[3] = 0x76482074; /* "t Hv" */
+        break;
+    case 0x40000001:
+        r[0] = 0x31237648; /* "Hv#1" */
+        break;
+    case 0x40000002:
+        /* Build number, then major.minor: ours, for the guest's log. */
+        r[0] = 1;
+        r[1] = HV_VERSION_NUMBER;
+        break;
+    case 0x40000003:
+        r[0] = HV_PRIV_REF_COUNTER | HV_PRIV_SYNIC_MSRS | HV_PRIV_STIMER_MSRS |
+               HV_PRIV_HYPERCALL_MSRS | HV_PRIV_VP_INDEX | HV_PRIV_REFERENCE_TSC |
+               HV_PRIV_FREQUENCY_MSRS;
+        r[1] = HV_PRIV_POST_MESSAGES | HV_PRIV_SIGNAL_EVENTS;
+        r[3] = HV_FEAT_FREQUENCY_MSRS | HV_FEAT_DIRECT_STIMERS;
+        break;
+    case 0x40000004:
+        r[0] = HV_HINT_RELAXED_TIMING | HV_HINT_DEPRECATE_AEOI;
+        r[1] = 0xFFFFFFFF; /* spinlock retries before notifying: never notify */
+        break;
+    case 0x40000005:
+        r[0] = ctx->nvps ? ctx->nvps : 1; /* VPs */
+        r[1] = ctx->nvps ? ctx->nvps : 1; /* logical processors */
+        break;
+    default:
+        break;
+    }
+}
+
 /*
  * A child sees the CPU it runs on, minus what the hypervisor does not give
  * it: no virtualization extensions, no performance counters, no machine
@@ -172,7 +230,8 @@ void cpuid_policy_child(uint32_t leaf, uint32_t subleaf, const struct cpuid_chil
         r[0] = r[1] = r[2] = r[3] = 0;
         break;
     default:
-        hypervisor_leaf(leaf, HV_CPUID_ROLE_CHILD, r);
+        if (leaf >= 0x40000000 && leaf <= 0x4FFFFFFF)
+            hyperv_leaf(leaf, ctx, r);
         break;
     }
 }

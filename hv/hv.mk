@@ -14,7 +14,7 @@ HV_SRCS := arch/x86_64/entry.S arch/x86_64/isr.S arch/x86_64/trampoline.S arch/x
            arch/x86_64/trap.c arch/x86_64/serial.c arch/x86_64/paging.c \
            hv/main.c hv/console.c hv/panic.c hv/options.c hv/handoff.c hv/memmap.c \
            hv/page_alloc.c hv/heap.c hv/acpi.c hv/slat.c hv/linux_boot.c hv/parent.c hv/parent_exits.c \
-           hv/cpuid_policy.c hv/apic_icr.c hv/hypercall.c hv/child.c hv/child_vp.c hv/vlapic.c hv/parent_hypercall.c \
+           hv/cpuid_policy.c hv/apic_icr.c hv/hypercall.c hv/child.c hv/child_vp.c hv/child_synthetic.c hv/child_hypercall.c hv/enlighten.c hv/synic.c hv/vlapic.c hv/parent_hypercall.c \
            hv/lib/string.c hv/lib/mem.c hv/lib/format.c
 HV_OBJS := $(patsubst %,$(BUILD)/hv-obj/%.o,$(basename $(HV_SRCS)))
 

@@ -13,6 +13,7 @@
  */
 #include <arch/percpu.h>
 #include <arch/svm_child.h>
+#include <arch/tsc.h>
 #include <arch/vcpu.h>
 #include <hv/abi.h>
 #include <hv/child.h>
@@ -118,8 +119,11 @@ static uint16_t dispatch(const struct hypercall *hc, const void *in, size_t in_r
         if (buffer_room(out_gpa) < sizeof(out))
             return HV_STATUS_INVALID_ALIGNMENT;
         st = child_create(&children, in, &out.partition_id);
-        if (st == HV_STATUS_SUCCESS)
-            __builtin_memcpy((void *)out_gpa, &out, sizeof(out));
+        if (st != HV_STATUS_SUCCESS)
+            return st;
+        child_vp_partition_init(child_find(&children, out.partition_id), rdtsc(),
+                                tsc_khz() * 1000, svm_child_hypercall_insn, &out);
+        __builtin_memcpy((void *)out_gpa, &out, sizeof(out));
         return st;
     }
     case HVCALL_DELETE_PARTITION:
@@ -155,6 +159,12 @@ static uint16_t dispatch(const struct hypercall *hc, const void *in, size_t in_r
     case HVCALL_ASSERT_VIRTUAL_INTERRUPT:
         return child_vp_call_assert_interrupt(&children, in, in_room, (void *)out_gpa,
                                               buffer_room(out_gpa));
+    case HVCALL_POST_MESSAGE_DIRECT:
+        return child_vp_call_post_message(&children, in, in_room, (void *)out_gpa,
+                                          buffer_room(out_gpa));
+    case HVCALL_SIGNAL_EVENT_DIRECT:
+        return child_vp_call_signal_event(&children, in, in_room, (void *)out_gpa,
+                                          buffer_room(out_gpa));
     default:
         return HV_STATUS_INVALID_HYPERCALL_CODE;
     }

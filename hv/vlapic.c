@@ -4,6 +4,7 @@
  * register semantics after the Intel SDM vol. 3A (APIC chapter), timer
  * arithmetic in timer-clock cycles, IPI destination resolution.
  */
+#include <hv/muldiv.h>
 #include <hv/vlapic.h>
 
 #define BASE_BSP     (1ull << 8)
@@ -149,35 +150,6 @@ static void eoi(struct vlapic *vl)
 
 /* a * b / c, rounded down or up, with a 128-bit product; UINT64_MAX if the
  * quotient does not fit.  The division is done by hand: no libgcc. */
-static uint64_t muldiv(uint64_t a, uint64_t b, uint64_t c, bool round_up)
-{
-    unsigned __int128 p = (unsigned __int128)a * b;
-    uint64_t hi = (uint64_t)(p >> 64), lo = (uint64_t)p, q, r;
-
-    if (hi >= c)
-        return UINT64_MAX;
-    if (!hi) {
-        q = lo / c;
-        r = lo % c;
-    } else {
-        for (int i = 0; i < 64; i++) {
-            uint64_t top = hi >> 63;
-
-            hi = hi << 1 | lo >> 63;
-            lo <<= 1;
-            if (top || hi >= c) {
-                hi -= c;
-                lo |= 1;
-            }
-        }
-        q = lo;
-        r = hi;
-    }
-    if (round_up && r && q != UINT64_MAX)
-        q++;
-    return q;
-}
-
 static uint64_t sat_add(uint64_t a, uint64_t b)
 {
     return a + b < a ? UINT64_MAX : a + b;
@@ -185,7 +157,7 @@ static uint64_t sat_add(uint64_t a, uint64_t b)
 
 static uint64_t to_cycles(const struct vlapic *vl, uint64_t tsc)
 {
-    return muldiv(tsc, vl->timer_hz, vl->tsc_hz, false);
+    return muldiv64(tsc, vl->timer_hz, vl->tsc_hz, false);
 }
 
 /* Divide configuration bits 3,1,0: 000 = 2, 001 = 4, ... 110 = 128, 111 = 1. */
@@ -293,7 +265,7 @@ uint64_t vlapic_next_deadline(const struct vlapic *vl)
     if (!vl->t_armed)
         return VLAPIC_NO_DEADLINE;
     /* The first TSC value whose cycle count reaches the deadline. */
-    return muldiv(vl->t_deadline, vl->tsc_hz, vl->timer_hz, true);
+    return muldiv64(vl->t_deadline, vl->tsc_hz, vl->timer_hz, true);
 }
 
 /* ---- IPIs ---- */

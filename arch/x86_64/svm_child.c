@@ -27,6 +27,7 @@
 #include <arch/tsc.h>
 #include <arch/vcpu.h>
 #include <hv/child.h>
+#include <hv/child_hypercall.h>
 #include <hv/console.h>
 #include <hv/cpuid_policy.h>
 #include <hv/heap.h>
@@ -77,6 +78,8 @@
 #define XCR0_X87 1ULL
 #define XCR0_SSE 2ULL
 #define XCR0_AVX 4ULL
+
+const uint8_t svm_child_hypercall_insn[3] = {0x0F, 0x01, 0xD9};
 
 static uint64_t child_iopm_pa, child_msrpm_pa;
 static bool flush_by_asid, has_xsave;
@@ -535,6 +538,10 @@ static uint64_t guest_tsc(const struct vmcb *v)
 static int child_rdmsr(struct child_vp *cvp, uint32_t msr, uint64_t *val)
 {
     struct vmcb *v = cvp->vp.vmcb;
+    int rc = child_vp_synthetic_rdmsr(cvp, msr, rdtsc(), v->tsc_offset, val);
+
+    if (rc <= 0)
+        return rc;
 
     switch (msr) {
     case MSR_EFER_NR:
@@ -557,9 +564,14 @@ static int child_rdmsr(struct child_vp *cvp, uint32_t msr, uint64_t *val)
     }
 }
 
-static int child_wrmsr(struct child_vp *cvp, uint32_t msr, uint64_t val)
+/* 0, or -1 for #GP; *deliverable: SINTs whose EOM the parent must hear of. */
+static int child_wrmsr(struct child_vp *cvp, uint32_t msr, uint64_t val, uint32_t *deliverable)
 {
     struct vmcb *v = cvp->vp.vmcb;
+    int rc = child_vp_synthetic_wrmsr(cvp, msr, val, rdtsc(), v->tsc_offset, deliverable);
+
+    if (rc <= 0)
+        return rc;
 
     switch (msr) {
     case MSR_EFER_NR:
@@ -685,11 +697,15 @@ static void virq_done(struct child_vp *cvp, int vec)
         vlapic_ack_vector(&cvp->vlapic, (uint8_t)vec);
 }
 
+/* The host TSC of the VP's next timer interrupt: its local APIC's or a
+ * synthetic timer's. */
 static uint64_t host_deadline(struct child_vp *cvp)
 {
     uint64_t d = vlapic_next_deadline(&cvp->vlapic);
+    uint64_t apic = d == VLAPIC_NO_DEADLINE ? UINT64_MAX : d - cvp->vp.vmcb->tsc_offset;
+    uint64_t syn = child_vp_synthetic_deadline(cvp);
 
-    return d == VLAPIC_NO_DEADLINE ? UINT64_MAX : d - cvp->vp.vmcb->tsc_offset;
+    return apic < syn ? apic : syn;
 }
 
 /* An access to the xAPIC page: emulated here, it is the hot path of
@@ -717,6 +733,49 @@ static bool xapic_access(struct child_vp *cvp, uint32_t offset)
         vcpu_set_gpr(&cvp->vp, gpr, mmio_load_result(&a, vcpu_gpr(&cvp->vp, gpr), val));
     }
     skip(cvp, insn.length);
+    return true;
+}
+
+/*
+ * The child's hypercall instruction (TLFS calling convention: in 64-bit
+ * mode control RCX, input RDX, output R8; in 32-bit mode EDX:EAX, EBX:ECX
+ * and EDI:ESI, the result in EDX:EAX).  #UD from user mode or before the
+ * guest enabled its hypercall page, as on Hyper-V.  true: the call goes to
+ * the parent (@msg), which writes its status into RAX.
+ */
+static bool child_vmmcall(struct child_vp *cvp, struct hv_message *msg)
+{
+    struct vmcb *v = cvp->vp.vmcb;
+    struct guest_regs *r = &cvp->vp.regs;
+    bool long_mode = v->efer & EFER_LMA;
+    uint64_t control, input;
+    uint16_t status;
+    bool forward;
+
+    if (v->cpl != 0 || !enlight_hypercalls_enabled(&cvp->child->enlight)) {
+        inject_exception(v, 6, false, 0);
+        return false;
+    }
+    if (long_mode) {
+        control = r->rcx;
+        input = r->rdx;
+    } else {
+        control = (r->rdx & 0xFFFFFFFFULL) << 32 | (uint32_t)v->rax;
+        input = (r->rbx & 0xFFFFFFFFULL) << 32 | (uint32_t)r->rcx;
+    }
+    memset(msg, 0, sizeof(*msg));
+    forward = child_hypercall(control, input, &cvp->child->mem, &status, &msg->u.hypercall);
+    skip(cvp, 3);
+    /* A forwarded call reads HV_STATUS_SUCCESS until the parent says
+     * otherwise; the count of reps completed is always 0. */
+    v->rax = forward ? HV_STATUS_SUCCESS : status;
+    if (!long_mode)
+        r->rdx = 0;
+    if (!forward)
+        return false;
+    /* The header after the skip: the parent sees where the VP resumes. */
+    intercept_header(cvp, msg, HVMSG_HYPERCALL_INTERCEPT, sizeof(msg->u.hypercall),
+                     HV_INTERCEPT_ACCESS_EXECUTE, 3);
     return true;
 }
 
@@ -762,9 +821,21 @@ static bool handle_exit(struct child_vp *cvp, struct hv_message *msg)
         uint32_t msr = (uint32_t)r->rcx;
 
         if (v->exitinfo1 == 1) {
-            if (child_wrmsr(cvp, msr, r->rdx << 32 | (uint32_t)v->rax)) {
+            uint32_t deliverable = 0;
+
+            if (child_wrmsr(cvp, msr, r->rdx << 32 | (uint32_t)v->rax, &deliverable)) {
                 inject_exception(v, 13, true, 0);
                 return false;
+            }
+            if (deliverable) {
+                /* An EOM after a refused post: the parent posts again. */
+                skip(cvp, 2);
+                intercept_header(cvp, msg, HVMSG_SYNIC_SINT_DELIVERABLE,
+                                 sizeof(msg->u.deliverable), HV_INTERCEPT_ACCESS_WRITE, 0);
+                msg->u.deliverable.deliverable_sints = (uint16_t)deliverable;
+                msg->u.deliverable.reserved1 = 0;
+                msg->u.deliverable.reserved2 = 0;
+                return true;
             }
         } else {
             uint64_t val;
@@ -822,19 +893,7 @@ static bool handle_exit(struct child_vp *cvp, struct hv_message *msg)
         plain_message(cvp, msg, HVMSG_UNRECOVERABLE_EXCEPTION, UINT64_MAX);
         return true;
     case SVM_EXIT_VMMCALL:
-        /* The child's hypercall instruction.  No hypercall is offered to
-         * children yet (the TLFS surface comes with the enlightenments),
-         * so every call code is unknown: the TLFS status for that, with
-         * no output.  From user mode it is #UD, as on Hyper-V. */
-        if (v->cpl != 0) {
-            inject_exception(v, 6, false, 0);
-            return false;
-        }
-        v->rax = HV_STATUS_INVALID_HYPERCALL_CODE;
-        if (!(v->efer & EFER_LMA))
-            r->rdx = 0; /* 32-bit callers read the result from EDX:EAX */
-        skip(cvp, 3);
-        return false;
+        return child_vmmcall(cvp, msg);
     case SVM_EXIT_VMRUN:
     case SVM_EXIT_VMLOAD:
     case SVM_EXIT_VMSAVE:
@@ -877,6 +936,7 @@ void svm_child_dispatch(struct child_vp *cvp, uint64_t timer_armed, struct hv_me
     for (;;) {
         take_posted(cvp);
         vlapic_tick(&cvp->vlapic, guest_tsc(v));
+        child_vp_synthetic_tick(cvp, rdtsc());
         if (cvp->in_hlt) {
             int vec = vlapic_pending(&cvp->vlapic);
 

@@ -294,6 +294,76 @@ out:
     return err;
 }
 
+/* VID_POST_MESSAGE and VID_SIGNAL_EVENT: the worker's VMBus server talking
+ * to the child's SynIC. */
+static int vid_post_message(struct vid_partition *p, const struct vid_post_message *req)
+{
+    struct hv_input_post_message_direct *in;
+    struct hv_output_post_message_direct *out;
+    u16 status;
+    int err;
+
+    if (req->sint >= 16)
+        return -EINVAL;
+    in = (void *)get_zeroed_page(GFP_KERNEL);
+    out = (void *)get_zeroed_page(GFP_KERNEL);
+    if (!in || !out) {
+        err = -ENOMEM;
+        goto out;
+    }
+    in->partition_id = p->id;
+    in->vp_index = req->vp_index;
+    in->sint_index = req->sint;
+    memcpy(in->message, req->message, sizeof(in->message));
+    status = vid_hvcall(HVCALL_POST_MESSAGE_DIRECT, 0, in, out, NULL);
+    if (status == HV_STATUS_INSUFFICIENT_BUFFERS) {
+        err = -EAGAIN;
+    } else if (status == HV_STATUS_INVALID_VP_INDEX) {
+        err = -ENOENT;
+    } else {
+        err = vid_status_errno(status);
+        if (!err)
+            vid_partition_wake(p, out->wake_vps);
+    }
+out:
+    free_page((unsigned long)in);
+    free_page((unsigned long)out);
+    return err;
+}
+
+static int vid_signal_event(struct vid_partition *p, const struct vid_signal_event *req)
+{
+    struct hv_input_signal_event_direct *in;
+    struct hv_output_signal_event_direct *out;
+    u16 status;
+    int err;
+
+    if (req->reserved || req->sint >= 16 || req->flag >= 2048)
+        return -EINVAL;
+    in = (void *)get_zeroed_page(GFP_KERNEL);
+    out = (void *)get_zeroed_page(GFP_KERNEL);
+    if (!in || !out) {
+        err = -ENOMEM;
+        goto out;
+    }
+    in->target_partition = p->id;
+    in->target_vp = req->vp_index;
+    in->target_sint = req->sint;
+    in->flag_number = req->flag;
+    status = vid_hvcall(HVCALL_SIGNAL_EVENT_DIRECT, 0, in, out, NULL);
+    if (status == HV_STATUS_INVALID_VP_INDEX) {
+        err = -ENOENT;
+    } else {
+        err = vid_status_errno(status);
+        if (!err)
+            vid_partition_wake(p, out->wake_vps);
+    }
+out:
+    free_page((unsigned long)in);
+    free_page((unsigned long)out);
+    return err;
+}
+
 static long vid_partition_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
     struct vid_partition *p = file->private_data;
@@ -315,6 +385,20 @@ static long vid_partition_ioctl(struct file *file, unsigned int cmd, unsigned lo
         if (copy_from_user(&irq, (void __user *)arg, sizeof(irq)))
             return -EFAULT;
         return vid_assert_interrupt(p, &irq);
+    }
+    case VID_POST_MESSAGE: {
+        struct vid_post_message pm;
+
+        if (copy_from_user(&pm, (void __user *)arg, sizeof(pm)))
+            return -EFAULT;
+        return vid_post_message(p, &pm);
+    }
+    case VID_SIGNAL_EVENT: {
+        struct vid_signal_event se;
+
+        if (copy_from_user(&se, (void __user *)arg, sizeof(se)))
+            return -EFAULT;
+        return vid_signal_event(p, &se);
     }
     case VID_MAP_MEMORY:
     case VID_UNMAP_MEMORY:
@@ -389,6 +473,8 @@ long vid_create_partition(void __user *uarg)
         goto out;
     }
     p->id = out->partition_id;
+    req.reference_tsc_base = out->reference_tsc_base;
+    req.tsc_frequency = out->tsc_frequency;
     mutex_init(&p->lock);
     INIT_LIST_HEAD(&p->regions);
     spin_lock_init(&p->vps_lock);

@@ -126,11 +126,28 @@ static void test_child_role_and_signature(void **state)
     memcpy(sig, &r[1], 4);
     memcpy(sig + 4, &r[2], 4);
     memcpy(sig + 8, &r[3], 4);
-    assert_string_equal(sig, "hvcorehvcore");
+    assert_string_equal(sig, "Microsoft Hv");
+    assert_int_equal(r[0], 0x40000005);
     cpuid_policy_child(0x40000001, 0, &child3, r);
-    assert_int_equal(r[1], HV_CPUID_ROLE_CHILD);
+    assert_memory_equal(&r[0], "Hv#1", 4);
+    /* What Linux 6.1 needs to detect Hyper-V (HYPERCALL and VP_INDEX MSRs),
+     * and what it uses: reference counter and TSC page, SynIC, stimers,
+     * frequency MSRs; never CpuManagement (EBX bit 12: the root). */
+    cpuid_policy_child(0x40000003, 0, &child3, r);
+    assert_int_equal(r[0], 0xA6E);
+    assert_int_equal(r[1], 0x30);
+    assert_int_equal(r[1] & (1u << 12), 0);
+    assert_int_equal(r[3], (1u << 8) | (1u << 19));
+    cpuid_policy_child(0x40000004, 0, &child3, r);
+    assert_int_equal(r[0] & (1u << 9), 1u << 9); /* no auto-EOI needed */
+    assert_int_equal(r[0] & 0xF, 0);             /* no TLB-flush or APIC hypercalls */
+    cpuid_policy_child(0x40000005, 0, &child3, r);
+    assert_int_equal(r[0], 3);
     memset(r, 0xAB, sizeof(r));
     cpuid_policy_child(0x40000042, 0, &child3, r);
+    assert_int_equal(r[0] | r[1] | r[2] | r[3], 0);
+    memset(r, 0xAB, sizeof(r));
+    cpuid_policy_child(0x40000006, 0, &child3, r);
     assert_int_equal(r[0] | r[1] | r[2] | r[3], 0);
 }
 

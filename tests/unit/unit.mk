@@ -49,7 +49,8 @@ UNIT_TESTS += vlapic
 unit_vlapic_SRCS := hv/vlapic.c
 
 UNIT_TESTS += child_vp
-unit_child_vp_SRCS := hv/child_vp.c hv/child.c hv/hypercall.c hv/slat.c hv/page_alloc.c hv/vlapic.c
+unit_child_vp_SRCS := hv/child_vp.c hv/child.c hv/hypercall.c hv/slat.c hv/page_alloc.c hv/vlapic.c \
+                      hv/synic.c
 
 UNIT_TESTS += vmbus_ring
 unit_vmbus_ring_SRCS := vmbus/ring_buffer.c

@@ -57,6 +57,8 @@
 #define HV_STATUS_INVALID_PARTITION_ID    0x000D
 #define HV_STATUS_INVALID_VP_INDEX        0x000E
 #define HV_STATUS_INVALID_VP_STATE        0x0015
+#define HV_STATUS_INVALID_CONNECTION_ID   0x0012
+#define HV_STATUS_INSUFFICIENT_BUFFERS    0x0013
 #define HV_STATUS_OBJECT_IN_USE           0x0019
 
 /* Call codes (Hyper-V's root interface numbers). */
@@ -68,7 +70,14 @@
 #define HVCALL_GET_VP_REGISTERS         0x0050 /* rep */
 #define HVCALL_SET_VP_REGISTERS         0x0051 /* rep */
 #define HVCALL_ASSERT_VIRTUAL_INTERRUPT 0x0094
+#define HVCALL_SIGNAL_EVENT_DIRECT      0x00C0
+#define HVCALL_POST_MESSAGE_DIRECT      0x00C1
 #define HVCALL_DISPATCH_VP              0x00C2 /* ours: Hyper-V's root scheduler call */
+
+/* The calls a child partition may make (TLFS); every other code gets
+ * HV_STATUS_INVALID_HYPERCALL_CODE. */
+#define HVCALL_POST_MESSAGE 0x005C
+#define HVCALL_SIGNAL_EVENT 0x005D
 
 #define HV_PAGE_SIZE 4096
 /* Largest guest-physical address a child may have: 1 TiB. */
@@ -84,6 +93,10 @@ struct hv_input_create_partition {
 };
 struct hv_output_create_partition {
     uint64_t partition_id;
+    /* ours: the child's reference time (TIME_REF_COUNT, 100 ns units) is
+     * (host TSC - reference_tsc_base) * 10^7 / tsc_frequency */
+    uint64_t reference_tsc_base;
+    uint64_t tsc_frequency;
 };
 
 /* HVCALL_DELETE_PARTITION (TLFS layout). */
@@ -267,6 +280,8 @@ struct hv_output_assert_virtual_interrupt {
 #define HVMSG_GPA_INTERCEPT             0x80000001
 #define HVMSG_UNRECOVERABLE_EXCEPTION   0x80000021 /* triple fault: the VP cannot go on */
 #define HVMSG_INVALID_VP_REGISTER_VALUE 0x80000020 /* the VP's state cannot be entered */
+#define HVMSG_HYPERCALL_INTERCEPT       0x80000050 /* a child's HvPostMessage/HvSignalEvent */
+#define HVMSG_SYNIC_SINT_DELIVERABLE    0x80000062 /* a refused message can be posted again */
 #define HVMSG_X64_IO_PORT_INTERCEPT     0x80010000
 #define HVMSG_X64_HALT                  0x80010007
 #define HVMSG_VP_WAKE                   0x8001F000 /* ours: wake these halted VPs, then dispatch again */
@@ -342,6 +357,32 @@ struct hv_x64_halt_message {
     uint64_t timer_deadline;
 };
 
+/* HVMSG_HYPERCALL_INTERCEPT (ours): a child's HvPostMessage or HvSignalEvent
+ * for the parent to serve.  The hypervisor has checked the call's form and
+ * advanced RIP past the hypercall instruction; the parent writes RAX with
+ * the call's status (TLFS: HV_STATUS_SUCCESS, INVALID_CONNECTION_ID,
+ * INSUFFICIENT_BUFFERS, ...) when it dispatches the VP again.  For
+ * HvPostMessage the payload (payload_size bytes, at most 240) is in guest
+ * RAM at payload_gpa, inside one page; the guest may change it meanwhile, so
+ * the parent copies it once and checks its copy. */
+struct hv_x64_hypercall_intercept_message {
+    struct hv_x64_intercept_message_header header;
+    uint16_t call_code;     /* HVCALL_POST_MESSAGE or HVCALL_SIGNAL_EVENT */
+    uint16_t flag_number;   /* HvSignalEvent */
+    uint32_t connection_id; /* < 2^24 */
+    uint32_t message_type;  /* HvPostMessage: 1 .. 0x7FFFFFFF */
+    uint32_t payload_size;  /* HvPostMessage */
+    uint64_t payload_gpa;   /* HvPostMessage */
+};
+
+/* HVMSG_SYNIC_SINT_DELIVERABLE (TLFS layout): the VP emptied the message
+ * slots of these SINTs after a HVCALL_POST_MESSAGE_DIRECT found them full. */
+struct hv_synic_sint_deliverable_message {
+    uint16_t deliverable_sints; /* bit n: SINT n */
+    uint16_t reserved1;
+    uint32_t reserved2;
+};
+
 /* HVMSG_NONE and HVMSG_VP_WAKE (ours). */
 struct hv_dispatch_return_message {
     uint64_t timer_deadline; /* as in the halt message */
@@ -357,7 +398,63 @@ struct hv_message {
         struct hv_x64_memory_intercept_message memory;
         struct hv_x64_halt_message halt;
         struct hv_dispatch_return_message ret;
+        struct hv_x64_hypercall_intercept_message hypercall;
+        struct hv_synic_sint_deliverable_message deliverable;
     } u;
+};
+
+/* A child's HvPostMessage input (TLFS layout). */
+struct hv_input_post_message {
+    uint32_t connection_id;
+    uint32_t reserved; /* 0 */
+    uint32_t message_type;
+    uint32_t payload_size;
+    uint8_t payload[HV_MESSAGE_PAYLOAD_SIZE];
+};
+/* A child's HvSignalEvent input (TLFS layout; the fast form packs it in
+ * one register). */
+struct hv_input_signal_event {
+    uint32_t connection_id;
+    uint16_t flag_number;
+    uint16_t reserved; /* 0 */
+};
+
+/*
+ * HVCALL_POST_MESSAGE_DIRECT (Hyper-V's layout): put a message into SINT
+ * sint_index's slot of the child VP's SynIC message page and interrupt the
+ * VP (unless the SINT is masked or polled).  HV_STATUS_INSUFFICIENT_BUFFERS
+ * if the slot is still full: the VP's next EOM is then reported to the
+ * parent (HVMSG_SYNIC_SINT_DELIVERABLE) to post again.
+ * HV_STATUS_INVALID_VP_STATE if the VP's SynIC or message page is not
+ * enabled.  The output (ours) says which halted VPs to wake.
+ */
+struct hv_input_post_message_direct {
+    uint64_t partition_id;
+    uint32_t vp_index;
+    uint8_t vtl; /* 0 */
+    uint8_t padding[3];
+    uint32_t sint_index;
+    uint8_t message[HV_MESSAGE_SIZE]; /* a struct hv_message */
+    uint32_t padding2;
+};
+struct hv_output_post_message_direct {
+    uint64_t wake_vps;
+};
+
+/* HVCALL_SIGNAL_EVENT_DIRECT (Hyper-V's layout): set event flag flag_number
+ * of SINT target_sint in the VP's event-flag page; a flag that goes from 0
+ * to 1 interrupts the VP.  Output: Hyper-V's, plus wake_vps (ours). */
+struct hv_input_signal_event_direct {
+    uint64_t target_partition;
+    uint32_t target_vp;
+    uint8_t target_vtl; /* 0 */
+    uint8_t target_sint;
+    uint16_t flag_number;
+};
+struct hv_output_signal_event_direct {
+    uint8_t newly_signaled;
+    uint8_t reserved[7];
+    uint64_t wake_vps;
 };
 
 /*

@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include <hv/abi.h>
+#include <hv/synic.h>
 #include <hv/vlapic.h>
 #include <hv/vp.h>
 
@@ -57,7 +58,9 @@ struct child_vp {
     uint8_t posted_sipi_vector;
     uint64_t xcr0;    /* the guest's XCR0 */
     void *fpu_area;   /* its x87/SSE/AVX state between dispatches */
-    int last_cpu;     /* where it last ran, for TLB flushes */
+    struct synic synic;
+    uint64_t vp_assist; /* VP_ASSIST_PAGE */
+    int last_cpu;       /* where it last ran, for TLB flushes */
     uint64_t tlb_gen; /* the partition's tlb_generation it last ran with */
 };
 
@@ -105,6 +108,32 @@ uint16_t child_vp_call_registers(struct child_env *env, const struct hypercall *
                                  size_t in_room, void *out, size_t out_room, unsigned *reps_done);
 uint16_t child_vp_call_assert_interrupt(struct child_env *env, const void *in, size_t in_room,
                                         void *out, size_t out_room);
+
+/* HVCALL_POST_MESSAGE_DIRECT and HVCALL_SIGNAL_EVENT_DIRECT: into a
+ * child VP's SynIC, from the parent's worker. */
+uint16_t child_vp_call_post_message(struct child_env *env, const void *in, size_t in_room,
+                                    void *out, size_t out_room);
+uint16_t child_vp_call_signal_event(struct child_env *env, const void *in, size_t in_room,
+                                    void *out, size_t out_room);
+
+/* Set up a new partition's enlightenments and its RAM accessor; fills the
+ * clock fields of @out. */
+void child_vp_partition_init(struct child_partition *p, uint64_t now_tsc, uint64_t tsc_hz,
+                             const uint8_t hypercall_insn[3],
+                             struct hv_output_create_partition *out);
+
+/* A VP's access to one of the Hyper-V MSRs (enlighten.h, synic.h).  0, -1
+ * for #GP, or 1 if @msr is not one of them.  A write to EOM that the parent
+ * must hear of sets *deliverable to the SINTs to report. */
+int child_vp_synthetic_rdmsr(struct child_vp *cvp, uint32_t msr, uint64_t host_tsc,
+                             uint64_t tsc_offset, uint64_t *val);
+int child_vp_synthetic_wrmsr(struct child_vp *cvp, uint32_t msr, uint64_t val, uint64_t host_tsc,
+                             uint64_t tsc_offset, uint32_t *deliverable);
+
+/* The synthetic timers: give the VP the interrupts of those due at
+ * @host_tsc; and the host TSC the next one is due at (UINT64_MAX: none). */
+void child_vp_synthetic_tick(struct child_vp *cvp, uint64_t host_tsc);
+uint64_t child_vp_synthetic_deadline(const struct child_vp *cvp);
 
 /* HVCALL_DISPATCH_VP, in two steps: the checks of the input that need no
  * lock (this one checks the control word too), then, under the lock, the

@@ -26,7 +26,7 @@
 
 /* The module's interface version: bumped with every change to this file. */
 #define VID_VERSION_MAJOR 0
-#define VID_VERSION_MINOR 2
+#define VID_VERSION_MINOR 3
 #define VID_VERSION       ((VID_VERSION_MAJOR << 16) | VID_VERSION_MINOR)
 
 #define VID_VERSION_MAJOR_OF(v) ((__u32)(v) >> 16)
@@ -58,6 +58,10 @@ struct vid_create_partition {
     __u32 max_vps;      /* 1 .. 64 */
     __u32 flags;        /* none defined: 0 */
     __u64 partition_id; /* out */
+    /* out (0.3): the child's reference time (TIME_REF_COUNT, 100 ns) is
+     * (RDTSC in the parent - reference_tsc_base) * 10^7 / tsc_frequency */
+    __u64 reference_tsc_base;
+    __u64 tsc_frequency;
 };
 #define VID_CREATE_PARTITION _IOWR(VID_IOCTL_MAGIC, 0x01, struct vid_create_partition)
 
@@ -116,6 +120,34 @@ struct vid_interrupt {
 #define VID_ASSERT_INTERRUPT _IOW(VID_IOCTL_MAGIC, 0x13, struct vid_interrupt)
 
 /*
+ * VID_POST_MESSAGE (on a partition fd, 0.3): put a SynIC message (a struct
+ * hv_message: type, payload size, payload) into message slot sint of child
+ * VP vp_index and interrupt it.  EAGAIN: the slot is still full; the VP's
+ * run returns HVMSG_SYNIC_SINT_DELIVERABLE once the guest emptied it, then
+ * post again.  EBUSY: the VP's SynIC or message page is not enabled.
+ * EINVAL: bad values.  ENOENT: no such VP.
+ */
+struct vid_post_message {
+    __u32 vp_index;
+    __u32 sint; /* 0 .. 15 */
+    __u8 message[256];
+};
+#define VID_POST_MESSAGE _IOW(VID_IOCTL_MAGIC, 0x14, struct vid_post_message)
+
+/*
+ * VID_SIGNAL_EVENT (on a partition fd, 0.3): set event flag flag of SINT
+ * sint of VP vp_index; interrupts the VP if the flag was clear.  The
+ * errors are VID_POST_MESSAGE's, but for EAGAIN.
+ */
+struct vid_signal_event {
+    __u32 vp_index;
+    __u8 sint;
+    __u8 reserved; /* 0 */
+    __u16 flag;    /* 0 .. 2047 */
+};
+#define VID_SIGNAL_EVENT _IOW(VID_IOCTL_MAGIC, 0x15, struct vid_signal_event)
+
+/*
  * Registers of a VP (on a VP fd): name is an HV_X64_REGISTER_* (hv/abi.h),
  * value an hv_register_value.  At most VID_MAX_REGISTERS per call.  GET
  * fills value in place.  Not while the VP runs (EBUSY).
@@ -142,7 +174,10 @@ struct vid_registers {
  * interrupt or the VP's timer) and when the hypervisor returns to the parent
  * for its own work; so the messages seen here are intercepts: I/O port,
  * unmapped GPA, unrecoverable exception (triple fault), invalid register
- * state.  A signal ends the call with EINTR (the register writes are then
+ * state, a child's hypercall for the worker (HVMSG_HYPERCALL_INTERCEPT: its
+ * HvPostMessage or HvSignalEvent, to complete by writing RAX), a SynIC
+ * message slot freed after VID_POST_MESSAGE got EAGAIN
+ * (HVMSG_SYNIC_SINT_DELIVERABLE).  A signal ends the call with EINTR (the register writes are then
  * already done).
  */
 struct vid_vp_run {

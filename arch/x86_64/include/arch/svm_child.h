@@ -24,6 +24,9 @@ void svm_child_vp_startup(struct child_vp *cvp, uint8_t vector);
 uint16_t svm_child_get_reg(struct child_vp *cvp, uint32_t name, union hv_register_value *out);
 uint16_t svm_child_set_reg(struct child_vp *cvp, uint32_t name, const union hv_register_value *in);
 
+/* What a child's hypercall page holds before its RET: VMMCALL. */
+extern const uint8_t svm_child_hypercall_insn[3];
+
 /* The dispatch loop (see child_vp_dispatch). */
 void svm_child_dispatch(struct child_vp *cvp, uint64_t timer_armed, struct hv_message *msg);
 
