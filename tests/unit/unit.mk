@@ -56,3 +56,6 @@ UNIT_TESTS += vmbus_ring
 unit_vmbus_ring_SRCS := vmbus/ring_buffer.c
 $(call UNIT_BIN,vmbus_ring): HOST_CFLAGS += -Ivmbus/include
 $(call UNIT_BIN,vmbus_ring): vmbus/include/vmbus/ring_buffer.h
+
+UNIT_TESTS += synic
+unit_synic_SRCS := hv/synic.c hv/enlighten.c hv/child_hypercall.c hv/hypercall.c
