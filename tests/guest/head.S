@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * hvtest's first bytes: the bzImage setup header (in the file only) and the
- * 64-bit entry point; the exception stubs and our GDT.
+ * 64-bit entry point; the exception stubs, our GDT and a way into ring 3.
  *
  * The loader (tools/vmwp via hv/linux_boot.c) checks the setup header in
  * the file, copies syssize * 16 bytes from file offset (setup_sects + 1) *
@@ -12,6 +12,10 @@
 #define LOAD_ADDR 0x100000
 #define CODE_SEL  0x08
 #define DATA_SEL  0x10
+/* Ring 3, for hyperv.c's VMMCALL from user mode (RPL 3 included). */
+#define USER_DATA_SEL 0x1b
+#define USER_CODE_SEL 0x23
+#define RFLAGS_FIXED  0x2 /* bit 1 reads as one; IF and IOPL stay 0 */
 
 /* Vectors for which the CPU pushes an error code. */
 #define HAS_ERROR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || \
@@ -118,7 +122,7 @@ startup_64:
     hlt
     jmp     2b
 
-/* ---- exceptions: report and power off (main.c hvtest_exception) ---------- */
+/* ---- exceptions: report and power off, or resume (main.c) ----------------- */
 
     .text
     .macro  stub vec
@@ -135,13 +139,109 @@ stub_\vec:
     stub    \v
     .endr
 
+/* An expected exception (one at an instruction in .extable) returns here
+ * from hvtest_exception, which has pointed the frame at the fixup: every
+ * register is restored, so that code around the faulting instruction sees
+ * what it had, as if the instruction had been skipped. */
 exception_common:
-    mov     %rsp, %rdi          /* struct exception_frame */
+    push    %rax
+    push    %rcx
+    push    %rdx
+    push    %rbx
+    push    %rbp
+    push    %rsi
+    push    %rdi
+    push    %r8
+    push    %r9
+    push    %r10
+    push    %r11
+    push    %r12
+    push    %r13
+    push    %r14
+    push    %r15
+    lea     15*8(%rsp), %rdi    /* struct exception_frame: the vector up */
+    mov     %rsp, %rbx          /* callee-saved: survives the call */
     and     $-16, %rsp          /* the ABI's alignment at a call */
     call    hvtest_exception
-3:  cli
-    hlt
-    jmp     3b
+    mov     %rbx, %rsp
+    pop     %r15
+    pop     %r14
+    pop     %r13
+    pop     %r12
+    pop     %r11
+    pop     %r10
+    pop     %r9
+    pop     %r8
+    pop     %rdi
+    pop     %rsi
+    pop     %rbp
+    pop     %rbx
+    pop     %rdx
+    pop     %rcx
+    pop     %rax
+    add     $16, %rsp           /* the vector and the error code */
+    iretq
+
+/* ---- ring 3: one VMMCALL from user mode (hyperv.c) ------------------------ */
+
+/*
+ * void user_vmmcall(uint64_t control): IRET to ring 3 at user_vmmcall_insn
+ * with RCX = @control and RDX = R8 = 0.  There is no way back to ring 0
+ * but an exception: the #UD a hypervisor must raise, or the UD2 after
+ * the VMMCALL if it did not.  Both are in .extable; hvtest_exception
+ * records which one it was and resumes at user_return on our own stack
+ * (user_return_rsp), with CS and SS of ring 0.  Needs the user segments
+ * and the TSS loaded (its RSP0 is where the exception comes in) and pages
+ * that ring 3 may use (paging_init(.., true)).
+ */
+    .globl  user_vmmcall
+user_vmmcall:
+    push    %rbx
+    push    %rbp
+    push    %r12
+    push    %r13
+    push    %r14
+    push    %r15
+    mov     %rsp, user_return_rsp(%rip)
+    mov     %rdi, %rcx
+    xor     %edx, %edx
+    xor     %r8d, %r8d
+    xor     %eax, %eax
+    pushq   $USER_DATA_SEL
+    lea     user_stack_top(%rip), %r9
+    push    %r9
+    pushq   $RFLAGS_FIXED
+    pushq   $USER_CODE_SEL
+    lea     user_vmmcall_insn(%rip), %r9
+    push    %r9
+    iretq
+
+    .globl  user_vmmcall_insn, user_vmmcall_after
+user_vmmcall_insn:
+    vmmcall
+user_vmmcall_after:
+    ud2
+    .pushsection .extable, "a"
+    .balign 8
+    .quad   user_vmmcall_insn, user_return
+    .quad   user_vmmcall_after, user_return
+    .popsection
+
+user_return:
+    /* IRET to ring 3 cleared the data segment registers (DPL 0); 64-bit
+     * code does not use them, but leave them as they were. */
+    mov     $DATA_SEL, %eax
+    mov     %eax, %ds
+    mov     %eax, %es
+    mov     %eax, %fs
+    mov     %eax, %gs
+    pop     %r15
+    pop     %r14
+    pop     %r13
+    pop     %r12
+    pop     %rbp
+    pop     %rbx
+    ret
 
     .section .rodata
     .balign 8
@@ -155,10 +255,14 @@ exception_stubs:
 
     .data
     .balign 16
+    .globl  gdt
 gdt:
     .quad   0
     .quad   0x00af9b000000ffff  /* CODE_SEL: 64-bit code, accessed */
     .quad   0x00cf93000000ffff  /* DATA_SEL: flat data, accessed */
+    .quad   0x00cff3000000ffff  /* USER_DATA_SEL: the same at DPL 3 */
+    .quad   0x00affb000000ffff  /* USER_CODE_SEL: the same at DPL 3 */
+    .quad   0, 0                /* TSS_SEL: filled in by hyperv.c (its address) */
 gdt_end:
 gdt_desc:
     .word   gdt_end - gdt - 1
@@ -168,5 +272,11 @@ gdt_desc:
     .balign 16
     .skip   16384
 stack_top:
+    /* Ring 3's stack: nothing is pushed there, but RSP must be valid. */
+    .skip   256
+user_stack_top:
+    .globl  user_return_rsp
+user_return_rsp:               /* user_vmmcall's RSP, for hvtest_exception */
+    .skip   8
 
     .section .note.GNU-stack, "", @progbits

@@ -24,7 +24,7 @@
 #define IDENTITY_TOP (1ULL << 47)
 
 _Noreturn void hvtest_main(const uint8_t *zero_page);
-_Noreturn void hvtest_exception(const struct exception_frame *f);
+void hvtest_exception(struct exception_frame *f);
 
 static char cmdline[CMDLINE_MAX + 1];
 static uint64_t ram_top;      /* end of the highest e820 RAM entry */
@@ -83,8 +83,9 @@ static void load_idt(const void *base, uint16_t limit)
     __asm__ volatile("lidt %0" : : "m"(r));
 }
 
-/* Every exception becomes a FAIL line: an unexpected #PF, #GP or #UD (a
- * hypercall the hypervisor does not take) says more than a triple fault. */
+/* Every exception but an expected one (hvtest_exception) becomes a FAIL
+ * line: an unexpected #PF, #GP or #UD (a hypercall the hypervisor does not
+ * take) says more than a triple fault. */
 static void idt_init(void)
 {
     uint16_t cs;
@@ -106,16 +107,65 @@ static const char *const exception_names[32] = {
     [20] = "#VE", [21] = "#CP", [29] = "#VC", [30] = "#SX",
 };
 
-/* Called by head.S's stubs, on the stack the exception came in on. */
-_Noreturn void hvtest_exception(const struct exception_frame *f)
+const char *exception_name(int vector)
+{
+    if (vector == NO_FAULT)
+        return "none";
+    if (vector < 0 || vector >= 32 || !exception_names[vector])
+        return "a reserved vector";
+    return exception_names[vector];
+}
+
+volatile struct fault last_fault = {.vector = NO_FAULT};
+
+/* The entries that head.S and the EXTABLE_ENTRY users put in .extable. */
+struct extable_entry {
+    uint64_t insn, fixup;
+};
+
+extern const struct extable_entry __extable_start[], __extable_end[];
+
+/* Where to resume after an exception at @rip, or 0 if it was not expected. */
+static uint64_t fixup_for(uint64_t rip)
+{
+    for (const struct extable_entry *e = __extable_start; e < __extable_end; e++)
+        if (e->insn == rip)
+            return e->fixup;
+    return 0;
+}
+
+/*
+ * Called by head.S's stubs, on the stack the exception came in on.  An
+ * exception at an instruction that may fault (.extable) is recorded in
+ * last_fault and the instruction's fixup runs next: this returns, and
+ * head.S restores the registers and IRETs there.  Any other is a FAIL.
+ */
+void hvtest_exception(struct exception_frame *f)
 {
     static bool nested;
-    const char *name = f->vector < 32 ? exception_names[f->vector] : NULL;
+    uint64_t fixup = finishing ? 0 : fixup_for(f->rip);
+    const char *name;
 
+    if (fixup) {
+        last_fault.vector = (int)f->vector;
+        last_fault.error = f->error;
+        last_fault.rip = f->rip;
+        last_fault.cs = f->cs;
+        f->rip = fixup;
+        /* From ring 3 (head.S user_vmmcall): back to ring 0, on the stack
+         * user_vmmcall left. */
+        if (f->cs & 3) {
+            f->cs = CODE_SEL;
+            f->ss = DATA_SEL;
+            f->rsp = user_return_rsp;
+        }
+        return;
+    }
     /* One result line at most: an exception while reporting stays silent. */
     if (nested || finishing)
         halt_forever();
     nested = true;
+    name = f->vector < 32 ? exception_names[f->vector] : NULL;
     finish("%s%sFAIL: exception %s (vector %lu) at rip 0x%lx, error code 0x%lx, cr2 0x%lx",
            test_name ? test_name : "", test_name ? " " : "", name ? name : "reserved", f->vector,
            f->rip, f->error, read_cr2());
@@ -334,7 +384,7 @@ _Noreturn static void test_probe(void)
     addrs[n++] = (ram_top + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 
     limit = bits < 47 ? 1ULL << bits : IDENTITY_TOP;
-    if (paging_init(((uint64_t)(uintptr_t)_image_end + SZ_2M - 1) & ~(SZ_2M - 1)))
+    if (paging_init(((uint64_t)(uintptr_t)_image_end + SZ_2M - 1) & ~(SZ_2M - 1), false))
         finish("probe FAIL: page-table pool too small for the image");
     check_ram();
     for (unsigned i = 0; i < n; i++) {
@@ -359,15 +409,23 @@ _Noreturn static void test_probe(void)
 /* A hypercall with call code 0 (reserved: the hypervisor answers it with a
  * status, HV_STATUS_INVALID_HYPERCALL_CODE) and no parameters: the
  * round trip through the hypervisor and nothing else.  TLFS registers:
- * RCX input value, RDX input GPA, R8 output GPA; RAX the result. */
-static uint64_t null_hypercall(void)
+ * RCX input value, RDX input GPA, R8 output GPA; RAX the result.  Through
+ * the hypercall page @page if there is one (Hyper-V's interface: VMMCALL
+ * is #UD until it is enabled), else VMMCALL right here (KVM). */
+static uint64_t null_hypercall(const void *page)
 {
     register uint64_t r8 __asm__("r8") = 0;
     /* RCX is the TLFS call code (0: none); RAX is KVM's hypercall number
      * (0: none either), so that both hypervisors answer "unknown". */
     uint64_t rcx = 0, rdx = 0, rax = 0;
 
-    __asm__ volatile("vmmcall" : "+a"(rax), "+c"(rcx), "+d"(rdx), "+r"(r8) : : "memory");
+    if (page)
+        __asm__ volatile("call *%[page]"
+                         : "+a"(rax), "+c"(rcx), "+d"(rdx), "+r"(r8)
+                         : [page] "r"(page)
+                         : "cc", "memory");
+    else
+        __asm__ volatile("vmmcall" : "+a"(rax), "+c"(rcx), "+d"(rdx), "+r"(r8) : : "memory");
     return rax;
 }
 
@@ -376,14 +434,21 @@ _Noreturn static void test_bench(void)
     size_t len = 0;
     const char *value = option("iterations", &len);
     uint64_t n, t0, t_call, t_out, status = 0;
+    const void *page = NULL;
     char buf[32];
 
     if (!value || parse_dec(value, len, &n) || !n)
         finish("bench FAIL: iterations=N with N a positive decimal number needed (got '%s')",
                value ? quote(value, len, buf, sizeof(buf)) : "");
+    if (hyperv_present()) {
+        page = hyperv_enable_hypercalls();
+        if (!page)
+            finish("bench FAIL: the hypercall page did not enable (HYPERCALL MSR 0x%lx)",
+                   rdmsr(HV_MSR_HYPERCALL));
+    }
     t0 = rdtsc_ordered();
     for (uint64_t i = 0; i < n; i++)
-        status = null_hypercall();
+        status = null_hypercall(page);
     t_call = rdtsc_ordered() - t0;
     /* An exit to vmwp: an OUT to a port no device claims is dropped. */
     t0 = rdtsc_ordered();
@@ -430,6 +495,10 @@ _Noreturn void hvtest_main(const uint8_t *zero_page)
     if (test && str_is(test, len, "bench")) {
         test_name = "bench";
         test_bench();
+    }
+    if (test && str_is(test, len, "hypercalls")) {
+        test_name = "hypercalls";
+        test_hypercalls(ram_top);
     }
     if (test && str_is(test, len, "triple-fault")) {
         test_name = "triple-fault";

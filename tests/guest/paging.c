@@ -12,6 +12,7 @@
 
 #define PTE_P    (1ULL << 0)
 #define PTE_RW   (1ULL << 1)
+#define PTE_US   (1ULL << 2) /* ring 3 may use it */
 #define PTE_PWT  (1ULL << 3)
 #define PTE_PCD  (1ULL << 4) /* with PWT: PAT entry 3, UC as after reset */
 #define PTE_PS   (1ULL << 7)
@@ -25,6 +26,7 @@
 static uint64_t pool[POOL_PAGES][512] __attribute__((aligned(4096)));
 static unsigned pool_used;
 static uint64_t *pml4;
+static uint64_t user_bit; /* PTE_US on every entry, or 0 */
 
 static uint64_t *table_alloc(void)
 {
@@ -58,7 +60,7 @@ static uint64_t *descend(uint64_t *table, unsigned idx, bool *large)
     }
     next = table_alloc();
     if (next)
-        table[idx] = (uint64_t)(uintptr_t)next | PTE_P | PTE_RW;
+        table[idx] = (uint64_t)(uintptr_t)next | PTE_P | PTE_RW | user_bit;
     return next;
 }
 
@@ -70,8 +72,9 @@ static uint64_t *page_directory(uint64_t addr, bool *large)
     return pdpt ? descend(pdpt, index_at(addr, 3), large) : NULL;
 }
 
-int paging_init(uint64_t top)
+int paging_init(uint64_t top, bool user)
 {
+    user_bit = user ? PTE_US : 0;
     pml4 = table_alloc();
     if (!pml4)
         return -1;
@@ -81,7 +84,7 @@ int paging_init(uint64_t top)
 
         if (!pd)
             return -1;
-        pd[index_at(pa, 2)] = pa | PTE_P | PTE_RW | PTE_PS;
+        pd[index_at(pa, 2)] = pa | PTE_P | PTE_RW | PTE_PS | user_bit;
     }
     /* Interrupts are off and the code runs from addresses mapped the same
      * way in both: the switch is seamless. */
@@ -103,7 +106,7 @@ int paging_map_uc(uint64_t pa, uint64_t len)
         if (!pt && !large)
             return -1;
         if (pt && !(pt[index_at(page, 1)] & PTE_P)) {
-            pt[index_at(page, 1)] = page | PTE_P | PTE_RW | PTE_PCD | PTE_PWT;
+            pt[index_at(page, 1)] = page | PTE_P | PTE_RW | PTE_PCD | PTE_PWT | user_bit;
             /* Not-present entries are not cached, but be plain about it. */
             __asm__ volatile("invlpg (%0)" : : "r"((uintptr_t)page) : "memory");
         }
