@@ -59,3 +59,8 @@ $(call UNIT_BIN,vmbus_ring): vmbus/include/vmbus/ring_buffer.h
 
 UNIT_TESTS += synic
 unit_synic_SRCS := hv/synic.c hv/enlighten.c hv/child_hypercall.c hv/hypercall.c
+
+UNIT_TESTS += ic
+unit_ic_SRCS := $(wildcard drivers/ic/*.c)
+$(call UNIT_BIN,ic): HOST_CFLAGS += -Ivmbus/include -Idrivers/ic/include
+$(call UNIT_BIN,ic): $(wildcard vmbus/include/vmbus/*.h drivers/ic/include/ic/*.h drivers/ic/*.h)
