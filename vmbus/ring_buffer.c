@@ -216,6 +216,10 @@ int vmbus_ring_send(struct vmbus_ring *ring, uint16_t type, uint16_t flags, uint
     if (len > VMBUS_RING_PKT_MAX)
         return VMBUS_RING_EINVAL;
     total = len + VMBUS_RING_TRAILER;
+    /* One byte always stays free: such a packet never fits, and waiting for
+     * room would wait forever. */
+    if (total >= ring->data_size)
+        return VMBUS_RING_EINVAL;
 
     /* Acquire: the guest's reads of the space it frees are done. */
     r = load_acquire(&hdr->read_index);
@@ -224,8 +228,26 @@ int vmbus_ring_send(struct vmbus_ring *ring, uint16_t type, uint16_t flags, uint
         return VMBUS_RING_CORRUPT;
     /* Strictly larger: writing exactly the free space would make
      * write_index == read_index, which means empty. */
-    if (bytes_to_write(ring, w, r) <= total)
-        return VMBUS_RING_FULL;
+    if (bytes_to_write(ring, w, r) <= total) {
+        /* Ask the guest for a signal once the packet fits: its reader
+         * (Linux hv_pkt_iter_close()) signals when the free space grows from
+         * <= pending_send_sz to > pending_send_sz, and the packet fits
+         * exactly when free > total.  Without this the guest never signals
+         * a full ring and the device would wait forever. */
+        store_release(&hdr->pending_send_sz, total);
+        /* Order that store before re-reading read_index: the guest publishes
+         * read_index, then reads pending_send_sz, so either it sees our
+         * request or we see the room it made. */
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        r = load_acquire(&hdr->read_index);
+        if (!index_ok(ring, r))
+            return VMBUS_RING_CORRUPT;
+        if (bytes_to_write(ring, w, r) <= total)
+            return VMBUS_RING_FULL;
+    }
+    /* Room now: withdraw an earlier request so the guest stops signalling. */
+    if (load_once(&hdr->pending_send_sz))
+        __atomic_store_n(&hdr->pending_send_sz, 0, __ATOMIC_RELAXED);
 
     desc.type = type;
     desc.offset8 = sizeof(desc) / 8;

@@ -299,20 +299,26 @@ static void test_fill_exact_boundary(void **state)
     for (unsigned k = 0; k < 3; k++) {
         uint32_t s = starts[k];
 
-        /* Empty ring: 4096 free, a 4096-byte packet would make w == r. */
+        /* Empty ring: 4096 free, a 4096-byte packet would make w == r: it can
+         * never fit, so waiting for room makes no sense. */
         tring_set(&t, s, s);
+        t.hdr->pending_send_sz = 0;
         iov = iov_for_total(payload, 4096);
-        assert_int_equal(vmbus_ring_send(&t.ring, PKT_COMP, 0, 1, &iov, 1, &sig), VMBUS_RING_FULL);
+        assert_int_equal(vmbus_ring_send(&t.ring, PKT_COMP, 0, 1, &iov, 1, &sig),
+                         VMBUS_RING_EINVAL);
         assert_int_equal(t.hdr->write_index, s);
+        assert_int_equal(t.hdr->pending_send_sz, 0);
         /* 8 bytes less fits and leaves exactly 8 (>= 1) bytes free. */
         iov = iov_for_total(payload, 4088);
         assert_int_equal(vmbus_ring_send(&t.ring, PKT_COMP, 0, 1, &iov, 1, &sig), VMBUS_RING_OK);
         assert_int_equal(t.hdr->write_index, (s + 4088) % 4096);
         assert_int_equal(free_bytes(&t), 8);
-        /* Now nothing fits, not even an empty packet (24 bytes). */
+        /* Now nothing fits, not even an empty packet (24 bytes): the host
+         * asks to be told when it does. */
         iov.len = 0;
         assert_int_equal(vmbus_ring_send(&t.ring, PKT_COMP, 0, 1, &iov, 1, &sig), VMBUS_RING_FULL);
         assert_int_equal(t.hdr->write_index, (s + 4088) % 4096);
+        assert_int_equal(t.hdr->pending_send_sz, 24);
     }
 
     /* Filling with small packets: the last that fits leaves one slot of 8. */
@@ -339,6 +345,42 @@ static void test_fill_exact_boundary(void **state)
     /* Packets a descriptor cannot describe are refused up front. */
     iov.len = VMBUS_RING_PKT_MAX;
     assert_int_equal(vmbus_ring_send(&t.ring, PKT_COMP, 0, 1, &iov, 1, &sig), VMBUS_RING_EINVAL);
+    tring_free(&t);
+}
+
+/*
+ * A full ring asks the guest for a signal: pending_send_sz = the packet with
+ * trailer, so that Linux's reader (hv_pkt_iter_close) signals exactly when
+ * the free space first exceeds it, i.e. when the packet fits.  A successful
+ * send withdraws the request.
+ */
+static void test_full_sets_pending_send_sz(void **state)
+{
+    static uint8_t payload[4096];
+    struct tring t;
+    struct vmbus_ring_iov iov = {payload, 100}; /* 16 + 100 -> 120, total 128 */
+    bool sig;
+    (void)state;
+
+    tring_init(&t, 4096);
+    tring_set(&t, 1024, 1024 + 64); /* 64 bytes free */
+    assert_int_equal(vmbus_ring_send(&t.ring, PKT_COMP, 0, 1, &iov, 1, &sig), VMBUS_RING_FULL);
+    assert_false(sig);
+    assert_int_equal(t.hdr->pending_send_sz, 128);
+    assert_int_equal(t.hdr->write_index, 1024);
+    /* Exactly 128 free is still "not enough" on both sides. */
+    t.hdr->read_index = 1024 + 128;
+    assert_int_equal(vmbus_ring_send(&t.ring, PKT_COMP, 0, 1, &iov, 1, &sig), VMBUS_RING_FULL);
+    assert_int_equal(t.hdr->pending_send_sz, 128);
+    /* 136 free: fits, written, request withdrawn. */
+    t.hdr->read_index = 1024 + 136;
+    assert_int_equal(vmbus_ring_send(&t.ring, PKT_COMP, 0, 1, &iov, 1, &sig), VMBUS_RING_OK);
+    assert_int_equal(t.hdr->write_index, 1024 + 128);
+    assert_int_equal(t.hdr->pending_send_sz, 0);
+    /* A smaller packet that fits leaves an unrelated zero alone. */
+    tring_set(&t, 0, 0);
+    assert_int_equal(vmbus_ring_send(&t.ring, PKT_COMP, 0, 1, &iov, 1, &sig), VMBUS_RING_OK);
+    assert_int_equal(t.hdr->pending_send_sz, 0);
     tring_free(&t);
 }
 
@@ -627,6 +669,7 @@ int main(void)
         cmocka_unit_test(test_receive_many_sizes_wrap),
         cmocka_unit_test(test_round_trip_queue),
         cmocka_unit_test(test_fill_exact_boundary),
+        cmocka_unit_test(test_full_sets_pending_send_sz),
         cmocka_unit_test(test_corrupt_indexes),
         cmocka_unit_test(test_corrupt_descriptors),
         cmocka_unit_test(test_consume_uses_validated_length),

@@ -57,10 +57,15 @@ unit_vmbus_ring_SRCS := vmbus/ring_buffer.c
 $(call UNIT_BIN,vmbus_ring): HOST_CFLAGS += -Ivmbus/include
 $(call UNIT_BIN,vmbus_ring): vmbus/include/vmbus/ring_buffer.h
 
-UNIT_TESTS += synic
-unit_synic_SRCS := hv/synic.c hv/enlighten.c hv/child_hypercall.c hv/hypercall.c
+UNIT_TESTS += vmbus_server
+unit_vmbus_server_SRCS := vmbus/server.c vmbus/gpadl.c vmbus/channel.c vmbus/ring_buffer.c
+$(call UNIT_BIN,vmbus_server): HOST_CFLAGS += -Ivmbus/include
+$(call UNIT_BIN,vmbus_server): $(wildcard vmbus/include/vmbus/*.h vmbus/*.h)
 
 UNIT_TESTS += ic
 unit_ic_SRCS := $(wildcard drivers/ic/*.c)
 $(call UNIT_BIN,ic): HOST_CFLAGS += -Ivmbus/include -Idrivers/ic/include
 $(call UNIT_BIN,ic): $(wildcard vmbus/include/vmbus/*.h drivers/ic/include/ic/*.h drivers/ic/*.h)
+
+UNIT_TESTS += synic
+unit_synic_SRCS := hv/synic.c hv/enlighten.c hv/child_hypercall.c hv/hypercall.c

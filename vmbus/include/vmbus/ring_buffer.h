@@ -43,8 +43,11 @@
 /* Bytes after each packet: the u64 "previous write index" trailer. */
 #define VMBUS_RING_TRAILER 8u
 
-/* feature_bits bit 0 (Linux feat_pending_send_sz): the reader honours
- * pending_send_sz, so the writer may sleep until told there is room. */
+/* feature_bits bit 0 (Linux feat_pending_send_sz): flow control through
+ * pending_send_sz is on: a writer that finds the ring full sets
+ * pending_send_sz and waits, and the reader signals it once more than that
+ * is free.  Linux's hv_ringbuffer_init() sets it in both rings of a channel;
+ * the reader checks the bit of the ring it reads. */
 #define VMBUS_RING_FEAT_PENDING_SEND_SZ 0x1u
 
 struct vmbus_ring_header {
@@ -52,7 +55,9 @@ struct vmbus_ring_header {
     uint32_t read_index;
     /* Non-zero: the reader polls and does not want to be interrupted. */
     uint32_t interrupt_mask;
-    /* Non-zero: the writer waits until this many bytes are free. */
+    /* Non-zero: the writer waits until more than this many bytes are free
+     * (set by the host in the guest's inbound ring, by the guest in its
+     * outbound ring). */
     uint32_t pending_send_sz;
     uint32_t reserved1[12];
     uint32_t feature_bits;
@@ -134,9 +139,13 @@ int vmbus_ring_consume(struct vmbus_ring *ring, bool *signal);
  * Write one packet: a descriptor (type, flags, trans_id from the arguments;
  * offset8 = 2, the payload directly after it; len8 from the size), the payload
  * gathered from iov[0..iov_count), zero padding to 8 bytes and the trailer.
- * VMBUS_RING_FULL if it would not leave one byte free; nothing is written
- * then.  *signal says whether to signal the guest: interrupt_mask is 0 and the
- * ring was empty before this packet (read_index == the old write_index).
+ * VMBUS_RING_FULL if it would not leave one byte free now: no packet is
+ * written, but pending_send_sz is set to the packet's size with trailer, so
+ * that the guest signals once it has read enough (retry then); a later
+ * successful send clears it.  VMBUS_RING_EINVAL for a packet that could not
+ * fit even in the empty ring.  *signal says whether to signal the guest:
+ * interrupt_mask is 0 and the ring was empty before this packet (read_index
+ * == the old write_index).
  */
 int vmbus_ring_send(struct vmbus_ring *ring, uint16_t type, uint16_t flags, uint64_t trans_id,
                     const struct vmbus_ring_iov *iov, unsigned int iov_count, bool *signal);
