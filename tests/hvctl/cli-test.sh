@@ -7,14 +7,16 @@
 # directory and a fake worker (tests/hvctl/fake_vmwp.c, built here with
 # ${CC:-gcc}) that keeps the worker's side of the contract without a VM.  It
 # goes through create, list (table and --json), show, set, start, status,
-# pause, resume, console, stop --turn-off and delete, and through the error
-# paths; every error must be one line "hvctl: ..." on stderr with exit
-# status 1 (2 for a malformed command line) and must leave the state (and
-# runtime) directories exactly as they were.
+# pause, resume, console, kvp, stop (the graceful one: shut down, no
+# shutdown service, timeout, --force), stop --turn-off and delete, and
+# through the error paths; every error must be one line "hvctl: ..." on
+# stderr with exit status 1 (2 for a malformed command line) and must leave
+# the state (and runtime) directories exactly as they were.  The fake worker
+# is built with the worker's own protocol code (tools/vmwp/control.c).
 #
 # Output: TAP on stdout ("ok N - ...", "not ok N - ..." with "# " lines
 # saying why, the plan "1..N" at the end).  Exit status 0 when all passed.
-# Takes about 15 s, 10 of them waiting for a worker that ignores "stop".
+# Takes about 20 s, 10 of them waiting for a worker that ignores "stop".
 
 set -u
 
@@ -39,7 +41,7 @@ trap 'exit 1' INT TERM
 export HVCORE_STATE_DIR="$tmp/state"
 export HVCORE_RUN_DIR="$tmp/run"
 export HVCORE_VMWP="$tmp/bin/fake_vmwp"
-unset FAKE_VMWP_MODE FAKE_VMWP_DELAY_MS
+unset FAKE_VMWP_MODE FAKE_VMWP_DELAY_MS FAKE_VMWP_HEARTBEAT FAKE_VMWP_KVP
 mkdir -p "$tmp/bin" "$tmp/boot" "$tmp/state"
 state="$HVCORE_STATE_DIR"
 run="$HVCORE_RUN_DIR"
@@ -164,7 +166,7 @@ wait_gone() {
 
 # --- the fake worker and the boot files ---
 if ! "${CC:-gcc}" -std=gnu11 -O1 -Wall -Wextra -Werror -o "$tmp/bin/fake_vmwp" \
-    "$here/fake_vmwp.c" 2>"$tmp/cc.log"; then
+    "$here/fake_vmwp.c" "$here/../../tools/vmwp/control.c" 2>"$tmp/cc.log"; then
     echo "Bail out! cannot build tests/hvctl/fake_vmwp.c: $(cat "$tmp/cc.log")"
     exit 1
 fi
@@ -180,7 +182,7 @@ expect_match "--version prints the version" '^hvctl \(hvcore\) [0-9]+\.[0-9]+$' 
 hv --help
 if [ "$rc" -eq 0 ]; then
     missing=""
-    for c in create set show delete start stop pause resume status list console; do
+    for c in create set show delete start stop pause resume status list console kvp; do
         printf '%s\n' "$out" | grep -qE "^  $c( |$)" || missing="$missing $c"
     done
     if [ -z "$missing" ]; then pass "--help lists every command"; else
@@ -193,8 +195,8 @@ expect_match "--help names the state directory and its variable" \
 # Every option of every command is in that command's --help.
 for spec in "create --kernel --initrd --memory --cpus --cmdline" \
     "set --memory --cpus --kernel --initrd --no-initrd --cmdline" \
-    "stop --turn-off" "list --json" "console --log Ctrl-]" "show" "delete" "start" "pause" \
-    "resume" "status"; do
+    "stop --turn-off --timeout --force" "list --json HEARTBEAT" "console --log Ctrl-]" \
+    "kvp --set KEY=VALUE" "show" "delete" "start" "pause" "resume" "status"; do
     set -- $spec
     cmd=$1
     shift
@@ -223,10 +225,22 @@ expect_error "option without its value: usage error" 2 "create: --memory needs a
     create web --kernel "$kernel" --memory
 expect_error "missing VM name: usage error" 2 "start: missing the VM name" start
 expect_error "set with nothing to set: usage error" 2 "set: nothing to change" set web
+expect_error "stop --turn-off with --timeout: usage error" 2 \
+    "stop: --turn-off does not wait for the guest: --timeout goes without it" \
+    stop --turn-off --timeout 5 web
+expect_error "stop --turn-off with --force: usage error" 2 \
+    "stop: --turn-off does not wait for the guest: --force goes without it" \
+    stop web --force --turn-off
+expect_error "stop --timeout without its value: usage error" 2 "stop: --timeout needs a value" \
+    stop web --timeout
+expect_error "kvp without a name: usage error" 2 "kvp: missing the VM name" kvp
+expect_error "kvp --set without its value: usage error" 2 "kvp: --set needs a value" kvp web --set
+expect_error "kvp with a stray argument: usage error" 2 "kvp: unexpected argument 'a=b'" \
+    kvp web a=b
 
 # --- an empty list ---
 hv list
-expect_out "list with no VMs prints the header" "NAME  STATE  CPUS  MEMORY  UPTIME"
+expect_out "list with no VMs prints the header" "NAME  STATE  CPUS  MEMORY  UPTIME  HEARTBEAT"
 hv list --json
 expect_out "list --json with no VMs prints []" "[]"
 
@@ -313,13 +327,13 @@ HVCORE_STATE_DIR=relative/state expect_error "relative HVCORE_STATE_DIR" 1 \
 
 # --- list, show ---
 hv list
-expect_out "list: a table sorted by name" "NAME  STATE  CPUS  MEMORY  UPTIME
-db    off    1     512M    -
-web   off    2     1G      -"
+expect_out "list: a table sorted by name" "NAME  STATE  CPUS  MEMORY  UPTIME  HEARTBEAT
+db    off    1     512M    -       -
+web   off    2     1G      -       -"
 hv list --json
 expect_out "list --json: the contract's objects" '[
-  {"name": "db", "state": "off", "cpus": 1, "memory_bytes": 536870912, "uptime_s": null},
-  {"name": "web", "state": "off", "cpus": 2, "memory_bytes": 1073741824, "uptime_s": null}
+  {"name": "db", "state": "off", "cpus": 1, "memory_bytes": 536870912, "uptime_s": null, "heartbeat": null},
+  {"name": "web", "state": "off", "cpus": 2, "memory_bytes": 1073741824, "uptime_s": null, "heartbeat": null}
 ]'
 hv show web
 expect_out "show prints the configuration" "name:     web
@@ -353,8 +367,11 @@ expect_error "set --initrd with --no-initrd" 2 "set: --initrd and --no-initrd co
     set web --initrd "$initrd" --no-initrd
 
 # --- power operations on an off VM ---
-expect_error "plain stop says graceful stop is not there and does nothing" 1 \
-    "a graceful stop is not implemented yet, nothing done: hvctl stop --turn-off web" stop web
+expect_error "stop of an off VM" 1 "web is not running" stop web
+expect_error "stop of a VM that does not exist" 1 "no VM named 'nope'" stop nope
+expect_error "kvp of an off VM" 1 "web is not running" kvp web
+expect_error "kvp --set on an off VM" 1 "web is not running" kvp web --set a=b
+expect_error "kvp of a VM that does not exist" 1 "no VM named 'nope'" kvp nope
 expect_error "stop --turn-off of an off VM" 1 "web is not running" stop --turn-off web
 expect_error "pause of an off VM" 1 "web is not running" pause web
 expect_error "resume of an off VM" 1 "web is not running" resume web
@@ -376,10 +393,11 @@ expect_match "the worker gets --config and --run-dir" \
 hv status web
 expect_out "status of a running VM" "running"
 hv list
-expect_match "list shows it running with its uptime" '^web +running +1 +2G +[0-9]+s$' "$out"
+expect_match "list shows it running with its uptime and heartbeat" \
+    '^web +running +1 +2G +[0-9]+s +OK$' "$out"
 hv list --json
-expect_match "list --json gives its uptime_s" \
-    '"name": "web", "state": "running", "cpus": 1, "memory_bytes": 2147483648, "uptime_s": [0-9]+\}' "$out"
+expect_match "list --json gives its uptime_s and heartbeat" \
+    '"name": "web", "state": "running", "cpus": 1, "memory_bytes": 2147483648, "uptime_s": [0-9]+, "heartbeat": "ok"\}' "$out"
 hv show web
 expect_match "show gives the state and uptime" '^state:    running \(up [0-9]+s\)$' "$out"
 
@@ -443,7 +461,154 @@ hv console web --log
 expect_match "console --log prints the guest's output" '^fake guest: booting with 1 CPUs' "$out"
 expect_match "console --log has what was typed" '^hello guest$' "$out"
 
+# --- kvp: the guest's pairs, decoded and escaped ---
+hv kvp web
+expect_out "kvp prints the guest's pairs, one per line, escaped" 'auto FullyQualifiedDomainName web.example.org
+auto OSName Debian GNU/Linux 12 (bookworm)
+auto NetworkAddressIPv4 10.0.0.2;10.0.0.3
+guest key\x20with\x20spaces a=b 100% \tx\ny
+guest escape \x1b[2Jcleared?
+guest grüß € 5'
+check "kvp exits 0 and says nothing on stderr" [ "$rc" -eq 0 -a -z "$err" ]
+expect_ok "kvp --set" kvp web --set "HostName=web host"
+expect_match "the worker got the pair" '^fake vmwp: kvp-set key=\[HostName\] value=\[web host\]$' \
+    "$(cat "$run/web/vmwp.log")"
+expect_ok "kvp --set with '=', '%', ':', a tab and UTF-8" kvp web --set "a:b=c=d%	é"
+expect_match "the worker got them decoded" \
+    '^fake vmwp: kvp-set key=\[a:b\] value=\[c=d%\\x09\\xc3\\xa9\]$' "$(cat "$run/web/vmwp.log")"
+expect_ok "kvp --set with an empty value" kvp web --set "Empty="
+long_value=$(printf '%01023d' 0)
+expect_ok "kvp --set with a 1023-character value" kvp web --set "Long=$long_value"
+expect_match "the worker got all of it" "^fake vmwp: kvp-set key=\[Long\] value=\[$long_value\]\$" \
+    "$(cat "$run/web/vmwp.log")"
+expect_error "kvp --set without '='" 1 "--set HostName: not KEY=VALUE" kvp web --set HostName
+expect_error "kvp --set with an empty key" 1 "--set: the key is empty" kvp web --set =v
+expect_error "kvp --set with a 1024-character value" 1 \
+    "--set: the value is longer than 1023 characters" kvp web --set "Long=${long_value}0"
+expect_error "kvp --set with a 256-character key" 1 "--set: the key is longer than 255 characters" \
+    kvp web --set "$(printf '%0256d' 0)=v"
+expect_error "kvp --set with a key of 513 bytes of UTF-8" 1 \
+    "--set: the key is longer than 511 bytes in UTF-8" kvp web --set "$(printf '€%.0s' $(seq 171))=v"
+expect_error "kvp --set that is not UTF-8" 1 "--set: the value is not valid UTF-8" \
+    kvp web --set "$(printf 'k=\377')"
+
+# --- a graceful stop: the guest shuts down ---
+pid=$(cat "$run/web/vmwp.pid" 2>/dev/null)
+expect_ok "stop: the guest shuts down" stop web
+check "the worker is gone after stop" wait_gone "${pid:-0}"
+expect_match "the worker got shutdown" '^fake vmwp: control: shutdown$' "$(cat "$run/web/vmwp.log")"
+check "its pid file and sockets are removed after stop" \
+    sh -c "! ls '$run/web/vmwp.pid' '$run/web/control.sock' '$run/web/console.sock' 2>/dev/null"
+hv status web
+expect_out "status after a graceful stop" "off"
+expect_error "stop of a VM that has stopped" 1 "web is not running" stop web
+
+# --- the heartbeat as the worker reports it ---
+FAKE_VMWP_HEARTBEAT=lost expect_ok "start with a lost heartbeat" start web
+hv list
+expect_match "list shows a lost heartbeat" '^web +running +1 +2G +[0-9]+s +lost$' "$out"
+expect_ok "stop it" stop web
+FAKE_VMWP_HEARTBEAT=none expect_ok "start with no heartbeat yet" start web
+hv list
+expect_match "list shows no contact" '^web +running +1 +2G +[0-9]+s +no contact$' "$out"
+hv list --json
+expect_match "list --json shows none" '"heartbeat": "none"\}' "$out"
+
+# --- a paused VM cannot shut down ---
+expect_ok "pause it" pause web
+expect_error "stop of a paused VM says to resume it or turn it off" 1 \
+    "cannot shut web down: it is paused, so its guest cannot shut down \(hvctl resume continues it\); nothing done: hvctl stop --turn-off web powers it off at once" \
+    stop web
+expect_ok "resume it" resume web
+expect_error "stop --timeout 0" 1 "--timeout 0 is not a number of seconds from 1 to 86400" \
+    stop --timeout 0 web
+expect_error "stop --timeout that is not a number" 1 \
+    "--timeout 1m is not a number of seconds from 1 to 86400" stop --timeout 1m web
+expect_error "stop --timeout past a day" 1 \
+    "--timeout 86401 is not a number of seconds from 1 to 86400" stop --timeout 86401 web
+expect_ok "stop it again" stop web
+
+# --- a guest without a shutdown service ---
+FAKE_VMWP_MODE=no-shutdown expect_ok "start a guest without a shutdown service" start web
+pid=$(cat "$run/web/vmwp.pid" 2>/dev/null)
+expect_error "stop says there is no shutdown service and what to do" 1 \
+    "cannot shut web down: its guest has no shutdown service \(is hv_utils loaded\?\); nothing done: hvctl stop --turn-off web powers it off at once\$" \
+    stop web
+hv status web
+expect_out "it still runs" "running"
+hv stop --force web
+if [ "$rc" -eq 0 ] && [ "$err" = "hvctl: warning: cannot shut web down: its guest has no shutdown service (is hv_utils loaded?): turning it off (--force)" ]; then
+    pass "stop --force turns it off, with a warning"
+else
+    fail "stop --force turns it off, with a warning" "exit status $rc" "$err"
+fi
+check "the worker is gone after stop --force" wait_gone "${pid:-0}"
+expect_match "it was turned off with stop" '^fake vmwp: control: stop$' "$(cat "$run/web/vmwp.log")"
+hv status web
+expect_out "off after stop --force" "off"
+
+# --- a guest that takes the request but does not go down ---
+FAKE_VMWP_MODE=ignore-shutdown expect_ok "start a guest that does not shut down" start web
+pid=$(cat "$run/web/vmwp.pid" 2>/dev/null)
+expect_error "stop --timeout 1: it did not shut down in time" 1 \
+    "web did not shut down within 1 s \(its guest may still be shutting down\): hvctl stop --turn-off web powers it off at once\$" \
+    stop --timeout 1 web
+hv status web
+expect_out "it still runs after the timeout" "running"
+# On a terminal, and only there, the wait shows a count.
+if command -v script >/dev/null 2>&1; then
+    script -qec "'$HVCTL' stop --timeout 2 web" /dev/null >"$tmp/tty.out" 2>&1
+    expect_match "on a terminal, stop shows that it waits" "Waiting for web to shut down: [0-9]s of 2s" \
+        "$(tr '\r' '\n' <"$tmp/tty.out")"
+else
+    pass "on a terminal, stop shows that it waits # SKIP script(1) is not installed"
+fi
+hv stop --timeout 1 --force web
+if [ "$rc" -eq 0 ] && [ "$err" = "hvctl: warning: web did not shut down within 1 s: turning it off (--force)" ]; then
+    pass "stop --timeout 1 --force turns it off after the timeout, with a warning"
+else
+    fail "stop --timeout 1 --force turns it off after the timeout" "exit status $rc" "$err"
+fi
+check "the worker is gone after the forced stop" wait_gone "${pid:-0}"
+check "its files are removed after the forced stop" \
+    sh -c "! ls '$run/web/vmwp.pid' '$run/web/control.sock' '$run/web/console.sock' 2>/dev/null"
+
+# --- a guest that crashes on its way down ---
+FAKE_VMWP_MODE=shutdown-crash expect_ok "start a guest that crashes when it shuts down" start web
+hv stop web
+if [ "$rc" -eq 0 ] && [ "$err" = "hvctl: warning: web crashed while shutting down: guest triple fault (vp 0, rip 0x1234)" ]; then
+    pass "stop of a guest that crashes going down: done, with a warning"
+else
+    fail "stop of a guest that crashes going down: done, with a warning" "exit status $rc" "$err"
+fi
+hv status web
+expect_out "and it is crashed" "crashed"
+
+# --- kvp: none, more than a reply holds, refused ---
+FAKE_VMWP_KVP=none expect_ok "start a guest without pairs" start web
+hv kvp web
+check "kvp of a guest without pairs prints nothing" [ "$rc" -eq 0 -a -z "$out" -a -z "$err" ]
+expect_ok "stop it" stop web
+FAKE_VMWP_KVP=many expect_ok "start a guest with many pairs" start web
+hv kvp web
+lines=$(printf '%s\n' "$out" | wc -l)
+if [ "$rc" -eq 0 ] && [ "$lines" -gt 10 ] && [ "$lines" -lt 200 ] &&
+    [ "$err" = "hvctl: warning: web has 200 pairs: only the first $lines fit in the worker's reply" ] &&
+    [ "$(printf '%s\n' "$out" | head -n 1 | cut -c1-20)" = "guest key000 vvvvvvv" ]; then
+    pass "kvp of more pairs than a reply holds: the first ones, with a warning"
+else
+    fail "kvp of more pairs than a reply holds" "exit status $rc, $lines lines" "$err"
+fi
+expect_ok "stop it" stop web
+FAKE_VMWP_KVP=full expect_ok "start a guest whose host pairs are full" start web
+expect_error "kvp --set refused by the worker" 1 \
+    "cannot give web the pair: the guest has as many host-to-guest KVP pairs as it can take" \
+    kvp web --set a=b
+expect_ok "stop it" stop web
+
 # --- stop --turn-off ---
+expect_ok "start web again" start web
+pid=$(cat "$run/web/vmwp.pid" 2>/dev/null)
 expect_ok "stop --turn-off" stop --turn-off web
 check "the worker is gone" wait_gone "$pid"
 check "its pid file and sockets are removed" \
@@ -452,7 +617,7 @@ check "its logs stay" test -s "$run/web/vmwp.log" -a -s "$run/web/console.log"
 hv status web
 expect_out "status after stop" "off"
 hv list
-expect_match "list shows it off, no uptime" '^web +off +1 +2G +-$' "$out"
+expect_match "list shows it off, no uptime, no heartbeat" '^web +off +1 +2G +- +-$' "$out"
 hv console web --log
 expect_match "console --log still works once it is off" '^hello guest$' "$out"
 
@@ -600,7 +765,7 @@ check "its runtime directory is gone" test ! -e "$run/web"
 expect_error "delete of a deleted VM" 1 "no VM named 'web'" delete web
 expect_ok "delete db" delete db
 hv list
-expect_out "list is empty again" "NAME  STATE  CPUS  MEMORY  UPTIME"
+expect_out "list is empty again" "NAME  STATE  CPUS  MEMORY  UPTIME  HEARTBEAT"
 check "nothing is left in the vms directory" test -z "$(ls -A "$state/vms")"
 
 echo "1..$n"

@@ -8,20 +8,32 @@
  * It reads memory= and cpus= from the configuration, creates
  * DIR/control.sock and DIR/console.sock, writes a banner to
  * DIR/console.log, then DIR/vmwp.pid, and serves:
- *   control: status, pause, resume, stop (replies as in the contract);
+ *   control: the requests of tools/vmwp/control.h, read, parsed and answered
+ *            with the worker's own code (tools/vmwp/control.c, built in);
  *   console: echoes every byte back and appends it to console.log.
- * On "stop" it exits, leaving its pid file and sockets behind for hvctl to
- * clean up (as a crashed worker would).  On stdout (vmwp.log) it reports
- * what it can check of how it was started (its session, its stdin, its
- * arguments) and every control request.
+ * On "stop" it exits, and on "shutdown" (or "reboot") it exits 300 ms later
+ * as a guest that powers off would, in both cases leaving its pid file and
+ * sockets behind for hvctl to clean up (as a crashed worker would).  On
+ * stdout (vmwp.log) it reports what it can check of how it was started (its
+ * session, its stdin, its arguments), every control request, and the pair
+ * each kvp-set gave (decoded, control characters as \xHH).
  *
  * FAKE_VMWP_MODE changes its behaviour:
- *   fail         print one line on stderr and exit 1 (a worker that cannot start)
- *   fail-lines   print 14 lines and exit 3
- *   ignore-stop  reply "ok" to stop but keep running (hvctl must SIGKILL it)
- *   crash        write DIR/crashed ("guest triple fault (vp 0, rip 0x1234)") and
- *                exit 3, as vmwp does when the guest crashes at once
+ *   fail             print one line on stderr and exit 1 (a worker that cannot start)
+ *   fail-lines       print 14 lines and exit 3
+ *   ignore-stop      reply "ok" to stop but keep running (hvctl must SIGKILL it)
+ *   crash            write DIR/crashed ("guest triple fault (vp 0, rip 0x1234)") and
+ *                    exit 3, as vmwp does when the guest crashes at once
+ *   no-shutdown      answer shutdown "error no shutdown service in the guest"
+ *   ignore-shutdown  reply "ok" to shutdown but keep running (a guest that does not
+ *                    go down; stop still works)
+ *   shutdown-crash   after shutdown, write DIR/crashed and exit 3
  * FAKE_VMWP_DELAY_MS delays the pid file (hvctl must wait for it).
+ * FAKE_VMWP_HEARTBEAT is status's heartbeat= (ok, lost or none; default ok).
+ * FAKE_VMWP_KVP chooses the guest's pairs: unset, a few awkward ones (spaces,
+ * '=', '%', tab, newline, an escape sequence, UTF-8); "none", none; "many",
+ * 200 pairs of 1000 bytes, more than one reply holds; "full", the few, and
+ * kvp-set is refused as when the guest has all the pairs it can take.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,6 +47,10 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "../../tools/vmwp/control.h"
+
+#define SHUTDOWN_DELAY_MS 300
 
 static char run_dir[4096];
 
@@ -123,18 +139,95 @@ static void report_start(int argc, char **argv)
     fflush(stdout);
 }
 
+static void write_crash_record(void)
+{
+    char path[4200];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/crashed", run_dir);
+    f = fopen(path, "w");
+    if (f == NULL)
+        die("crashed");
+    fputs("guest triple fault (vp 0, rip 0x1234)\n", f);
+    fclose(f);
+}
+
+/* @s on stdout with control characters, DEL and non-ASCII as \xHH. */
+static void print_escaped(const char *s)
+{
+    for (; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if (c < 0x20 || c >= 0x7f || c == '\\')
+            printf("\\x%02x", c);
+        else
+            putchar(c);
+    }
+}
+
+/* The kvp reply for FAKE_VMWP_KVP, into @buf (CONTROL_REPLY_MAX bytes). */
+static void kvp_reply(const char *which, char *buf)
+{
+    static const char *const few[][3] = {
+        {"auto", "FullyQualifiedDomainName", "web.example.org"},
+        {"auto", "OSName", "Debian GNU/Linux 12 (bookworm)"},
+        {"auto", "NetworkAddressIPv4", "10.0.0.2;10.0.0.3"},
+        {"guest", "key with spaces", "a=b 100% \tx\ny"},
+        {"guest", "escape", "\x1b[2Jcleared?"},
+        {"guest", "gr\xc3\xbc\xc3\x9f", "\xe2\x82\xac 5"},
+    };
+    struct control_kvp_reply r;
+
+    if (strcmp(which, "none") == 0) {
+        control_kvp_reply_start(&r, buf, CONTROL_REPLY_MAX, 0);
+    } else if (strcmp(which, "many") == 0) {
+        char key[32], value[1001];
+
+        memset(value, 'v', 1000);
+        value[1000] = '\0';
+        control_kvp_reply_start(&r, buf, CONTROL_REPLY_MAX, 200);
+        for (int i = 0; i < 200; i++) {
+            snprintf(key, sizeof(key), "key%03d", i);
+            control_kvp_reply_add(&r, "guest", key, value);
+        }
+    } else {
+        control_kvp_reply_start(&r, buf, CONTROL_REPLY_MAX, sizeof(few) / sizeof(few[0]));
+        for (size_t i = 0; i < sizeof(few) / sizeof(few[0]); i++)
+            control_kvp_reply_add(&r, few[i][0], few[i][1], few[i][2]);
+    }
+}
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = getenv("FAKE_VMWP_MODE");
     const char *delay = getenv("FAKE_VMWP_DELAY_MS");
+    const char *heartbeat = getenv("FAKE_VMWP_HEARTBEAT");
+    const char *kvp = getenv("FAKE_VMWP_KVP");
     unsigned long long memory = 0;
     unsigned cpus = 0;
     int control, console, client = -1, paused = 0;
     time_t started = time(NULL);
+    long long power_off_at = -1; /* when a shutdown the guest took is done */
+    enum control_heartbeat hb = CONTROL_HEARTBEAT_OK;
+    static char request[CONTROL_LINE_MAX], reply[CONTROL_REPLY_MAX];
     char banner[256];
 
     if (mode == NULL)
         mode = "";
+    if (kvp == NULL)
+        kvp = "";
+    if (heartbeat != NULL && strcmp(heartbeat, "lost") == 0)
+        hb = CONTROL_HEARTBEAT_LOST;
+    else if (heartbeat != NULL && strcmp(heartbeat, "none") == 0)
+        hb = CONTROL_HEARTBEAT_NONE;
     if (argc != 5 || strcmp(argv[1], "--config") != 0 || strcmp(argv[3], "--run-dir") != 0) {
         fprintf(stderr, "fake vmwp: usage: fake_vmwp --config PATH --run-dir DIR\n");
         return 2;
@@ -151,15 +244,7 @@ int main(int argc, char **argv)
     report_start(argc, argv);
     snprintf(run_dir, sizeof(run_dir), "%s", argv[4]);
     if (strcmp(mode, "crash") == 0) {
-        char path[4200];
-        FILE *f;
-
-        snprintf(path, sizeof(path), "%s/crashed", run_dir);
-        f = fopen(path, "w");
-        if (f == NULL)
-            die("crashed");
-        fputs("guest triple fault (vp 0, rip 0x1234)\n", f);
-        fclose(f);
+        write_crash_record();
         return 3;
     }
     read_config(argv[2], &memory, &cpus);
@@ -179,39 +264,88 @@ int main(int argc, char **argv)
             {.fd = console, .events = POLLIN},
             {.fd = client, .events = POLLIN},
         };
+        int wait_ms = -1;
 
-        if (poll(fds, 3, -1) < 0 && errno != EINTR)
+        if (power_off_at >= 0) {
+            long long left = power_off_at - now_ms();
+
+            if (left <= 0) {
+                printf("fake vmwp: guest powered off\n");
+                fflush(stdout);
+                if (strcmp(mode, "shutdown-crash") == 0) {
+                    write_crash_record();
+                    return 3;
+                }
+                return 0;
+            }
+            wait_ms = (int)left;
+        }
+        if (poll(fds, 3, wait_ms) < 0 && errno != EINTR)
             die("poll");
         if (fds[0].revents & POLLIN) {
-            char request[256] = "", reply[512];
             int conn = accept(control, NULL, NULL);
-            ssize_t n = conn >= 0 ? read(conn, request, sizeof(request) - 1) : -1;
+            long n = conn >= 0 ? control_read_request(conn, request, sizeof(request) - 1) : -1;
+            struct control_kvp_set pair;
+            char msg[200];
             int stop = 0;
 
-            if (n > 0)
-                request[n] = '\0';
-            request[strcspn(request, "\n")] = '\0';
-            if (strcmp(request, "status") == 0) {
-                snprintf(reply, sizeof(reply), "ok %s uptime_s=%lld cpus=%u memory=%llu\n",
-                         paused ? "paused" : "running", (long long)(time(NULL) - started), cpus,
-                         memory);
-            } else if (strcmp(request, "pause") == 0 || strcmp(request, "resume") == 0) {
+            request[n > 0 ? n : 0] = '\0';
+            switch (n < 0 ? CONTROL_UNKNOWN : control_parse(request, (size_t)n)) {
+            case CONTROL_STATUS:
+                control_format_status(reply, sizeof(reply), paused,
+                                      (uint64_t)(time(NULL) - started), cpus, memory, hb);
+                break;
+            case CONTROL_PAUSE:
+            case CONTROL_RESUME: {
                 int want = request[0] == 'p';
 
-                snprintf(reply, sizeof(reply), paused == want ? "error already %s\n" : "ok\n",
+                snprintf(reply, sizeof(reply), paused == want ? "error already %s" : "ok",
                          want ? "paused" : "running");
                 paused = want;
-            } else if (strcmp(request, "stop") == 0) {
-                snprintf(reply, sizeof(reply), "ok\n");
+                break;
+            }
+            case CONTROL_STOP:
+                snprintf(reply, sizeof(reply), "ok");
                 stop = strcmp(mode, "ignore-stop") != 0;
-            } else {
-                snprintf(reply, sizeof(reply), "error unknown request '%s'\n", request);
+                break;
+            case CONTROL_SHUTDOWN:
+            case CONTROL_REBOOT:
+                if (strcmp(mode, "no-shutdown") == 0) {
+                    snprintf(reply, sizeof(reply), CONTROL_REPLY_NO_SHUTDOWN);
+                    break;
+                }
+                snprintf(reply, sizeof(reply), "ok");
+                if (strcmp(mode, "ignore-shutdown") != 0 && power_off_at < 0)
+                    power_off_at = now_ms() + SHUTDOWN_DELAY_MS;
+                break;
+            case CONTROL_KVP:
+                kvp_reply(kvp, reply);
+                break;
+            case CONTROL_KVP_SET:
+                if (control_parse_kvp_set(request, (size_t)n, &pair, msg, sizeof(msg)) != 0) {
+                    snprintf(reply, sizeof(reply), "error %s", msg);
+                } else if (strcmp(kvp, "full") == 0) {
+                    snprintf(reply, sizeof(reply), CONTROL_REPLY_KVP_SET_REFUSED);
+                } else {
+                    snprintf(reply, sizeof(reply), "ok");
+                    printf("fake vmwp: kvp-set key=[");
+                    print_escaped(pair.key);
+                    printf("] value=[");
+                    print_escaped(pair.value);
+                    printf("]\n");
+                }
+                break;
+            default:
+                snprintf(reply, sizeof(reply),
+                         n < 0 ? "error no request line" : CONTROL_REPLY_UNKNOWN);
+                break;
             }
             if (conn >= 0) {
-                if (write(conn, reply, strlen(reply)) < 0)
-                    perror("fake vmwp: reply");
+                control_send_reply(conn, reply);
                 close(conn);
             }
+            /* The request as it came, up to 80 bytes, on one line. */
+            request[strcspn(request, "\n") < 80 ? strcspn(request, "\n") : 80] = '\0';
             printf("fake vmwp: control: %s\n", request);
             fflush(stdout);
             if (stop)

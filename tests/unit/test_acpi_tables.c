@@ -3,11 +3,13 @@
  * Unit tests of tools/vmwp/acpi_tables.c, the child partition's ACPI tables:
  * every table's header and checksum, the pointers between them, the FADT's
  * ports, the MADT's CPUs and interrupt entries, the DSDT's AML (walked by a
- * small independent AML reader), the layout in the buffer, the rejection of
+ * small independent AML reader, VMBus's devices and resources included),
+ * the layout in the buffer, the rejection of
  * bad configurations and of every too-small buffer (exact-size heap buffers,
  * so ASan sees any write past the end), and a cross-check with the
  * hypervisor's own ACPI reader (hv/acpi.c), which must find the same CPUs.
  */
+#define _GNU_SOURCE /* memmem */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -22,6 +24,7 @@
 #include <hv/acpi.h>
 
 #include "../../tools/vmwp/acpi_tables.h"
+#include "../../tools/vmwp/guest_memory.h"
 
 #define BASE_LOW  0xe0000ULL     /* a typical place below 4 GiB */
 #define BASE_HIGH 0x100000000ULL /* the first byte above 4 GiB: no RSDT */
@@ -368,12 +371,12 @@ static void test_madt(void **state)
 
 struct obj {
     char path[64];
-    const uint8_t *data; /* the object's encoding (Name) or body (Scope, Device) */
+    const uint8_t *data; /* the object's encoding (Name), flags and body (Method) or body */
     size_t len;
-    char kind; /* 'N'ame, 'S'cope, 'D'evice */
+    char kind; /* 'N'ame, 'S'cope, 'D'evice, 'M'ethod */
 };
 
-#define MAX_OBJS (8 + 3 * ACPI_CHILD_MAX_CPUS)
+#define MAX_OBJS (20 + 3 * ACPI_CHILD_MAX_CPUS)
 
 struct walk {
     struct obj objs[MAX_OBJS];
@@ -484,6 +487,18 @@ static void term_list(struct walk *w, const uint8_t *p, const uint8_t *end, cons
             o->len = (size_t)(p - o->data);
             continue;
         }
+        if (*p == 0x14) {
+            /* Method: PkgLength, NameString, flags, TermList; the methods
+             * here have no code, so their body must be empty. */
+            p++;
+            body_end = pkg_end(&p, end);
+            name_string(&p, body_end, scope, o->path);
+            o->kind = 'M';
+            o->data = p;
+            o->len = (size_t)(body_end - p);
+            p = body_end;
+            continue;
+        }
         if (*p == 0x10) {
             p++;
             o->kind = 'S';
@@ -540,11 +555,80 @@ static uint64_t int_value(const struct obj *o)
     }
 }
 
-static void check_dsdt(uint32_t ncpus)
+/* The VMBus devices (ACPI_CHILD_F_VMBUS) as Linux's hv_vmbus needs them. */
+static void check_vmbus(const struct walk *w)
 {
-    struct built b = build_n(ncpus, BASE_LOW);
-    uint32_t len = check_table(&b, dsdt_gpa(&b), "DSDT", 2);
-    const uint8_t *t = at(&b, dsdt_gpa(&b), len);
+    const uint8_t vmod_hid[] = "\x0d"
+                               "ACPI0004";
+    const uint8_t vmbs_hid[] = "\x0d"
+                               "VMBus";
+    const uint8_t vmbs_ddn[] = "\x0d"
+                               "VMBUS";
+    const uint8_t zero[] = {0x00};
+    const uint8_t sta[] = {0x0a, 0x0f};
+    const uint8_t method[] = {0x00}; /* no arguments, not serialized, no code */
+    const uint8_t irq[] = {0x11, 9, 0x0a, 6,
+                           /* IRQ(Edge, ActiveHigh, Exclusive) {5} */
+                           0x23, 0x20, 0x00, 0x01,
+                           /* end tag */
+                           0x79, 0x00};
+    const struct obj *crs = find_obj(w, "\\_SB_.VMOD._CRS", 'N');
+    const uint8_t *r;
+    uint32_t min, max, len;
+
+    find_obj(w, "\\_SB_.VMOD", 'D');
+    check_name(w, "\\_SB_.VMOD._HID", vmod_hid, sizeof(vmod_hid));
+    check_name(w, "\\_SB_.VMOD._UID", zero, sizeof(zero));
+    find_obj(w, "\\_SB_.VMOD.VMBS", 'D');
+    check_name(w, "\\_SB_.VMOD.VMBS._HID", vmbs_hid, sizeof(vmbs_hid));
+    check_name(w, "\\_SB_.VMOD.VMBS._UID", zero, sizeof(zero));
+    check_name(w, "\\_SB_.VMOD.VMBS._DDN", vmbs_ddn, sizeof(vmbs_ddn));
+    check_name(w, "\\_SB_.VMOD.VMBS._STA", sta, sizeof(sta));
+    check_name(w, "\\_SB_.VMOD.VMBS._CRS", irq, sizeof(irq));
+    assert_int_equal(find_obj(w, "\\_SB_.VMOD.VMBS._PS0", 'M')->len, sizeof(method));
+    assert_memory_equal(find_obj(w, "\\_SB_.VMOD.VMBS._PS0", 'M')->data, method, sizeof(method));
+    assert_int_equal(find_obj(w, "\\_SB_.VMOD.VMBS._PS3", 'M')->len, sizeof(method));
+    assert_memory_equal(find_obj(w, "\\_SB_.VMOD.VMBS._PS3", 'M')->data, method, sizeof(method));
+
+    /* VMOD's _CRS: Buffer(PkgLength, BytePrefix 28) {DWordMemory, EndTag}. */
+    assert_int_equal(crs->len, 1 + 1 + 2 + 28);
+    r = crs->data;
+    assert_int_equal(r[0], 0x11);
+    assert_int_equal(r[1], 31);
+    assert_int_equal(r[2], 0x0a);
+    assert_int_equal(r[3], 28);
+    r += 4;
+    assert_int_equal(r[0], 0x87);      /* Address Space Descriptor, 32-bit */
+    assert_int_equal(rd16(r + 1), 23); /* its length after the tag */
+    assert_int_equal(r[3], 0);         /* memory */
+    assert_int_equal(r[4], 0x0c);      /* producer, positive decode, min and max fixed */
+    assert_int_equal(r[5], 0x01);      /* read-write, non-cacheable, memory, static */
+    assert_int_equal(rd32(r + 6), 0);  /* granularity: 0 for a fixed window */
+    assert_int_equal(rd32(r + 18), 0); /* no translation */
+    min = rd32(r + 10);
+    max = rd32(r + 14);
+    len = rd32(r + 22);
+    assert_int_equal(min, ACPI_CHILD_VMBUS_MMIO_BASE);
+    assert_int_equal(len, ACPI_CHILD_VMBUS_MMIO_SIZE);
+    assert_true(len > 0);
+    assert_int_equal((uint64_t)max, (uint64_t)min + len - 1);
+    /* In the MMIO hole, clear of RAM (the low bank ends at 3 GiB) and of
+     * the I/O APIC and local APIC pages. */
+    assert_true(min >= GUEST_LOW_RAM_MAX);
+    assert_true(max < ACPI_CHILD_IOAPIC_ADDR);
+    assert_true(max < ACPI_CHILD_LAPIC_ADDR);
+    assert_int_equal(r[26], 0x79); /* end tag */
+    assert_int_equal(r[27], 0x00);
+    /* Linux ignores windows that end below 1 MiB. */
+    assert_true(max >= 0x100000);
+}
+
+static void check_dsdt(uint32_t ncpus, uint32_t flags)
+{
+    struct child_acpi_config cfg = config(ncpus, BASE_LOW);
+    struct built b;
+    uint32_t len;
+    const uint8_t *t;
     static struct walk w;
     const uint8_t s5[] = {0x12, 8, 4, 0x0a, ACPI_CHILD_SLP_TYP_S5, 0x0a, ACPI_CHILD_SLP_TYP_S5,
                           0,    0};
@@ -561,6 +645,10 @@ static void check_dsdt(uint32_t ncpus)
     const uint8_t cpu_hid[] = "\x0d"
                               "ACPI0007";
 
+    cfg.flags = flags;
+    b = build(&cfg);
+    len = check_table(&b, dsdt_gpa(&b), "DSDT", 2);
+    t = at(&b, dsdt_gpa(&b), len);
     memset(&w, 0, sizeof(w));
     /* The walk checks that every PkgLength nests and the AML ends exactly
      * at the table's end. */
@@ -582,7 +670,13 @@ static void check_dsdt(uint32_t ncpus)
         snprintf(path, sizeof(path), "\\_SB_.C%03X._UID", i);
         assert_int_equal(int_value(find_obj(&w, path, 'N')), i);
     }
-    assert_int_equal(w.n, 7 + 3 * ncpus);
+    if (flags & ACPI_CHILD_F_VMBUS) {
+        check_vmbus(&w);
+        /* VMOD: itself, _HID, _UID, _CRS; VMBS: itself, 5 names, 2 methods. */
+        assert_int_equal(w.n, 7 + 3 * ncpus + 4 + 8);
+    } else {
+        assert_int_equal(w.n, 7 + 3 * ncpus);
+    }
     free(b.buf);
 }
 
@@ -591,10 +685,56 @@ static void check_dsdt(uint32_t ncpus)
 static void test_dsdt(void **state)
 {
     (void)state;
-    check_dsdt(1);
-    check_dsdt(2);
-    check_dsdt(17);
-    check_dsdt(ACPI_CHILD_MAX_CPUS);
+    check_dsdt(1, ACPI_CHILD_F_PIC);
+    check_dsdt(2, ACPI_CHILD_F_PIC);
+    check_dsdt(17, ACPI_CHILD_F_PIC);
+    check_dsdt(ACPI_CHILD_MAX_CPUS, ACPI_CHILD_F_PIC);
+    check_dsdt(1, ACPI_CHILD_F_VMBUS);
+    check_dsdt(4, ACPI_CHILD_F_RTC | ACPI_CHILD_F_VMBUS);
+    check_dsdt(ACPI_CHILD_MAX_CPUS, ACPI_CHILD_F_ALL);
+}
+
+/*
+ * VMBus is an addition at the end of \_SB and nothing else: without the
+ * flag the DSDT is what it was, and with it the other tables do not change.
+ */
+static void test_dsdt_vmbus_optional(void **state)
+{
+    struct child_acpi_config off = config(3, BASE_LOW), on = off;
+    struct built a, b;
+    uint32_t alen, blen;
+    const uint8_t *at_a, *at_b;
+
+    (void)state;
+    on.flags |= ACPI_CHILD_F_VMBUS;
+    a = build(&off);
+    b = build(&on);
+    alen = check_table(&a, dsdt_gpa(&a), "DSDT", 2);
+    blen = check_table(&b, dsdt_gpa(&b), "DSDT", 2);
+    at_a = at(&a, dsdt_gpa(&a), alen);
+    at_b = at(&b, dsdt_gpa(&b), blen);
+    assert_true(blen > alen);
+    assert_null(memmem(at_a, alen, "VMBus", 5));
+    assert_null(memmem(at_a, alen, "VMOD", 4));
+    assert_non_null(memmem(at_b, blen, "VMBS", 4));
+    /* Everything before the DSDT is the same bytes, checksums included. */
+    assert_int_equal(dsdt_gpa(&a), dsdt_gpa(&b));
+    assert_memory_equal(a.buf, b.buf, dsdt_gpa(&a) - a.base);
+    /* Both DSDTs are the same up to \_SB's PkgLength, and \_SB's old
+     * contents are a prefix of its new ones. */
+    assert_memory_equal(at_a + 10, at_b + 10, 26); /* OEM ids, creator */
+    {
+        const uint8_t *sa = memmem(at_a + 36, alen - 36, "\x10", 1);
+        const uint8_t *sb = memmem(at_b + 36, blen - 36, "\x10", 1);
+        const uint8_t *pa = sa + 1, *pb = sb + 1;
+        const uint8_t *ea = pkg_end(&pa, at_a + alen), *eb = pkg_end(&pb, at_b + blen);
+
+        assert_memory_equal(at_a + 36, at_b + 36, (size_t)(sa - at_a) - 36);
+        assert_true(ea == at_a + alen && eb == at_b + blen);
+        assert_memory_equal(pa, pb, (size_t)(ea - pa));
+    }
+    free(a.buf);
+    free(b.buf);
 }
 
 /* ---- layout ------------------------------------------------------------------------------ */
@@ -718,6 +858,8 @@ static void test_reject_config(void **state)
     expect_reject(&cfg, ACPI_CHILD_TABLES_SIZE, ACPI_CHILD_EINVAL);
     cfg = good, cfg.flags = 0x80;
     expect_reject(&cfg, ACPI_CHILD_TABLES_SIZE, ACPI_CHILD_EINVAL);
+    cfg = good, cfg.flags = ACPI_CHILD_F_ALL + 1;
+    expect_reject(&cfg, ACPI_CHILD_TABLES_SIZE, ACPI_CHILD_EINVAL);
     /* The edges that are fine. */
     cfg = good, cfg.pm_base_port = 0xfff4;
     free(build(&cfg).buf);
@@ -736,14 +878,17 @@ static void test_reject_config(void **state)
 
 /* Every size short of what is needed fails without writing past the end;
  * the exact size works and gives the same tables. */
-static void check_sizes(uint32_t ncpus, uint64_t base)
+static void check_sizes(uint32_t ncpus, uint64_t base, uint32_t flags)
 {
-    struct built ref = build_n(ncpus, base);
+    struct child_acpi_config cfg = config(ncpus, base);
+    struct built ref;
     uint8_t *buf;
     size_t used;
     uint64_t rsdp;
     char err[128];
 
+    cfg.flags = flags;
+    ref = build(&cfg);
     for (size_t size = 0; size < ref.used; size++)
         expect_reject(&ref.cfg, size, ACPI_CHILD_ENOSPC);
     buf = malloc(ref.used);
@@ -761,9 +906,12 @@ static void check_sizes(uint32_t ncpus, uint64_t base)
 static void test_small_buffer(void **state)
 {
     (void)state;
-    check_sizes(1, BASE_LOW);
-    check_sizes(ACPI_CHILD_MAX_CPUS, BASE_LOW);
-    check_sizes(5, BASE_HIGH);
+    check_sizes(1, BASE_LOW, ACPI_CHILD_F_PIC);
+    check_sizes(ACPI_CHILD_MAX_CPUS, BASE_LOW, ACPI_CHILD_F_PIC);
+    check_sizes(5, BASE_HIGH, ACPI_CHILD_F_PIC);
+    check_sizes(2, BASE_LOW, ACPI_CHILD_F_VMBUS);
+    /* The most there is: still within ACPI_CHILD_TABLES_SIZE (build() uses it). */
+    check_sizes(ACPI_CHILD_MAX_CPUS, BASE_LOW, ACPI_CHILD_F_ALL);
 }
 
 static void test_error_buffer(void **state)
@@ -847,7 +995,7 @@ int main(void)
         cmocka_unit_test(test_layout),       cmocka_unit_test(test_above_4g),
         cmocka_unit_test(test_reject_ncpus), cmocka_unit_test(test_reject_config),
         cmocka_unit_test(test_small_buffer), cmocka_unit_test(test_error_buffer),
-        cmocka_unit_test(test_hv_reader),
+        cmocka_unit_test(test_hv_reader),    cmocka_unit_test(test_dsdt_vmbus_optional),
     };
 
     return cmocka_run_group_tests_name("acpi_tables", tests, NULL, NULL);

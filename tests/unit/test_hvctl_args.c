@@ -171,8 +171,8 @@ static void test_set(void **state)
 
 static void test_commands_on_one_vm(void **state)
 {
-    static const char *const names[] = {"show",   "delete", "start",  "pause",
-                                        "resume", "status", "console"};
+    static const char *const names[] = {"show",   "delete", "start",   "pause",
+                                        "resume", "status", "console", "kvp"};
 
     (void)state;
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -201,10 +201,26 @@ static void test_stop_list_console(void **state)
     assert_int_equal(args.command, CMD_STOP);
     assert_int_equal(args.given, OPT_TURN_OFF);
     assert_string_equal(args.name, "web");
-    /* Plain "stop" parses: the command itself says that it is not there yet. */
+    /* Plain "stop" is the graceful stop, with its own options. */
     EXPECT_OK("stop", "web");
     assert_int_equal(args.given, 0);
+    assert_null(args.timeout);
+    EXPECT_OK("stop", "web", "--timeout", "5", "--force");
+    assert_int_equal(args.given, OPT_TIMEOUT | OPT_FORCE);
+    assert_string_equal(args.timeout, "5");
+    EXPECT_OK("stop", "--timeout=0", "web"); /* a bad number is the command's error (1) */
+    assert_string_equal(args.timeout, "0");
     EXPECT_USAGE_ERROR("stop: --turn-off takes no value", "stop", "--turn-off=1", "web");
+    EXPECT_USAGE_ERROR("stop: --force takes no value", "stop", "--force=yes", "web");
+    EXPECT_USAGE_ERROR("stop: --timeout needs a value", "stop", "web", "--timeout");
+    EXPECT_USAGE_ERROR("stop: --timeout given twice", "stop", "web", "--timeout", "1", "--timeout",
+                       "2");
+    EXPECT_USAGE_ERROR("stop: --turn-off does not wait for the guest: --timeout goes without it",
+                       "stop", "--turn-off", "--timeout", "5", "web");
+    EXPECT_USAGE_ERROR("stop: --turn-off does not wait for the guest: --force goes without it",
+                       "stop", "web", "--force", "--turn-off");
+    EXPECT_USAGE_ERROR("stop: unknown option --set", "stop", "web", "--set", "a=b");
+    EXPECT_USAGE_ERROR("stop: missing the VM name", "stop", "--force");
     EXPECT_OK("list");
     assert_int_equal(args.command, CMD_LIST);
     assert_null(args.name);
@@ -215,6 +231,28 @@ static void test_stop_list_console(void **state)
     EXPECT_OK("console", "web", "--log");
     assert_int_equal(args.given, OPT_LOG);
     EXPECT_USAGE_ERROR("console: unknown option --json", "console", "web", "--json");
+}
+
+static void test_kvp(void **state)
+{
+    (void)state;
+    EXPECT_OK("kvp", "web");
+    assert_int_equal(args.command, CMD_KVP);
+    assert_int_equal(args.given, 0);
+    assert_string_equal(args.name, "web");
+    EXPECT_OK("kvp", "--set", "Key=a value", "web");
+    assert_int_equal(args.given, OPT_SET);
+    assert_string_equal(args.set, "Key=a value");
+    EXPECT_OK("kvp", "web", "--set=k=v=w");
+    assert_string_equal(args.set, "k=v=w");
+    EXPECT_OK("kvp", "web", "--set", "--not-an-option=x"); /* a value, whatever it looks like */
+    assert_string_equal(args.set, "--not-an-option=x");
+    EXPECT_USAGE_ERROR("kvp: missing the VM name", "kvp");
+    EXPECT_USAGE_ERROR("kvp: --set needs a value", "kvp", "web", "--set");
+    EXPECT_USAGE_ERROR("kvp: --set given twice", "kvp", "web", "--set", "a=b", "--set", "c=d");
+    EXPECT_USAGE_ERROR("kvp: unexpected argument 'a=b'", "kvp", "web", "a=b");
+    EXPECT_USAGE_ERROR("kvp: unknown option --json", "kvp", "web", "--json");
+    EXPECT_USAGE_ERROR("kvp: unknown option --force", "kvp", "web", "--force");
 }
 
 static void test_double_dash(void **state)
@@ -240,6 +278,9 @@ static void test_command_table(void **state)
     assert_string_equal(hvctl_command_name(CMD_CREATE), "create");
     assert_int_equal(hvctl_command_options(CMD_LIST), OPT_JSON);
     assert_int_equal(hvctl_command_options(CMD_START), 0);
+    assert_int_equal(hvctl_command_options(CMD_STOP), OPT_TURN_OFF | OPT_TIMEOUT | OPT_FORCE);
+    assert_int_equal(hvctl_command_options(CMD_KVP), OPT_SET);
+    assert_string_equal(hvctl_command_name(CMD_KVP), "kvp");
     assert_int_equal(hvctl_command_options(CMD_SET),
                      OPT_MEMORY | OPT_CPUS | OPT_KERNEL | OPT_INITRD | OPT_NO_INITRD | OPT_CMDLINE);
     for (int c = CMD_CREATE; c < CMD_COUNT; c++)
@@ -258,6 +299,7 @@ int main(void)
         cmocka_unit_test(test_set),
         cmocka_unit_test(test_commands_on_one_vm),
         cmocka_unit_test(test_stop_list_console),
+        cmocka_unit_test(test_kvp),
         cmocka_unit_test(test_double_dash),
         cmocka_unit_test(test_command_table),
     };

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Unit tests of the worker's control protocol as hvctl speaks it
- * (tools/hvctl/control.c): the parsing of every kind of reply, and requests
- * over a real Unix socket to a forked server that answers well, badly,
- * late or not at all.
+ * (tools/hvctl/control.c): the parsing of every kind of reply (status with
+ * its heartbeat, kvp with its percent-encoded pairs), and requests over a
+ * real Unix socket to a forked server that answers well, badly, late, at
+ * length or not at all.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -43,11 +44,28 @@ static void test_parse_status(void **state)
     assert_int_equal(st.cpus, 64);
     assert_true(st.memory == 64ULL << 30);
 
+    /* Without heartbeat= (an older worker): unknown. */
+    assert_int_equal(st.heartbeat, VM_HEARTBEAT_UNKNOWN);
+
     /* Fields a newer worker adds are skipped; extra spaces do no harm. */
     assert_int_equal(control_parse_status("ok running  uptime_s=1 vmbus=up cpus=1 memory=67108864 ",
                                           &st, err, sizeof(err)),
                      0);
     assert_int_equal(st.cpus, 1);
+
+    assert_int_equal(
+        control_parse_status("ok running uptime_s=1 cpus=1 memory=67108864 heartbeat=ok", &st, err,
+                             sizeof(err)),
+        0);
+    assert_int_equal(st.heartbeat, VM_HEARTBEAT_OK);
+    assert_int_equal(control_parse_status("ok paused heartbeat=lost uptime_s=1 cpus=1 memory=1",
+                                          &st, err, sizeof(err)),
+                     0);
+    assert_int_equal(st.heartbeat, VM_HEARTBEAT_LOST);
+    assert_int_equal(control_parse_status("ok running uptime_s=1 cpus=1 memory=1 heartbeat=none",
+                                          &st, err, sizeof(err)),
+                     0);
+    assert_int_equal(st.heartbeat, VM_HEARTBEAT_NONE);
 }
 
 static void expect_status_error(const char *reply, const char *what)
@@ -80,6 +98,9 @@ static void test_parse_status_errors(void **state)
     expect_status_error("ok running uptime_s=1 cpus=4294967296 memory=67108864", "cpus out of");
     expect_status_error("ok running uptime_s=1 cpus=1 memory=99999999999999999999", "bad memory");
     expect_status_error("ok running uptime_s=1 cpus=1 memory=67108864 junk", "malformed");
+    expect_status_error("ok running uptime_s=1 cpus=1 memory=1 heartbeat=OK", "bad heartbeat");
+    expect_status_error("ok running uptime_s=1 cpus=1 memory=1 heartbeat=", "bad heartbeat");
+    expect_status_error("ok running uptime_s=1 cpus=1 memory=1 heartbeat=okay", "bad heartbeat");
     /* A control character in the reply is not copied into the message. */
     expect_status_error("error bad\x1b[2Jthing", "bad?[2Jthing");
 }
@@ -97,6 +118,103 @@ static void test_parse_ok(void **state)
     assert_string_equal(err, "unexpected reply 'error'");
 }
 
+/* --- kvp --- */
+
+static void test_percent_encode(void **state)
+{
+    char out[64];
+
+    (void)state;
+    assert_int_equal(control_percent_encode("a b%c:d=e\tf\xc3\xbc~!", 15, out, sizeof(out)), 29);
+    assert_string_equal(out, "a%20b%25c%3Ad%3De%09f%C3%BC~!");
+    assert_int_equal(control_percent_encode("ab ", 3, out, 6), 5);
+    assert_int_equal(control_percent_encode("ab ", 3, out, 5), -1);
+    assert_int_equal(control_percent_encode("", 0, out, 1), 0);
+    assert_int_equal(control_percent_encode("", 0, out, 0), -1);
+}
+
+static void test_parse_kvp(void **state)
+{
+    char reply[] = "ok 4 auto:OSName=Debian%20GNU/Linux%2012 guest:k%3Dey%3a=v%25%0A%09x "
+                   "p%20q:%C3%BC=%e2%82%ac auto:Empty=";
+    struct kvp_pair *pairs;
+    size_t count, total;
+
+    (void)state;
+    assert_int_equal(control_parse_kvp(reply, &pairs, &count, &total, err, sizeof(err)), 0);
+    assert_int_equal(count, 4);
+    assert_int_equal(total, 4);
+    assert_string_equal(pairs[0].pool, "auto");
+    assert_string_equal(pairs[0].key, "OSName");
+    assert_string_equal(pairs[0].value, "Debian GNU/Linux 12");
+    assert_string_equal(pairs[1].pool, "guest");
+    assert_string_equal(pairs[1].key, "k=ey:");
+    assert_string_equal(pairs[1].value, "v%\n\tx");
+    assert_string_equal(pairs[2].pool, "p q");
+    assert_string_equal(pairs[2].key, "\xc3\xbc");
+    assert_string_equal(pairs[2].value, "\xe2\x82\xac");
+    assert_string_equal(pairs[3].key, "Empty");
+    assert_string_equal(pairs[3].value, "");
+    free(pairs);
+    {
+        char none[] = "ok 0";
+
+        assert_int_equal(control_parse_kvp(none, &pairs, &count, &total, err, sizeof(err)), 0);
+        assert_int_equal(count, 0);
+        assert_int_equal(total, 0);
+        assert_null(pairs);
+    }
+    {
+        /* Cut by the worker: fewer pairs than it has. */
+        char cut[] = "ok 9 auto:a=b";
+
+        assert_int_equal(control_parse_kvp(cut, &pairs, &count, &total, err, sizeof(err)), 0);
+        assert_int_equal(count, 1);
+        assert_int_equal(total, 9);
+        free(pairs);
+    }
+}
+
+static void expect_kvp_error(const char *reply, const char *what)
+{
+    char copy[256];
+    struct kvp_pair *pairs = (struct kvp_pair *)&copy; /* must come back NULL */
+    size_t count = 7, total = 7;
+
+    snprintf(copy, sizeof(copy), "%s", reply);
+    if (control_parse_kvp(copy, &pairs, &count, &total, err, sizeof(err)) == 0)
+        fail_msg("accepted '%s'", reply);
+    assert_null(pairs);
+    assert_int_equal(count, 0);
+    if (strstr(err, what) == NULL)
+        fail_msg("'%s': message \"%s\" lacks \"%s\"", reply, err, what);
+}
+
+static void test_parse_kvp_errors(void **state)
+{
+    (void)state;
+    expect_kvp_error("error no such thing", "no such thing");
+    expect_kvp_error("ok", "unexpected reply 'ok'");
+    expect_kvp_error("ok x", "bad pair count");
+    expect_kvp_error("ok -1", "bad pair count");
+    expect_kvp_error("ok 1x a:b=c", "bad pair count");
+    expect_kvp_error("ok 99999999999999999999", "bad pair count");
+    expect_kvp_error("ok 1 a:b=c d:e=f", "more pairs than announced");
+    expect_kvp_error("ok 3 a:b=c  d:e=f", "malformed pair 2");
+    expect_kvp_error("ok 1 ab=c", "malformed pair 1");
+    expect_kvp_error("ok 1 a:bc", "malformed pair 1");
+    expect_kvp_error("ok 1 a:b=c=d", "malformed pair 1");
+    expect_kvp_error("ok 1 a:b:c=d", "malformed pair 1");
+    expect_kvp_error("ok 1 a:b=%0", "malformed pair 1");
+    expect_kvp_error("ok 1 a:b=%zz", "malformed pair 1");
+    expect_kvp_error("ok 1 a:b=%00", "malformed pair 1");
+    expect_kvp_error("ok 1 a:%00=c", "malformed pair 1");
+    expect_kvp_error("ok 1 a:b=\x01", "malformed pair 1");
+    expect_kvp_error("ok 1 a:b=\xc3\xbc", "malformed pair 1");
+    expect_kvp_error("ok 1 ", "malformed pair 1");
+    expect_kvp_error("ok 2 a:b=c ", "malformed pair 2");
+}
+
 /* --- requests over a real socket --- */
 
 static char dir[64], socket_path[128];
@@ -108,12 +226,13 @@ enum server_behaviour {
     SERVE_SILENT_CLOSE, /* reads the request, closes without a word */
     SERVE_HANG,         /* reads the request, never answers */
     SERVE_FLOOD,        /* a reply longer than CONTROL_REPLY_MAX */
+    SERVE_SLOW_BIG,     /* a reply of CONTROL_KVP_REPLY_MAX - 1 bytes, in small pieces */
 };
 
 /* In the child: serve one connection as told, exit 0 if the request was @expect. */
 static void serve(int listener, enum server_behaviour how, const char *expect, const char *reply)
 {
-    char request[256] = "";
+    static char request[16384];
     int conn = accept(listener, NULL, NULL);
     ssize_t n, got = 0;
     int status = 0;
@@ -147,6 +266,21 @@ static void serve(int listener, enum server_behaviour how, const char *expect, c
         memset(big, 'x', sizeof(big));
         if (write(conn, big, sizeof(big)) < 0)
             status = 12;
+        break;
+    }
+    case SERVE_SLOW_BIG: {
+        static char big[CONTROL_KVP_REPLY_MAX];
+
+        memset(big, 'y', sizeof(big));
+        memcpy(big, "ok 0", 4);
+        big[sizeof(big) - 1] = '\n';
+        for (size_t off = 0; off < sizeof(big) && status == 0; off += 1000) {
+            size_t n = sizeof(big) - off < 1000 ? sizeof(big) - off : 1000;
+
+            if (write(conn, big + off, n) != (ssize_t)n)
+                status = 12;
+            usleep(200);
+        }
         break;
     }
     }
@@ -261,7 +395,50 @@ static void test_reply_too_long(void **state)
     start_server(SERVE_FLOOD, "status\n", NULL);
     assert_int_equal(
         control_request(socket_path, "status", reply, sizeof(reply), 2000, err, sizeof(err)), -1);
-    assert_non_null(strstr(err, "longer than 1024 bytes"));
+    assert_non_null(strstr(err, "reply to 'status' too long (more than 1023 bytes)"));
+}
+
+/* The longest reply a worker sends arrives whole, however it is cut up. */
+static void test_long_reply(void **state)
+{
+    char *reply = malloc(CONTROL_KVP_REPLY_MAX);
+
+    (void)state;
+    assert_non_null(reply);
+    start_server(SERVE_SLOW_BIG, "kvp\n", NULL);
+    assert_int_equal(
+        control_request(socket_path, "kvp", reply, CONTROL_KVP_REPLY_MAX, 2000, err, sizeof(err)),
+        0);
+    assert_int_equal(strlen(reply), CONTROL_KVP_REPLY_MAX - 1);
+    assert_int_equal(strncmp(reply, "ok 0yyy", 7), 0);
+    assert_int_equal(server_status(), 0);
+    /* One byte less room: refused. */
+    unlink(socket_path);
+    start_server(SERVE_SLOW_BIG, "kvp\n", NULL);
+    assert_int_equal(control_request(socket_path, "kvp", reply, CONTROL_KVP_REPLY_MAX - 1, 2000,
+                                     err, sizeof(err)),
+                     -1);
+    assert_non_null(strstr(err, "too long (more than 65534 bytes)"));
+    assert_int_equal(server_status(), 0);
+    free(reply);
+}
+
+/* A long request (a kvp-set of the largest pair) goes out whole. */
+static void test_long_request(void **state)
+{
+    static char request[8000], expect[8002];
+    char reply[CONTROL_REPLY_MAX];
+
+    (void)state;
+    memset(request, 'k', sizeof(request) - 1);
+    memcpy(request, "kvp-set ", 8);
+    request[sizeof(request) - 1] = '\0';
+    snprintf(expect, sizeof(expect), "%s\n", request);
+    start_server(SERVE_REPLY, expect, "ok");
+    assert_int_equal(
+        control_request(socket_path, request, reply, sizeof(reply), 2000, err, sizeof(err)), 0);
+    assert_string_equal(reply, "ok");
+    assert_int_equal(server_status(), 0);
 }
 
 static void test_small_reply_buffer(void **state)
@@ -306,12 +483,17 @@ int main(void)
         cmocka_unit_test(test_parse_status),
         cmocka_unit_test(test_parse_status_errors),
         cmocka_unit_test(test_parse_ok),
+        cmocka_unit_test(test_percent_encode),
+        cmocka_unit_test(test_parse_kvp),
+        cmocka_unit_test(test_parse_kvp_errors),
         cmocka_unit_test_setup_teardown(test_request_and_reply, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_reply_without_newline, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_no_reply, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_timeout, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_reply_too_long, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_small_reply_buffer, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_long_reply, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_long_request, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_no_socket, make_dir, remove_dir),
     };
     return cmocka_run_group_tests_name("hvctl_control", tests, NULL, NULL);

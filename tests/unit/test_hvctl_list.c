@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Unit tests of the output of "hvctl list" (tools/hvctl/list_format.c): the
- * uptime format, sorting, the table and the JSON, compared byte for byte.
+ * uptime format, sorting, the table and the JSON (with the heartbeat column),
+ * compared byte for byte.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -55,10 +56,11 @@ static char *capture(int (*print)(FILE *, const struct vm_row *, size_t), const 
 }
 
 static const struct vm_row sample[] = {
-    {"web", VM_STATE_RUNNING, 2, 2ULL << 30, true, 3720},
-    {"db", VM_STATE_OFF, 1, 512ULL << 20, false, 0},
-    {"build-server-01", VM_STATE_PAUSED, 16, 1536ULL << 20, true, 35},
-    {"Zed", VM_STATE_UNKNOWN, 4, 64ULL << 20, false, 0},
+    {"web", VM_STATE_RUNNING, 2, 2ULL << 30, true, 3720, VM_HEARTBEAT_OK},
+    {"db", VM_STATE_OFF, 1, 512ULL << 20, false, 0, VM_HEARTBEAT_UNKNOWN},
+    {"build-server-01", VM_STATE_PAUSED, 16, 1536ULL << 20, true, 35, VM_HEARTBEAT_LOST},
+    {"Zed", VM_STATE_UNKNOWN, 4, 64ULL << 20, false, 0, VM_HEARTBEAT_UNKNOWN},
+    {"new", VM_STATE_RUNNING, 1, 64ULL << 20, true, 4, VM_HEARTBEAT_NONE},
 };
 
 #define N_SAMPLE (sizeof(sample) / sizeof(sample[0]))
@@ -74,8 +76,10 @@ static void test_sort_by_name(void **state)
     assert_string_equal(rows[0].name, "Zed");
     assert_string_equal(rows[1].name, "build-server-01");
     assert_string_equal(rows[2].name, "db");
-    assert_string_equal(rows[3].name, "web");
-    assert_int_equal(rows[3].cpus, 2); /* whole rows move */
+    assert_string_equal(rows[3].name, "new");
+    assert_string_equal(rows[4].name, "web");
+    assert_int_equal(rows[4].cpus, 2); /* whole rows move */
+    assert_int_equal(rows[4].heartbeat, VM_HEARTBEAT_OK);
     list_sort(rows, 0);
 }
 
@@ -88,11 +92,12 @@ static void test_table(void **state)
     memcpy(rows, sample, sizeof(rows));
     list_sort(rows, N_SAMPLE);
     text = capture(list_print_table, rows, N_SAMPLE);
-    assert_string_equal(text, "NAME             STATE    CPUS  MEMORY  UPTIME\n"
-                              "Zed              unknown  4     64M     -\n"
-                              "build-server-01  paused   16    1536M   35s\n"
-                              "db               off      1     512M    -\n"
-                              "web              running  2     2G      1h02m\n");
+    assert_string_equal(text, "NAME             STATE    CPUS  MEMORY  UPTIME  HEARTBEAT\n"
+                              "Zed              unknown  4     64M     -       -\n"
+                              "build-server-01  paused   16    1536M   35s     lost\n"
+                              "db               off      1     512M    -       -\n"
+                              "new              running  1     64M     4s      no contact\n"
+                              "web              running  2     2G      1h02m   OK\n");
     free(text);
 }
 
@@ -102,28 +107,44 @@ static void test_empty_table_is_the_header(void **state)
 
     (void)state;
     text = capture(list_print_table, NULL, 0);
-    assert_string_equal(text, "NAME  STATE  CPUS  MEMORY  UPTIME\n");
+    assert_string_equal(text, "NAME  STATE  CPUS  MEMORY  UPTIME  HEARTBEAT\n");
     free(text);
 }
 
 static void test_json(void **state)
 {
-    struct vm_row rows[2];
+    struct vm_row rows[N_SAMPLE];
     char *text;
 
     (void)state;
     memcpy(rows, sample, sizeof(rows));
-    text = capture(list_print_json, rows, 2);
-    assert_string_equal(text, "[\n"
-                              "  {\"name\": \"web\", \"state\": \"running\", \"cpus\": 2, "
-                              "\"memory_bytes\": 2147483648, \"uptime_s\": 3720},\n"
-                              "  {\"name\": \"db\", \"state\": \"off\", \"cpus\": 1, "
-                              "\"memory_bytes\": 536870912, \"uptime_s\": null}\n"
-                              "]\n");
+    text = capture(list_print_json, rows, N_SAMPLE);
+    assert_string_equal(
+        text, "[\n"
+              "  {\"name\": \"web\", \"state\": \"running\", \"cpus\": 2, "
+              "\"memory_bytes\": 2147483648, \"uptime_s\": 3720, \"heartbeat\": \"ok\"},\n"
+              "  {\"name\": \"db\", \"state\": \"off\", \"cpus\": 1, "
+              "\"memory_bytes\": 536870912, \"uptime_s\": null, \"heartbeat\": null},\n"
+              "  {\"name\": \"build-server-01\", \"state\": \"paused\", \"cpus\": 16, "
+              "\"memory_bytes\": 1610612736, \"uptime_s\": 35, \"heartbeat\": \"lost\"},\n"
+              "  {\"name\": \"Zed\", \"state\": \"unknown\", \"cpus\": 4, "
+              "\"memory_bytes\": 67108864, \"uptime_s\": null, \"heartbeat\": null},\n"
+              "  {\"name\": \"new\", \"state\": \"running\", \"cpus\": 1, "
+              "\"memory_bytes\": 67108864, \"uptime_s\": 4, \"heartbeat\": \"none\"}\n"
+              "]\n");
     free(text);
     text = capture(list_print_json, NULL, 0);
     assert_string_equal(text, "[]\n");
     free(text);
+}
+
+static void test_heartbeat_text(void **state)
+{
+    (void)state;
+    assert_string_equal(heartbeat_text(VM_HEARTBEAT_OK), "OK");
+    assert_string_equal(heartbeat_text(VM_HEARTBEAT_LOST), "lost");
+    assert_string_equal(heartbeat_text(VM_HEARTBEAT_NONE), "no contact");
+    assert_string_equal(heartbeat_text(VM_HEARTBEAT_UNKNOWN), "-");
 }
 
 static void test_json_string_escapes(void **state)
@@ -143,9 +164,10 @@ static void test_json_string_escapes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_uptime), cmocka_unit_test(test_sort_by_name),
-        cmocka_unit_test(test_table),  cmocka_unit_test(test_empty_table_is_the_header),
-        cmocka_unit_test(test_json),   cmocka_unit_test(test_json_string_escapes),
+        cmocka_unit_test(test_uptime),         cmocka_unit_test(test_sort_by_name),
+        cmocka_unit_test(test_table),          cmocka_unit_test(test_empty_table_is_the_header),
+        cmocka_unit_test(test_json),           cmocka_unit_test(test_json_string_escapes),
+        cmocka_unit_test(test_heartbeat_text),
     };
     return cmocka_run_group_tests_name("hvctl_list", tests, NULL, NULL);
 }

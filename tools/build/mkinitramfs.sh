@@ -7,10 +7,8 @@
 # built static here), e2fsck and blkid with their shared libraries, and the
 # kernel modules named in tools/parent/modules with everything they depend
 # on, taken from KDIR/modules/VERSION/ (as tools/build/fetch-kernel.sh
-# unpacks a Debian kernel).  Debian's kernel packages ship no modules.dep
-# (depmod makes it on installation), so dependencies are read from each
-# module's own .modinfo "depends=" list; .ko.xz/.ko.zst/.ko.gz modules are
-# stored decompressed.
+# unpacks a Debian kernel).  How busybox, libraries and modules are
+# collected is shared with the child's initramfs: tools/build/modules.sh.
 #
 # No root needed: /dev/console, which the kernel opens for /init before
 # anything is mounted, cannot be made as a file by a user, so it goes into a
@@ -39,19 +37,10 @@ die() {
     echo "mkinitramfs: $*" >&2
     exit 1
 }
+. "$here/tools/build/modules.sh"
 
-# The one VERSION directory under KDIR/modules.
-set -- "$kdir"/modules/*/
-[ $# -eq 1 ] && [ -d "$1" ] || die "expected exactly one KDIR/modules/VERSION/ in $kdir (make kernels)"
-mdir=${1%/}
-kver=$(basename "$mdir")
-
-[ -x "$BUSYBOX" ] || die "no busybox at $BUSYBOX (make deps installs busybox-static)"
-# A dynamic busybox would need its libraries, and Debian's plain busybox
-# lacks applets used here: insist on the static one.
-if ldd "$BUSYBOX" >/dev/null 2>&1; then
-    die "$BUSYBOX is dynamically linked; install busybox-static"
-fi
+# The one VERSION directory under KDIR/modules: mdir, kver.
+modules_dir "$kdir"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -62,30 +51,12 @@ mkdir -p bin sbin usr/bin usr/sbin lib lib64 dev proc sys run tmp root etc/hvcor
     var/lib/hvcore scenario data "lib/modules/$kver"
 chmod 1777 tmp
 
-# --- busybox and its applets (--install would write into the host's /bin) ---
-cp "$BUSYBOX" bin/busybox
-"$BUSYBOX" --list-full | while read -r path; do
-    case $path in
-    linuxrc | sbin/init) continue ;; # /init is ours
-    esac
-    [ -e "$path" ] || ln -s /bin/busybox "$path"
-done
+# --- busybox (static) and its applets ---
+install_busybox "$BUSYBOX"
 
 # --- dynamic tools from the host, with their libraries ---
 # e2fsck (busybox has none) checks the data partition before it is mounted;
 # blkid (busybox-static has none) finds partitions by label and type.
-copy_with_libs() {
-    src=$1 dst=$2
-    [ -x "$src" ] || die "$src is missing (make deps)"
-    cp -L "$src" "$dst"
-    ldd "$src" | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p' |
-        while read -r lib; do
-            # Keep the paths the binaries were linked against; resolve the
-            # host's /lib -> /usr/lib symlinks to plain files.
-            mkdir -p ".$(dirname "$lib")"
-            [ -e ".$lib" ] || cp -L "$lib" ".$lib"
-        done
-}
 copy_with_libs "$(command -v e2fsck || echo /sbin/e2fsck)" sbin/e2fsck
 copy_with_libs "$(command -v blkid || echo /sbin/blkid)" sbin/blkid
 ln -s e2fsck sbin/fsck.ext4
@@ -112,85 +83,15 @@ cp "$parent/init" init
 chmod 755 init
 
 # --- kernel modules ---
-# Index of what the package has: "name path" (name with - as _).
-find "$mdir/kernel" -name '*.ko' -o -name '*.ko.xz' -o -name '*.ko.zst' -o -name '*.ko.gz' |
-    sed 's|^\(.*/\([^/]*\)\.ko\(\.[a-z]*\)\{0,1\}\)$|\2 \1|' |
-    awk '{ gsub("-", "_", $1); print }' > "$tmp/index"
-builtin=""
-[ -f "$mdir/modules.builtin" ] &&
-    builtin=$(sed 's|.*/||; s|\.ko$||; s|-|_|g' "$mdir/modules.builtin")
-
-is_builtin() {
-    echo "$builtin" | grep -qx "$1"
-}
-
-# store PATH: put module PATH into the tree (same relative path, decompressed
-# to .ko); prints where.
-store() {
-    rel=${1#"$mdir"/}
-    rel=${rel%.xz}
-    rel=${rel%.zst}
-    rel=${rel%.gz}
-    dst=lib/modules/$kver/$rel
-    mkdir -p "$(dirname "$dst")"
-    case $1 in
-    *.xz) xz -dc "$1" > "$dst" ;;
-    *.zst) zstd -qdc "$1" > "$dst" ;;
-    *.gz) gzip -dc "$1" > "$dst" ;;
-    *) cp "$1" "$dst" ;;
-    esac
-    echo "$dst"
-}
-
-# depends_of KO: the module names in KO's .modinfo depends= field.
-depends_of() {
-    objcopy -O binary --only-section=.modinfo "$1" "$tmp/modinfo" 2>/dev/null || return 0
-    tr '\0' '\n' < "$tmp/modinfo" | sed -n 's/^depends=//p' | tr ',' ' '
-}
-
-# want NAME: store NAME and, first, what it depends on; append the name to
-# the load order.  $tmp/seen guards against loops and repeats.
-want() {
-    n=$(echo "$1" | tr - _)
-    grep -qx "$n" "$tmp/seen" 2>/dev/null && return 0
-    echo "$n" >> "$tmp/seen"
-    if is_builtin "$n"; then
-        echo "$n" >> "$tmp/builtin"
-        return 0
-    fi
-    src=$(awk -v n="$n" '$1 == n { print $2; exit }' "$tmp/index")
-    if [ -z "$src" ]; then
-        echo "$n" >> "$tmp/missing"
-        return 0
-    fi
-    ko=$(store "$src")
-    # A subshell each: POSIX sh has no local variables, and the recursion
-    # would overwrite n (the files carry the results).
-    for d in $(depends_of "$ko"); do
-        (want "$d")
-    done
-    echo "$n" >> "$tmp/loaded"
-}
-
-: > "$tmp/seen"
-: > "$tmp/builtin"
-: > "$tmp/missing"
-: > "$tmp/loaded"
-for m in $(sed 's/#.*//' "$parent/modules"); do
-    want "$m"
-done
+modules_init
+want_list "$parent/modules"
 # /init loads these in this order (dependencies first).
 cp "$tmp/loaded" etc/hvcore/modules
 # Modules that are there for modprobe, not loaded at boot (kvm_amd for the
 # KVM side of make bench, in a parent booted without the hypervisor).
 if [ -f "$parent/modules-on-demand" ]; then
-    for m in $(sed 's/#.*//' "$parent/modules-on-demand"); do
-        want "$m"
-    done
+    want_list "$parent/modules-on-demand"
 fi
-for f in modules.builtin modules.builtin.modinfo; do
-    [ ! -f "$mdir/$f" ] || cp "$mdir/$f" "lib/modules/$kver/"
-done
 # --- our own module, where depmod and modprobe look for out-of-tree ones ---
 if [ -n "${VID_KO:-}" ]; then
     [ -f "$VID_KO" ] || die "no module $VID_KO (make vid)"
@@ -203,8 +104,9 @@ if [ -n "${VID_KO:-}" ]; then
     # Without its debug information, as Debian ships its own modules.
     objcopy --strip-debug "$VID_KO" "lib/modules/$kver/extra/vid.ko"
 fi
-# modules.dep and friends, so that modprobe works in the parent's shell.
-"$BUSYBOX" depmod -b "$root" "$kver"
+# modules.builtin, modules.dep and friends, so that modprobe works in the
+# parent's shell.
+modules_finish "$BUSYBOX"
 
 echo "  initramfs: kernel $kver: $(wc -l < "$tmp/loaded") modules to load," \
     "$(wc -l < "$tmp/builtin") built in${VID_KO:+, and extra/vid.ko}"

@@ -21,12 +21,13 @@ static const struct command_spec commands[CMD_COUNT] = {
     [CMD_SHOW] = {"show", 0, 0, true},
     [CMD_DELETE] = {"delete", 0, 0, true},
     [CMD_START] = {"start", 0, 0, true},
-    [CMD_STOP] = {"stop", OPT_TURN_OFF, 0, true},
+    [CMD_STOP] = {"stop", OPT_TURN_OFF | OPT_TIMEOUT | OPT_FORCE, 0, true},
     [CMD_PAUSE] = {"pause", 0, 0, true},
     [CMD_RESUME] = {"resume", 0, 0, true},
     [CMD_STATUS] = {"status", 0, 0, true},
     [CMD_LIST] = {"list", OPT_JSON, 0, false},
     [CMD_CONSOLE] = {"console", OPT_LOG, 0, true},
+    [CMD_KVP] = {"kvp", OPT_SET, 0, true},
 };
 
 struct option_spec {
@@ -47,6 +48,9 @@ static const struct option_spec options[] = {
     {"json", OPT_JSON, 0},
     {"turn-off", OPT_TURN_OFF, 0},
     {"log", OPT_LOG, 0},
+    {"timeout", OPT_TIMEOUT, VALUE_AT(timeout)},
+    {"force", OPT_FORCE, 0},
+    {"set", OPT_SET, VALUE_AT(set)},
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -224,6 +228,13 @@ int hvctl_args_parse(int argc, char *const argv[], struct hvctl_args *args, char
             snprintf(err, err_size, "set: --initrd and --no-initrd contradict each other");
             return -1;
         }
+    }
+    /* --timeout and --force are about waiting for the guest, which --turn-off does not do. */
+    if (args->command == CMD_STOP && (args->given & OPT_TURN_OFF) &&
+        (args->given & (OPT_TIMEOUT | OPT_FORCE))) {
+        snprintf(err, err_size, "stop: --turn-off does not wait for the guest: %s goes without it",
+                 (args->given & OPT_TIMEOUT) ? "--timeout" : "--force");
+        return -1;
     }
     return 0;
 }

@@ -28,6 +28,7 @@ enum hvctl_command {
     CMD_STATUS,
     CMD_LIST,
     CMD_CONSOLE,
+    CMD_KVP,
     CMD_COUNT
 };
 
@@ -42,6 +43,9 @@ enum hvctl_option {
     OPT_JSON = 1u << 6,
     OPT_TURN_OFF = 1u << 7,
     OPT_LOG = 1u << 8,
+    OPT_TIMEOUT = 1u << 9,
+    OPT_FORCE = 1u << 10,
+    OPT_SET = 1u << 11,
 };
 
 struct hvctl_args {
@@ -56,6 +60,8 @@ struct hvctl_args {
     const char *kernel;
     const char *initrd;
     const char *cmdline;
+    const char *timeout; /* stop --timeout SECONDS */
+    const char *set;     /* kvp --set KEY=VALUE */
 };
 
 /*

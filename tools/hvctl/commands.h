@@ -28,4 +28,7 @@ int cmd_list(const struct hvctl_paths *paths, const struct hvctl_args *args);
 /* console.c */
 int cmd_console(const struct hvctl_paths *paths, const struct hvctl_args *args);
 
+/* kvp.c */
+int cmd_kvp(const struct hvctl_paths *paths, const struct hvctl_args *args);
+
 #endif

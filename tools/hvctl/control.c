@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -83,83 +84,106 @@ int unix_connect(const char *socket_path, int timeout_ms, char *err, size_t err_
     return fd;
 }
 
+/* Sends @len bytes of @data before @deadline; 0, or -1 with errno set (ETIMEDOUT when late). */
+static int send_all(int fd, const char *data, size_t len, int64_t deadline)
+{
+    for (size_t sent = 0; sent < len;) {
+        int ready = wait_ready(fd, POLLOUT, deadline);
+        ssize_t n;
+
+        if (ready <= 0) {
+            if (ready == 0)
+                errno = ETIMEDOUT;
+            return -1;
+        }
+        /* MSG_NOSIGNAL: a worker that went away must be an error, not SIGPIPE. */
+        n = send(fd, data + sent, len - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0 && errno != EINTR && errno != EAGAIN)
+            return -1;
+        if (n > 0)
+            sent += (size_t)n;
+    }
+    return 0;
+}
+
 int control_request(const char *socket_path, const char *request, char *reply, size_t reply_size,
                     int timeout_ms, char *err, size_t err_size)
 {
     int64_t deadline = now_ms() + timeout_ms;
-    char line[CONTROL_REPLY_MAX + 2];
+    char shown[96];
     size_t used = 0;
-    int fd = unix_connect(socket_path, timeout_ms, err, err_size);
+    bool line_end = false;
+    int fd;
 
+    /* Messages name the request, but a kvp-set's can be long: its start is enough. */
+    printable(request, shown, sizeof(shown));
+    if (reply_size < 2) {
+        snprintf(err, err_size, "no room for a reply to '%s'", shown);
+        return -1;
+    }
+    fd = unix_connect(socket_path, timeout_ms, err, err_size);
     if (fd < 0)
         return -1;
-    if (snprintf(line, sizeof(line), "%s\n", request) >= (int)sizeof(line)) {
-        snprintf(err, err_size, "request too long");
+    if (send_all(fd, request, strlen(request), deadline) != 0 ||
+        send_all(fd, "\n", 1, deadline) != 0) {
+        if (errno == ETIMEDOUT)
+            snprintf(err, err_size, "%s: cannot send '%s' within %d ms", socket_path, shown,
+                     timeout_ms);
+        else
+            snprintf(err, err_size, "%s: sending '%s': %s", socket_path, shown, strerror(errno));
         close(fd);
         return -1;
     }
-    /* MSG_NOSIGNAL: a worker that went away must be an error, not SIGPIPE. */
-    for (size_t sent = 0, len = strlen(line); sent < len;) {
-        ssize_t n;
-
-        if (wait_ready(fd, POLLOUT, deadline) <= 0) {
-            snprintf(err, err_size, "%s: cannot send '%s' within %d ms", socket_path, request,
-                     timeout_ms);
-            close(fd);
-            return -1;
-        }
-        n = send(fd, line + sent, len - sent, MSG_NOSIGNAL);
-        if (n < 0 && errno != EINTR) {
-            snprintf(err, err_size, "%s: sending '%s': %s", socket_path, request, strerror(errno));
-            close(fd);
-            return -1;
-        }
-        if (n > 0)
-            sent += (size_t)n;
-    }
-    /* One line back; the worker may close the connection right after it. */
-    for (;;) {
+    /* One line back, straight into @reply; the worker may close the connection right after. */
+    while (!line_end) {
         int ready = wait_ready(fd, POLLIN, deadline);
         ssize_t n;
 
         if (ready <= 0) {
-            snprintf(err, err_size, "%s: no reply to '%s' within %d ms", socket_path, request,
+            snprintf(err, err_size, "%s: no reply to '%s' within %d ms", socket_path, shown,
                      timeout_ms);
             close(fd);
             return -1;
         }
-        n = recv(fd, line + used, sizeof(line) - 1 - used, 0);
+        if (used == reply_size - 1) {
+            /* Full: only the newline (or the end) may follow, which is not kept. */
+            char next;
+
+            n = recv(fd, &next, 1, 0);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n > 0 && next != '\n') {
+                snprintf(err, err_size, "%s: reply to '%s' too long (more than %zu bytes)",
+                         socket_path, shown, reply_size - 1);
+                close(fd);
+                return -1;
+            }
+            if (n >= 0)
+                break;
+        } else {
+            n = recv(fd, reply + used, reply_size - 1 - used, 0);
+        }
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            snprintf(err, err_size, "%s: reading the reply to '%s': %s", socket_path, request,
+            snprintf(err, err_size, "%s: reading the reply to '%s': %s", socket_path, shown,
                      strerror(errno));
             close(fd);
             return -1;
         }
-        used += (size_t)n;
-        line[used] = '\0';
-        if (memchr(line, '\n', used) != NULL || n == 0)
+        if (n == 0)
             break;
-        if (used == sizeof(line) - 1) {
-            snprintf(err, err_size, "%s: reply to '%s' longer than %d bytes", socket_path, request,
-                     CONTROL_REPLY_MAX);
-            close(fd);
-            return -1;
-        }
+        line_end = memchr(reply + used, '\n', (size_t)n) != NULL;
+        used += (size_t)n;
     }
     close(fd);
-    line[strcspn(line, "\n")] = '\0';
-    if (used == 0 || line[0] == '\0') {
+    reply[used] = '\0';
+    reply[strcspn(reply, "\n")] = '\0';
+    if (reply[0] == '\0') {
         snprintf(err, err_size, "%s: the worker closed the connection without replying to '%s'",
-                 socket_path, request);
+                 socket_path, shown);
         return -1;
     }
-    if (strlen(line) >= reply_size) {
-        snprintf(err, err_size, "%s: reply to '%s' too long", socket_path, request);
-        return -1;
-    }
-    strcpy(reply, line);
     return 0;
 }
 
@@ -201,11 +225,29 @@ static int parse_u64(const char *s, size_t len, uint64_t *out)
     return 0;
 }
 
+/* heartbeat=: ok, lost or none. */
+static int parse_heartbeat(const char *s, size_t len, enum vm_heartbeat *out)
+{
+    static const struct {
+        const char *word;
+        enum vm_heartbeat value;
+    } words[] = {{"ok", VM_HEARTBEAT_OK}, {"lost", VM_HEARTBEAT_LOST}, {"none", VM_HEARTBEAT_NONE}};
+
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+        if (strlen(words[i].word) == len && memcmp(s, words[i].word, len) == 0) {
+            *out = words[i].value;
+            return 0;
+        }
+    }
+    return -1;
+}
+
 int control_parse_status(const char *reply, struct vm_status *status, char *err, size_t err_size)
 {
     static const char *const field_names[] = {"uptime_s", "cpus", "memory"};
     uint64_t values[3];
     bool seen[3] = {false, false, false};
+    enum vm_heartbeat heartbeat = VM_HEARTBEAT_UNKNOWN;
     char shown[96];
     const char *p;
 
@@ -237,6 +279,12 @@ int control_parse_status(const char *reply, struct vm_status *status, char *err,
         if (eq == NULL) {
             printable(reply, shown, sizeof(shown));
             snprintf(err, err_size, "malformed status reply '%s'", shown);
+            return -1;
+        }
+        if (eq - field == 9 && memcmp(field, "heartbeat", 9) == 0 &&
+            parse_heartbeat(eq + 1, len - 10, &heartbeat) != 0) {
+            printable(reply, shown, sizeof(shown));
+            snprintf(err, err_size, "bad heartbeat in the status reply '%s'", shown);
             return -1;
         }
         for (size_t i = 0; i < 3; i++) {
@@ -271,5 +319,136 @@ int control_parse_status(const char *reply, struct vm_status *status, char *err,
     status->uptime_s = values[0];
     status->cpus = (unsigned)values[1];
     status->memory = values[2];
+    status->heartbeat = heartbeat;
+    return 0;
+}
+
+static bool plain_byte(unsigned char c)
+{
+    return c > ' ' && c < 0x7f && c != '%' && c != ':' && c != '=';
+}
+
+long control_percent_encode(const char *in, size_t len, char *out, size_t out_size)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)in[i];
+
+        if (out_size - n < (plain_byte(c) ? 2u : 4u))
+            return -1;
+        if (plain_byte(c)) {
+            out[n++] = (char)c;
+        } else {
+            out[n++] = '%';
+            out[n++] = hex[c >> 4];
+            out[n++] = hex[c & 0xf];
+        }
+    }
+    if (out_size - n < 1)
+        return -1;
+    out[n] = '\0';
+    return (long)n;
+}
+
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Decodes @text[0..@len) in place and terminates it; -1 for a malformed
+ * escape, %00, or a byte that should have come encoded. */
+static int percent_decode_in_place(char *text, size_t len)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+
+        if (c == '%') {
+            int hi = len - i >= 3 ? hex_digit(text[i + 1]) : -1;
+            int lo = len - i >= 3 ? hex_digit(text[i + 2]) : -1;
+
+            if (hi < 0 || lo < 0 || (hi | lo) == 0)
+                return -1;
+            c = (unsigned char)(hi << 4 | lo);
+            i += 2;
+        } else if (!plain_byte(c)) {
+            return -1;
+        }
+        text[n++] = (char)c;
+    }
+    text[n] = '\0';
+    return 0;
+}
+
+int control_parse_kvp(char *reply, struct kvp_pair **pairs, size_t *count, size_t *total, char *err,
+                      size_t err_size)
+{
+    char shown[96], *p, *end;
+    size_t words = 0, n = 0;
+    uint64_t announced;
+    struct kvp_pair *list = NULL;
+
+    *pairs = NULL;
+    *count = *total = 0;
+    if (strncmp(reply, "ok ", 3) != 0) {
+        reply_error(reply, err, err_size);
+        return -1;
+    }
+    printable(reply, shown, sizeof(shown));
+    p = reply + 3;
+    end = p + strcspn(p, " ");
+    if (parse_u64(p, (size_t)(end - p), &announced) != 0 || announced > SIZE_MAX / 2) {
+        snprintf(err, err_size, "bad pair count in the kvp reply '%s'", shown);
+        return -1;
+    }
+    for (const char *q = end; *q != '\0'; q++)
+        words += *q == ' ';
+    if (words > announced) {
+        snprintf(err, err_size, "more pairs than announced in the kvp reply '%s'", shown);
+        return -1;
+    }
+    if (words > 0) {
+        list = calloc(words, sizeof(*list));
+        if (list == NULL) {
+            snprintf(err, err_size, "out of memory");
+            return -1;
+        }
+    }
+    /* " POOL:KEY=VALUE" each: the separators are never encoded, the text never raw.
+     * Decoding ends each part with a NUL, maybe on the separator after it: so
+     * whether another pair follows is read first. */
+    for (bool more = *end == ' '; more;) {
+        char *word = end + 1, *colon, *eq;
+
+        end = word + strcspn(word, " ");
+        more = *end == ' ';
+        colon = memchr(word, ':', (size_t)(end - word));
+        eq = colon ? memchr(colon, '=', (size_t)(end - colon)) : NULL;
+        if (eq == NULL || percent_decode_in_place(word, (size_t)(colon - word)) != 0 ||
+            percent_decode_in_place(colon + 1, (size_t)(eq - colon - 1)) != 0 ||
+            percent_decode_in_place(eq + 1, (size_t)(end - eq - 1)) != 0) {
+            snprintf(err, err_size, "malformed pair %zu in the kvp reply '%s'", n + 1, shown);
+            free(list);
+            return -1;
+        }
+        list[n++] = (struct kvp_pair){word, colon + 1, eq + 1};
+    }
+    if (n != words) {
+        snprintf(err, err_size, "malformed kvp reply '%s'", shown);
+        free(list);
+        return -1;
+    }
+    *pairs = list;
+    *count = n;
+    *total = (size_t)announced;
     return 0;
 }

@@ -34,6 +34,7 @@ static int fill_row(const struct hvctl_paths *paths, const char *name, struct vm
         row->memory_bytes = st.memory;
         row->has_uptime = true;
         row->uptime_s = st.uptime_s;
+        row->heartbeat = st.heartbeat;
     } else if (row->state == VM_STATE_UNKNOWN) {
         hvctl_warning("%s has a worker, but it did not answer: %s", name, err);
     }

@@ -33,9 +33,41 @@ void list_sort(struct vm_row *rows, size_t n)
         qsort(rows, n, sizeof(*rows), compare_rows);
 }
 
-enum column { COL_NAME, COL_STATE, COL_CPUS, COL_MEMORY, COL_UPTIME, N_COLUMNS };
+const char *heartbeat_text(enum vm_heartbeat heartbeat)
+{
+    switch (heartbeat) {
+    case VM_HEARTBEAT_OK:
+        return "OK";
+    case VM_HEARTBEAT_LOST:
+        return "lost";
+    case VM_HEARTBEAT_NONE:
+        return "no contact";
+    case VM_HEARTBEAT_UNKNOWN:
+        break;
+    }
+    return "-";
+}
 
-static const char *const headers[N_COLUMNS] = {"NAME", "STATE", "CPUS", "MEMORY", "UPTIME"};
+/* The JSON word: "ok", "lost", "none", or NULL for null. */
+static const char *heartbeat_json(enum vm_heartbeat heartbeat)
+{
+    switch (heartbeat) {
+    case VM_HEARTBEAT_OK:
+        return "ok";
+    case VM_HEARTBEAT_LOST:
+        return "lost";
+    case VM_HEARTBEAT_NONE:
+        return "none";
+    case VM_HEARTBEAT_UNKNOWN:
+        break;
+    }
+    return NULL;
+}
+
+enum column { COL_NAME, COL_STATE, COL_CPUS, COL_MEMORY, COL_UPTIME, COL_HEARTBEAT, N_COLUMNS };
+
+static const char *const headers[N_COLUMNS] = {"NAME",   "STATE",  "CPUS",
+                                               "MEMORY", "UPTIME", "HEARTBEAT"};
 
 /* The text of every cell of one row. */
 struct row_text {
@@ -49,6 +81,7 @@ static void row_text(const struct vm_row *row, struct row_text *t)
     snprintf(t->cells[COL_CPUS], sizeof(t->cells[0]), "%u", row->cpus);
     size_format_exact(row->memory_bytes, t->cells[COL_MEMORY], sizeof(t->cells[0]));
     uptime_format(row->has_uptime, row->uptime_s, t->cells[COL_UPTIME], sizeof(t->cells[0]));
+    snprintf(t->cells[COL_HEARTBEAT], sizeof(t->cells[0]), "%s", heartbeat_text(row->heartbeat));
 }
 
 static void print_cells(FILE *out, const char *const cells[N_COLUMNS], const size_t widths[])
@@ -116,9 +149,15 @@ int list_print_json(FILE *out, const struct vm_row *rows, size_t n)
         fprintf(out, ", \"cpus\": %u, \"memory_bytes\": %llu, \"uptime_s\": ", rows[i].cpus,
                 (unsigned long long)rows[i].memory_bytes);
         if (rows[i].has_uptime)
-            fprintf(out, "%llu}", (unsigned long long)rows[i].uptime_s);
+            fprintf(out, "%llu", (unsigned long long)rows[i].uptime_s);
         else
-            fputs("null}", out);
+            fputs("null", out);
+        fputs(", \"heartbeat\": ", out);
+        if (heartbeat_json(rows[i].heartbeat) != NULL)
+            json_print_string(out, heartbeat_json(rows[i].heartbeat));
+        else
+            fputs("null", out);
+        fputs("}", out);
     }
     fputs(n > 0 ? "\n]\n" : "]\n", out);
     return ferror(out) ? -1 : 0;

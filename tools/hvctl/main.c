@@ -25,12 +25,14 @@ static const char overview[] =
     "  show NAME                            print a VM's configuration and state\n"
     "  delete NAME                          delete a VM that is off\n"
     "  start NAME                           start a VM\n"
+    "  stop NAME                            shut a VM down through its guest, and wait\n"
     "  stop --turn-off NAME                 power a VM off at once\n"
     "  pause NAME                           freeze a running VM\n"
     "  resume NAME                          continue a paused VM\n"
     "  status NAME                          print a VM's state: off, running or paused\n"
-    "  list [--json]                        list the VMs: NAME STATE CPUS MEMORY UPTIME\n"
+    "  list [--json]                        list the VMs: NAME STATE CPUS MEMORY UPTIME HEARTBEAT\n"
     "  console NAME [--log]                 attach to a VM's serial console (detach: Ctrl-])\n"
+    "  kvp NAME [--set KEY=VALUE]           print the guest's key-value pairs, or give it one\n"
     "  help [COMMAND]                       this help, or a command's\n"
     "\n"
     "hvctl COMMAND --help describes a command and its options.\n"
@@ -86,7 +88,7 @@ static const char *const command_help[CMD_COUNT] = {
     [CMD_DELETE] = "Usage: hvctl delete NAME\n"
                    "\n"
                    "Delete the VM NAME: its configuration and its logs.  It must be off\n"
-                   "(hvctl stop --turn-off NAME).  Kernel and initrd files are not touched.\n",
+                   "(hvctl stop NAME).  Kernel and initrd files are not touched.\n",
     [CMD_START] =
         "Usage: hvctl start NAME\n"
         "\n"
@@ -94,15 +96,22 @@ static const char *const command_help[CMD_COUNT] = {
         "does not come up, the end of the worker's log says why (the whole log is in\n"
         "$HVCORE_RUN_DIR/NAME/vmwp.log).  Starting a VM that runs is an error.\n",
     [CMD_STOP] =
-        "Usage: hvctl stop --turn-off NAME\n"
+        "Usage: hvctl stop NAME [--timeout SECONDS] [--force]\n"
+        "       hvctl stop --turn-off NAME\n"
+        "\n"
+        "Shut the VM NAME down: ask its guest to power off, through the guest's shutdown\n"
+        "service (Linux's hv_utils), and wait until it is off.  Nothing is printed while\n"
+        "waiting, but a count on a terminal.  If the guest has no shutdown service (not\n"
+        "loaded, or still booting), if the VM is paused, or if it is not off in time, hvctl\n"
+        "says so and exits 1: hvctl stop --turn-off NAME then powers it off at once.\n"
         "\n"
         "Options:\n"
-        "  --turn-off  power the VM off at once, like pulling the plug: the guest gets no\n"
-        "              chance to shut down.  Its worker is killed if it has not exited 10 s\n"
-        "              later.\n"
-        "\n"
-        "Without --turn-off, hvctl stop would ask the guest to shut down; that is not\n"
-        "implemented yet, so it says so and does nothing.\n",
+        "  --timeout SECONDS  how long the guest has to shut down, 1 to 86400 (default 60)\n"
+        "  --force            when the guest cannot be asked or is not off in time, turn the\n"
+        "                     VM off instead (with a warning), as --turn-off does\n"
+        "  --turn-off         power the VM off at once, like pulling the plug: the guest gets\n"
+        "                     no chance to shut down.  Its worker is killed if it has not\n"
+        "                     exited 10 s later.  Takes no other option.\n",
     [CMD_PAUSE] = "Usage: hvctl pause NAME\n"
                   "\n"
                   "Freeze the running VM NAME: its CPUs stop; its memory stays.\n",
@@ -111,18 +120,21 @@ static const char *const command_help[CMD_COUNT] = {
                    "Let the paused VM NAME run again.\n",
     [CMD_STATUS] = "Usage: hvctl status NAME\n"
                    "\n"
-                   "Print the VM NAME's state, one word: off, running or paused.\n",
+                   "Print the VM NAME's state, one word: off, running, paused or crashed.\n",
     [CMD_LIST] =
         "Usage: hvctl list [--json]\n"
         "\n"
-        "List the VMs, by name: NAME STATE CPUS MEMORY UPTIME.  UPTIME is like 35s, 4m05s,\n"
-        "1h02m or 3d04h; '-' when off.  A VM whose configuration cannot be read is left out\n"
-        "with a warning, and the exit status is 1.\n"
+        "List the VMs, by name: NAME STATE CPUS MEMORY UPTIME HEARTBEAT.  UPTIME is like 35s,\n"
+        "4m05s, 1h02m or 3d04h; '-' when off.  HEARTBEAT is the guest's heartbeat service:\n"
+        "OK, lost (it answered, then stopped: the guest may hang) or no contact (it never\n"
+        "answered: no hv_utils, or still booting); '-' when off.  A VM whose configuration\n"
+        "cannot be read is left out with a warning, and the exit status is 1.\n"
         "\n"
         "Options:\n"
         "  --json  a JSON array instead, one object per VM:\n"
-        "          {\"name\", \"state\", \"cpus\", \"memory_bytes\", \"uptime_s\"}\n"
-        "          (uptime_s is null when the VM is off)\n",
+        "          {\"name\", \"state\", \"cpus\", \"memory_bytes\", \"uptime_s\", \"heartbeat\"}\n"
+        "          (heartbeat \"ok\", \"lost\" or \"none\"; uptime_s and heartbeat are null\n"
+        "          when the VM is off)\n",
     [CMD_CONSOLE] =
         "Usage: hvctl console NAME [--log]\n"
         "\n"
@@ -134,6 +146,21 @@ static const char *const command_help[CMD_COUNT] = {
         "Options:\n"
         "  --log  print what the guest wrote to its console since it last started, from\n"
         "         $HVCORE_RUN_DIR/NAME/console.log (also once it is off)\n",
+    [CMD_KVP] =
+        "Usage: hvctl kvp NAME [--set KEY=VALUE]\n"
+        "\n"
+        "Print the key-value pairs the running VM NAME's guest publishes through its data\n"
+        "exchange service (Linux's hv_kvp_daemon): one per line, POOL KEY VALUE, where POOL\n"
+        "is auto (the guest's own: OSName, FullyQualifiedDomainName, NetworkAddressIPv4...)\n"
+        "or guest, KEY is one word and VALUE the rest of the line.  Control characters are\n"
+        "shown escaped (\\t, \\n, \\xHH, and \\x20 for a space in POOL or KEY), a backslash\n"
+        "as \\\\.\n"
+        "\n"
+        "Options:\n"
+        "  --set KEY=VALUE  give the guest a host-to-guest pair instead (its pool 0, external;\n"
+        "                   setting a KEY again replaces it).  KEY is 1 to 255 characters, VALUE\n"
+        "                   up to 1023, in UTF-8 (at most 511 and 2047 bytes); the first '='\n"
+        "                   ends KEY.  The guest gets it once its data exchange service runs.\n",
 };
 
 static int print_help(enum hvctl_command topic)
@@ -151,7 +178,7 @@ static const command_fn command_fns[CMD_COUNT] = {
     [CMD_CREATE] = cmd_create, [CMD_SET] = cmd_set,         [CMD_SHOW] = cmd_show,
     [CMD_DELETE] = cmd_delete, [CMD_START] = cmd_start,     [CMD_STOP] = cmd_stop,
     [CMD_PAUSE] = cmd_pause,   [CMD_RESUME] = cmd_resume,   [CMD_STATUS] = cmd_status,
-    [CMD_LIST] = cmd_list,     [CMD_CONSOLE] = cmd_console,
+    [CMD_LIST] = cmd_list,     [CMD_CONSOLE] = cmd_console, [CMD_KVP] = cmd_kvp,
 };
 
 int main(int argc, char **argv)

@@ -52,6 +52,9 @@ unit_hvctl_control_SRCS := tools/hvctl/control.c
 UNIT_TESTS += hvctl_paths
 unit_hvctl_paths_SRCS := tools/hvctl/paths.c
 
+UNIT_TESTS += hvctl_kvp
+unit_hvctl_kvp_SRCS := tools/hvctl/kvp_format.c tools/hvctl/control.c
+
 # Their headers are not under the directories unit_rule watches.
-$(foreach t,names size config options args list control paths,\
+$(foreach t,names size config options args list control paths kvp,\
 	$(eval $(call UNIT_BIN,hvctl_$(t)): $(HVCTL_HDRS)))

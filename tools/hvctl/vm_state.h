@@ -13,12 +13,21 @@ enum vm_state {
     VM_STATE_CRASHED, /* no worker; the last one stopped on a guest fault (its crash record) */
 };
 
+/* The guest's heartbeat integration service, as the worker reports it. */
+enum vm_heartbeat {
+    VM_HEARTBEAT_UNKNOWN, /* not running, or a worker that does not report it */
+    VM_HEARTBEAT_NONE,    /* the guest's heartbeat service never answered */
+    VM_HEARTBEAT_OK,      /* it answers */
+    VM_HEARTBEAT_LOST,    /* it answered, then stopped */
+};
+
 /* What the worker's "status" reply carries. */
 struct vm_status {
     enum vm_state state;
     uint64_t uptime_s;
     unsigned cpus;
-    uint64_t memory;        /* bytes */
+    uint64_t memory; /* bytes */
+    enum vm_heartbeat heartbeat;
     char crash_reason[256]; /* VM_STATE_CRASHED: the worker's crash record */
 };
 

@@ -207,16 +207,35 @@ enum vm_state worker_state(const struct hvctl_paths *paths, const char *name, in
     return status->state;
 }
 
+int worker_ask(const struct hvctl_paths *paths, const char *name, const char *request, char *reply,
+               size_t reply_size, char *err, size_t err_size)
+{
+    char socket_path[VM_PATH_MAX];
+
+    path_vm_run_file(paths, name, CONTROL_SOCKET, socket_path);
+    return control_request(socket_path, request, reply, reply_size, CONTROL_TIMEOUT_MS, err,
+                           err_size);
+}
+
 int worker_request(const struct hvctl_paths *paths, const char *name, const char *request,
                    char *err, size_t err_size)
 {
-    char socket_path[VM_PATH_MAX], reply[CONTROL_REPLY_MAX];
+    char reply[CONTROL_REPLY_MAX];
 
-    path_vm_run_file(paths, name, CONTROL_SOCKET, socket_path);
-    if (control_request(socket_path, request, reply, sizeof(reply), CONTROL_TIMEOUT_MS, err,
-                        err_size) != 0)
+    if (worker_ask(paths, name, request, reply, sizeof(reply), err, err_size) != 0)
         return -1;
     return control_parse_ok(reply, err, err_size);
+}
+
+bool worker_alive(const struct hvctl_paths *paths, const char *name, pid_t pid)
+{
+    return is_worker(paths, name, pid);
+}
+
+bool worker_crash_record(const struct hvctl_paths *paths, const char *name, char *reason,
+                         size_t size)
+{
+    return read_crash_record(paths, name, reason, size);
 }
 
 static bool is_executable_file(const char *path)

@@ -13,6 +13,7 @@
 #ifndef HVCTL_WORKER_H
 #define HVCTL_WORKER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -42,9 +43,22 @@ pid_t worker_pid(const struct hvctl_paths *paths, const char *name, int lock_fd)
 enum vm_state worker_state(const struct hvctl_paths *paths, const char *name, int lock_fd,
                            struct vm_status *status, char *err, size_t err_size);
 
-/* Sends "pause" or "resume"; 0, or -1 with the reason (the worker's message) in @err. */
+/* Sends @request ("pause", "resume", "shutdown"...) that is answered "ok"; 0, or -1 with the
+ * reason (the worker's message) in @err. */
 int worker_request(const struct hvctl_paths *paths, const char *name, const char *request,
                    char *err, size_t err_size);
+
+/* Sends @request and puts the reply line into @reply (@reply_size bytes, a longer reply is an
+ * error); 0, or -1 with the reason in @err. */
+int worker_ask(const struct hvctl_paths *paths, const char *name, const char *request, char *reply,
+               size_t reply_size, char *err, size_t err_size);
+
+/* Is @pid alive and VM @name's worker (see above)? */
+bool worker_alive(const struct hvctl_paths *paths, const char *name, pid_t pid);
+
+/* Whether VM @name's last worker left a crash record; its line into @reason. */
+bool worker_crash_record(const struct hvctl_paths *paths, const char *name, char *reason,
+                         size_t size);
 
 /*
  * Starts VM @name's worker on @config_path and waits until it has written

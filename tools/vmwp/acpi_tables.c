@@ -150,6 +150,7 @@ static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
 #define AML_ZERO        0x00
 #define AML_ONE         0x01
 #define AML_NAME        0x08
+#define AML_METHOD      0x14
 #define AML_BYTE        0x0a
 #define AML_WORD        0x0b
 #define AML_DWORD       0x0c
@@ -166,7 +167,15 @@ static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
 #define PKGLEN_MAX      0x0fffffff /* 28 bits in the 4-byte encoding */
 #define RES_IO          0x47       /* small resource items, tag and length in one byte */
 #define RES_IRQ_NOFLAGS 0x22
+#define RES_IRQ         0x23 /* with the flags byte */
 #define RES_END         0x79
+#define RES_DWORD_SPACE 0x87 /* large item: Address Space Descriptor, 32-bit */
+#define RES_DWORD_LEN   23   /* its bytes after the tag and the length */
+#define RES_IRQ_EDGE    0x01 /* IRQ flags: edge-triggered, active high, exclusive */
+#define SPACE_MEMORY    0x00 /* resource type */
+#define SPACE_PRODUCER  0x0c /* _MAF | _MIF, positive decode, a window the device gives out */
+#define SPACE_MEM_RW    0x01 /* non-cacheable, read-write, AddressRangeMemory, TypeStatic */
+#define STA_PRESENT     0x0f /* present, enabled, shown in the UI, functioning */
 
 /* AML written straight into the output: on overflow further writes are
  * dropped and the table is abandoned. */
@@ -351,6 +360,31 @@ static void aml_sleep_state(struct aml *a, const char *name, uint8_t slp_typ)
     aml_close(a, pkg);
 }
 
+/* Device(NAME) {...}: opens the device (close it with aml_close()). */
+static size_t aml_device(struct aml *a, const char *name)
+{
+    size_t pkg;
+
+    aml_byte(a, AML_EXT);
+    aml_byte(a, AML_EXT_DEVICE);
+    pkg = aml_open(a);
+    aml_name(a, name);
+    return pkg;
+}
+
+/* Method(NAME, 0, NotSerialized) {}: for the methods that must exist but
+ * have nothing to do. */
+static void aml_empty_method(struct aml *a, const char *name)
+{
+    size_t pkg;
+
+    aml_byte(a, AML_METHOD);
+    pkg = aml_open(a);
+    aml_name(a, name);
+    aml_byte(a, 0); /* flags: no arguments, not serialized, sync level 0 */
+    aml_close(a, pkg);
+}
+
 /* Device(COM1): the 16550 the serial console is on. */
 static void aml_com1(struct aml *a)
 {
@@ -372,12 +406,8 @@ static void aml_com1(struct aml *a)
         RES_END,
         0x00,
     };
-    size_t pkg;
+    size_t pkg = aml_device(a, "COM1");
 
-    aml_byte(a, AML_EXT);
-    aml_byte(a, AML_EXT_DEVICE);
-    pkg = aml_open(a);
-    aml_name(a, "COM1");
     aml_name_eisaid(a, "_HID", "PNP0501");
     aml_name_int(a, "_UID", 1);
     aml_name_buffer(a, "_CRS", crs, sizeof(crs));
@@ -393,17 +423,65 @@ static void aml_cpu(struct aml *a, uint32_t i)
     size_t pkg;
 
     snprintf(name, sizeof(name), "C%03X", (unsigned)i & 0xfff);
-    aml_byte(a, AML_EXT);
-    aml_byte(a, AML_EXT_DEVICE);
-    pkg = aml_open(a);
-    aml_name(a, name);
+    pkg = aml_device(a, name);
     aml_name_string(a, "_HID", "ACPI0007");
     aml_name_int(a, "_UID", i);
     aml_close(a, pkg);
 }
 
+/*
+ * Device(VMOD) { Device(VMBS) }: VMBus as Hyper-V describes it (ASL in
+ * acpi_tables.h).  The module device holds the MMIO window, which Linux's
+ * hv_vmbus finds by walking the _CRS of VMBS's ancestors; VMBS itself must
+ * have a _CRS too, or hv_vmbus gives up.
+ */
+static void aml_vmbus(struct aml *a)
+{
+    const uint32_t base = ACPI_CHILD_VMBUS_MMIO_BASE, size = ACPI_CHILD_VMBUS_MMIO_SIZE;
+    uint8_t window[3 + RES_DWORD_LEN + 2] = {
+        RES_DWORD_SPACE, RES_DWORD_LEN, 0, SPACE_MEMORY, SPACE_PRODUCER, SPACE_MEM_RW,
+    };
+    const uint8_t irq[] = {
+        /* IRQ(Edge, ActiveHigh, Exclusive) {5} */
+        RES_IRQ,
+        (1U << ACPI_CHILD_VMBUS_IRQ) & 0xff,
+        (1U << ACPI_CHILD_VMBUS_IRQ) >> 8,
+        RES_IRQ_EDGE,
+        RES_END,
+        0x00,
+    };
+    size_t vmod, vmbs;
+
+    /* DWordMemory: granularity 0 (fixed size and place), min, max,
+     * translation 0, length; then the end tag. */
+    put32(window + 6, 0);
+    put32(window + 10, base);
+    put32(window + 14, base + size - 1);
+    put32(window + 18, 0);
+    put32(window + 22, size);
+    window[26] = RES_END;
+    window[27] = 0x00;
+
+    vmod = aml_device(a, "VMOD");
+    aml_name_string(a, "_HID", "ACPI0004");
+    aml_name_int(a, "_UID", 0);
+    aml_name_buffer(a, "_CRS", window, sizeof(window));
+    vmbs = aml_device(a, "VMBS");
+    /* Linux 6.1 matches "VMBUS" and "VMBus"; Hyper-V says the latter. */
+    aml_name_string(a, "_HID", "VMBus");
+    aml_name_int(a, "_UID", 0);
+    aml_name_string(a, "_DDN", "VMBUS");
+    aml_name_int(a, "_STA", STA_PRESENT);
+    aml_name_buffer(a, "_CRS", irq, sizeof(irq));
+    /* Power states the guest may ask for; VMBus has nothing to power. */
+    aml_empty_method(a, "_PS0");
+    aml_empty_method(a, "_PS3");
+    aml_close(a, vmbs);
+    aml_close(a, vmod);
+}
+
 /* The DSDT's AML (after its header). */
-static void aml_dsdt_body(struct aml *a, uint32_t ncpus)
+static void aml_dsdt_body(struct aml *a, uint32_t ncpus, uint32_t flags)
 {
     size_t pkg;
 
@@ -415,7 +493,8 @@ static void aml_dsdt_body(struct aml *a, uint32_t ncpus)
     for (uint32_t i = 0; i < ncpus; i++)
         aml_cpu(a, i);
     aml_com1(a);
-    /* Later devices (VMBus) go here. */
+    if (flags & ACPI_CHILD_F_VMBUS)
+        aml_vmbus(a);
     aml_close(a, pkg);
 }
 
@@ -688,7 +767,7 @@ int child_acpi_build(const struct child_acpi_config *cfg, void *buf, size_t buf_
     /* Gaps between tables read as zeros. */
     memset(b, 0, l.off);
     a = (struct aml){b + l.dsdt + HDR_LEN, 0, buf_size - l.dsdt - HDR_LEN, false};
-    aml_dsdt_body(&a, cfg->ncpus);
+    aml_dsdt_body(&a, cfg->ncpus, cfg->flags);
     if (a.overflow || HDR_LEN + a.len > UINT32_MAX)
         goto nospace;
     put_header(b + l.dsdt, "DSDT", (uint32_t)(HDR_LEN + a.len), DSDT_REV);

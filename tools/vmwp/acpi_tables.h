@@ -20,8 +20,24 @@
  *
  * The DSDT holds \_S0 and \_S5 and, in \_SB, one processor device per vCPU
  * (C000, C001, ...: _HID "ACPI0007", _UID = the vCPU index) and COM1
- * (PNP0501, I/O 0x3F8-0x3FF, IRQ 4) so that the serial console is found;
- * more devices (VMBus) go there later.
+ * (PNP0501, I/O 0x3F8-0x3FF, IRQ 4) so that the serial console is found.
+ *
+ * With ACPI_CHILD_F_VMBUS it also holds VMBus, laid out as Hyper-V does,
+ * because a stock Linux finds VMBus only through ACPI (hv_vmbus binds to
+ * _HID "VMBus" and walks the _CRS of that device and of its ancestors for
+ * the MMIO ranges it may give synthetic devices):
+ *
+ *   Device (\_SB.VMOD)             _HID "ACPI0004" (module device), _UID 0,
+ *                                  _CRS: DWordMemory, the VMBus MMIO window
+ *   Device (\_SB.VMOD.VMBS)        _HID "VMBus", _UID 0, _DDN "VMBUS", _STA 0xF,
+ *                                  _CRS: IRQ (Edge, ActiveHigh, Exclusive) {5},
+ *                                  _PS0 and _PS3 (no-ops)
+ *
+ * The window is [ACPI_CHILD_VMBUS_MMIO_BASE, ACPI_CHILD_IOAPIC_ADDR): in the
+ * MMIO hole below the I/O APIC, where there is no RAM and no emulated device.
+ * x86 Linux takes no interrupt from that IRQ (VMBus signals through the
+ * SynIC, vector 0xF3); it is there because hv_vmbus requires a _CRS, and
+ * ISA IRQ 5 is wired to nothing on this platform.
  *
  * The MADT lists one enabled local APIC per vCPU (APIC id = ACPI processor
  * UID = vCPU index), one I/O APIC, the PC's interrupt source overrides
@@ -46,7 +62,8 @@
 
 /* Enough for every table with ACPI_CHILD_MAX_CPUS vCPUs (checked by the unit
  * tests); a caller that reserves this much never sees ACPI_CHILD_ENOSPC.
- * Today 767 bytes are used for 1 vCPU, 885 for 4, 10165 for 255. */
+ * Today 767 bytes are used for 1 vCPU, 885 for 4, 10165 for 255; VMBus adds
+ * 140 bytes. */
 #define ACPI_CHILD_TABLES_SIZE 0x3000
 
 /* Fixed platform addresses. */
@@ -57,6 +74,13 @@
 #define ACPI_CHILD_SCI_IRQ     9  /* ISA IRQ = GSI 9, level-triggered, active-high */
 #define ACPI_CHILD_COM1_PORT   0x3F8
 #define ACPI_CHILD_COM1_IRQ    4
+
+/* VMBus (ACPI_CHILD_F_VMBUS): the MMIO window VMBus may hand out, ending just
+ * below the I/O APIC (108 MiB, as Hyper-V's low MMIO gap), and the IRQ its
+ * _CRS names. */
+#define ACPI_CHILD_VMBUS_MMIO_BASE 0xF8000000U
+#define ACPI_CHILD_VMBUS_MMIO_SIZE (ACPI_CHILD_IOAPIC_ADDR - ACPI_CHILD_VMBUS_MMIO_BASE)
+#define ACPI_CHILD_VMBUS_IRQ       5
 
 /*
  * The PM I/O block the worker emulates, at cfg->pm_base_port (a multiple of 4):
@@ -89,12 +113,14 @@
  * byte to that port resets the child (0xCF9 with 0x06 on a PC). */
 #define ACPI_CHILD_RESET_VALUE 0x06
 
-/* cfg->flags: legacy devices the worker emulates, as the FADT and MADT tell
- * the guest.  Without them the guest does not probe the device. */
+/* cfg->flags: the devices the worker offers, as the FADT, MADT and DSDT tell
+ * the guest.  Without its flag the guest does not probe the device (and
+ * without ACPI_CHILD_F_VMBUS the DSDT is the one of before VMBus). */
 #define ACPI_CHILD_F_PIC   0x1 /* dual 8259 PICs: MADT flag PCAT_COMPAT */
 #define ACPI_CHILD_F_RTC   0x2 /* CMOS RTC at 0x70 (else FADT "CMOS RTC not present") */
 #define ACPI_CHILD_F_I8042 0x4 /* 8042 keyboard controller at 0x60/0x64 */
-#define ACPI_CHILD_F_ALL   0x7
+#define ACPI_CHILD_F_VMBUS 0x8 /* \_SB.VMOD.VMBS: the guest looks for VMBus (see above) */
+#define ACPI_CHILD_F_ALL   0xf
 
 /* Errors (negative returns). */
 #define ACPI_CHILD_EINVAL -1 /* a bad configuration */

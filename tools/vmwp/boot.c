@@ -81,8 +81,8 @@ static int write_acpi(const struct guest_memory *gm, const struct boot_inputs *i
         .reset_port = BOOT_RESET_PORT,
         /* The RTC is emulated; there is no 8259 (so no PCAT_COMPAT: Linux
          * finds no PIC and does without) and no 8042 beyond its reset
-         * command. */
-        .flags = ACPI_CHILD_F_RTC,
+         * command.  VMBus is served by vmbus_host.c. */
+        .flags = ACPI_CHILD_F_RTC | ACPI_CHILD_F_VMBUS,
     };
     void *buf = guest_memory_ptr(gm, BOOT_ACPI_GPA, ACPI_CHILD_TABLES_SIZE);
     char msg[160];

@@ -20,16 +20,19 @@ enum control_request control_parse(const char *line, size_t len)
         const char *word;
         enum control_request req;
     } requests[] = {
-        {"status", CONTROL_STATUS},
-        {"pause", CONTROL_PAUSE},
-        {"resume", CONTROL_RESUME},
-        {"stop", CONTROL_STOP},
+        {"status", CONTROL_STATUS}, {"pause", CONTROL_PAUSE},       {"resume", CONTROL_RESUME},
+        {"stop", CONTROL_STOP},     {"shutdown", CONTROL_SHUTDOWN}, {"reboot", CONTROL_REBOOT},
+        {"kvp", CONTROL_KVP},       {"kvp-set", CONTROL_KVP_SET},
     };
 
     if (len && line[len - 1] == '\n')
         len--;
     if (len && line[len - 1] == '\r')
         len--;
+    /* kvp-set takes an argument: its shape is control_parse_kvp_set()'s to
+     * judge, with a better message than "unknown request". */
+    if (len > 7 && !memcmp(line, "kvp-set ", 8))
+        return CONTROL_KVP_SET;
     for (size_t i = 0; i < sizeof(requests) / sizeof(requests[0]); i++) {
         if (strlen(requests[i].word) == len && !memcmp(line, requests[i].word, len))
             return requests[i].req;
@@ -37,11 +40,242 @@ enum control_request control_parse(const char *line, size_t len)
     return CONTROL_UNKNOWN;
 }
 
-void control_format_status(char *out, size_t outlen, bool paused, uint64_t uptime_s, uint32_t cpus,
-                           uint64_t memory)
+/* ---- percent-encoding and UTF-8 --------------------------------------------------- */
+
+static bool plain_byte(unsigned char c)
 {
-    snprintf(out, outlen, "ok %s uptime_s=%llu cpus=%u memory=%llu", paused ? "paused" : "running",
-             (unsigned long long)uptime_s, cpus, (unsigned long long)memory);
+    return c > ' ' && c < 0x7f && c != '%' && c != ':' && c != '=';
+}
+
+long control_percent_encode(const char *in, size_t len, char *out, size_t outlen)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)in[i];
+
+        if (plain_byte(c)) {
+            if (outlen - n < 2)
+                return -1;
+            out[n++] = (char)c;
+        } else {
+            if (outlen - n < 4)
+                return -1;
+            out[n++] = '%';
+            out[n++] = hex[c >> 4];
+            out[n++] = hex[c & 0xf];
+        }
+    }
+    if (outlen - n < 1)
+        return -1;
+    out[n] = '\0';
+    return (long)n;
+}
+
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Decodes @len bytes of @in into @out (NUL-terminated); its length, -1 for
+ * a malformed escape, an encoded NUL or a byte that should have been
+ * encoded, -2 when @out is too small. */
+static long percent_decode(const char *in, size_t len, char *out, size_t outlen)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)in[i];
+
+        if (c == '%') {
+            int hi, lo;
+
+            if (len - i < 3)
+                return -1;
+            hi = hex_digit(in[i + 1]);
+            lo = hex_digit(in[i + 2]);
+            if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+                return -1;
+            c = (unsigned char)(hi << 4 | lo);
+            i += 2;
+        } else if (!plain_byte(c)) {
+            return -1;
+        }
+        if (outlen - n < 2)
+            return -2;
+        out[n++] = (char)c;
+    }
+    if (outlen - n < 1)
+        return -2;
+    out[n] = '\0';
+    return (long)n;
+}
+
+/* The UTF-16 code units of the UTF-8 text @s (@len bytes), or -1 if it is
+ * not UTF-8 (overlong forms, surrogates and code points past U+10FFFF
+ * included).  NUL bytes were refused before. */
+static long utf16_units(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    long units = 0;
+
+    for (size_t i = 0; i < len;) {
+        unsigned char c = p[i];
+        uint32_t cp;
+        size_t n;
+
+        if (c < 0x80) {
+            i++;
+            units++;
+            continue;
+        }
+        if (c >= 0xc2 && c <= 0xdf) {
+            n = 2;
+            cp = c & 0x1f;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            n = 3;
+            cp = c & 0x0f;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            n = 4;
+            cp = c & 0x07;
+        } else {
+            return -1;
+        }
+        if (len - i < n)
+            return -1;
+        for (size_t k = 1; k < n; k++) {
+            if ((p[i + k] & 0xc0) != 0x80)
+                return -1;
+            cp = cp << 6 | (p[i + k] & 0x3f);
+        }
+        if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+            (cp >= 0xd800 && cp <= 0xdfff))
+            return -1;
+        units += cp >= 0x10000 ? 2 : 1;
+        i += n;
+    }
+    return units;
+}
+
+static int fail(char *err, size_t errlen, const char *msg)
+{
+    snprintf(err, errlen, "%s", msg);
+    return -1;
+}
+
+int control_parse_kvp_set(const char *line, size_t len, struct control_kvp_set *out, char *err,
+                          size_t errlen)
+{
+    const char *arg, *eq;
+    long klen, vlen, units;
+
+    if (len && line[len - 1] == '\n')
+        len--;
+    if (len && line[len - 1] == '\r')
+        len--;
+    if (len < 8 || memcmp(line, "kvp-set ", 8) != 0)
+        return fail(err, errlen, "kvp-set needs KEY=VALUE (percent-encoded)");
+    arg = line + 8;
+    len -= 8;
+    eq = memchr(arg, '=', len);
+    if (!eq || memchr(arg, ' ', len))
+        return fail(err, errlen, "kvp-set needs one KEY=VALUE (percent-encoded)");
+    /* A decoded text that does not fit its buffer is too long in UTF-8. */
+    klen = percent_decode(arg, (size_t)(eq - arg), out->key, sizeof(out->key));
+    if (klen == -2)
+        return fail(err, errlen, "kvp-set: the key is longer than 511 bytes of UTF-8");
+    if (klen < 0)
+        return fail(err, errlen, "kvp-set: the key is not well percent-encoded or holds a NUL");
+    vlen = percent_decode(eq + 1, len - (size_t)(eq + 1 - arg), out->value, sizeof(out->value));
+    if (vlen == -2)
+        return fail(err, errlen, "kvp-set: the value is longer than 2047 bytes of UTF-8");
+    if (vlen < 0)
+        return fail(err, errlen, "kvp-set: the value is not well percent-encoded or holds a NUL");
+    if (klen == 0)
+        return fail(err, errlen, "kvp-set: the key is empty");
+    units = utf16_units(out->key, (size_t)klen);
+    if (units < 0)
+        return fail(err, errlen, "kvp-set: the key is not UTF-8");
+    if (units > CONTROL_KVP_KEY_MAX)
+        return fail(err, errlen, "kvp-set: the key is longer than 255 characters");
+    units = utf16_units(out->value, (size_t)vlen);
+    if (units < 0)
+        return fail(err, errlen, "kvp-set: the value is not UTF-8");
+    if (units > CONTROL_KVP_VALUE_MAX)
+        return fail(err, errlen, "kvp-set: the value is longer than 1023 characters");
+    return 0;
+}
+
+/* ---- replies ---------------------------------------------------------------------- */
+
+void control_format_status(char *out, size_t outlen, bool paused, uint64_t uptime_s,
+                           uint32_t cpus, uint64_t memory, enum control_heartbeat heartbeat)
+{
+    static const char *const hb[] = {
+        [CONTROL_HEARTBEAT_NONE] = "none",
+        [CONTROL_HEARTBEAT_OK] = "ok",
+        [CONTROL_HEARTBEAT_LOST] = "lost",
+    };
+
+    snprintf(out, outlen, "ok %s uptime_s=%llu cpus=%u memory=%llu heartbeat=%s",
+             paused ? "paused" : "running", (unsigned long long)uptime_s, cpus,
+             (unsigned long long)memory,
+             (unsigned)heartbeat < sizeof(hb) / sizeof(hb[0]) ? hb[heartbeat] : "none");
+}
+
+void control_kvp_reply_start(struct control_kvp_reply *r, char *buf, size_t size, size_t total)
+{
+    int n = snprintf(buf, size, "ok %zu", total);
+
+    r->buf = buf;
+    r->size = size;
+    /* Not even "ok N" fits: no pair will.  The caller's buffer is too small
+     * for a reply, which the unit tests rule out for CONTROL_REPLY_MAX. */
+    r->full = n < 0 || (size_t)n >= size;
+    r->len = r->full ? (size ? strlen(buf) : 0) : (size_t)n;
+}
+
+int control_kvp_reply_add(struct control_kvp_reply *r, const char *pool, const char *key,
+                          const char *value)
+{
+    /* The text stays within size - 1 bytes: with its NUL it fills the
+     * buffer at most, and with the sender's newline CONTROL_REPLY_MAX. */
+    size_t start = r->len;
+    long n;
+
+    if (r->full)
+        return -1;
+    if (r->size - r->len < 2)
+        goto full;
+    r->buf[r->len++] = ' ';
+    n = control_percent_encode(pool, strlen(pool), r->buf + r->len, r->size - r->len);
+    if (n < 0 || r->size - r->len - (size_t)n < 2) /* ':' and the NUL */
+        goto full;
+    r->len += (size_t)n;
+    r->buf[r->len++] = ':';
+    n = control_percent_encode(key, strlen(key), r->buf + r->len, r->size - r->len);
+    if (n < 0 || r->size - r->len - (size_t)n < 2) /* '=' and the NUL */
+        goto full;
+    r->len += (size_t)n;
+    r->buf[r->len++] = '=';
+    n = control_percent_encode(value, strlen(value), r->buf + r->len, r->size - r->len);
+    if (n < 0)
+        goto full;
+    r->len += (size_t)n;
+    return 0;
+full:
+    /* Nothing of the pair stays. */
+    r->len = start;
+    r->buf[start] = '\0';
+    r->full = true;
+    return -1;
 }
 
 static long elapsed_ms(const struct timespec *since)
@@ -89,13 +323,31 @@ long control_read_request(int fd, char *buf, size_t size)
 
 void control_send_reply(int fd, const char *reply)
 {
-    char line[CONTROL_LINE_MAX + 2];
-    int len = snprintf(line, sizeof(line), "%s\n", reply);
+    struct timespec start;
+    size_t len = strlen(reply);
+    size_t sent = 0;
 
-    if (len < 0)
-        return;
-    if ((size_t)len >= sizeof(line))
-        len = (int)sizeof(line) - 1;
-    if (send(fd, line, (size_t)len, MSG_NOSIGNAL) < 0)
-        return; /* the client went away: nothing to tell it */
+    /* The reply and its newline, in as many sends as the socket wants: a kvp
+     * reply can be larger than the socket's buffer.  A client that does not
+     * read within the timeout is left behind rather than stalling vmwp. */
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    while (sent < len + 1) {
+        struct pollfd pfd = {.fd = fd, .events = POLLOUT};
+        long left = CONTROL_TIMEOUT_MS - elapsed_ms(&start);
+        const char *from = sent < len ? reply + sent : "\n";
+        size_t n = sent < len ? len - sent : 1;
+        ssize_t done;
+
+        if (left <= 0)
+            return;
+        done = send(fd, from, n, MSG_NOSIGNAL | MSG_DONTWAIT | (sent < len ? MSG_MORE : 0));
+        if (done > 0) {
+            sent += (size_t)done;
+            continue;
+        }
+        if (done < 0 && errno != EAGAIN && errno != EINTR)
+            return; /* the client went away: nothing to tell it */
+        if (poll(&pfd, 1, (int)left) < 0 && errno != EINTR)
+            return;
+    }
 }

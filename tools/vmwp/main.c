@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include <hv/vid_ioctl.h>
+#include <ic/ic.h>
 
 #include "boot.h"
 #include "config.h"
@@ -39,6 +40,7 @@
 #include "platform.h"
 #include "run_dir.h"
 #include "vm.h"
+#include "vmbus_host.h"
 #include "vp_thread.h"
 
 #define VID_PATH        "/dev/" VID_DEVICE_NAME
@@ -56,7 +58,9 @@ struct worker {
     struct console console;
     struct vp_context vp_ctx;
     int vid_fd, partition_fd;
-    uint64_t tsc_khz; /* the parent's, from VID_GET_VERSION; 0 if unknown */
+    uint64_t ref_tsc_base, tsc_hz; /* the child's reference clock, from the hypervisor */
+    struct vmbus_host_ctx vmbus;
+    bool vmbus_ready;
     int control_fd, console_fd, log_fd, signal_fd;
     bool vm_ready, console_ready; /* what teardown() has to undo */
     char boot_summary[200];
@@ -254,12 +258,13 @@ static int open_partition(struct worker *w, char *err, size_t errlen)
                  VID_VERSION_MAJOR);
         return -1;
     }
-    w->tsc_khz = ver.tsc_khz;
     w->partition_fd = ioctl(w->vid_fd, VID_CREATE_PARTITION, &cp);
     if (w->partition_fd < 0) {
         snprintf(err, errlen, "VID_CREATE_PARTITION (%u VPs): %s", w->config.cpus, strerror(errno));
         return -1;
     }
+    w->ref_tsc_base = cp.reference_tsc_base;
+    w->tsc_hz = cp.tsc_frequency;
     if (fcntl(w->partition_fd, F_SETFD, FD_CLOEXEC) != 0) {
         snprintf(err, errlen, "partition fd: %s", strerror(errno));
         return -1;
@@ -267,27 +272,12 @@ static int open_partition(struct worker *w, char *err, size_t errlen)
     return 0;
 }
 
-/*
- * The child's command line, plus tsc_early_khz= with the parent's measured
- * TSC frequency unless the user chose one: the child has no PIT or HPET,
- * and calibrating against the PM timer fails when every read of it is an
- * intercept (slow enough to look like an SMI to Linux).  The Hyper-V
- * frequency MSRs will replace this (issue 5).
- */
-static const char *child_cmdline(const struct worker *w, char *buf, size_t len)
-{
-    if (!w->tsc_khz || strstr(w->config.cmdline, "tsc_early_khz=") ||
-        snprintf(buf, len, "%s%stsc_early_khz=%llu", w->config.cmdline,
-                 w->config.cmdline[0] ? " " : "", (unsigned long long)w->tsc_khz) >= (int)len)
-        return w->config.cmdline;
-    return buf;
-}
-
+/* The child has no PIT or HPET to calibrate its TSC against: it reads the
+ * frequency from the Hyper-V frequency MSRs (enlightened guests) or takes
+ * tsc_early_khz= from its command line. */
 static int load_guest(struct worker *w, char *err, size_t errlen)
 {
-    char cmdline[VMWP_CMDLINE_MAX + 64];
-    struct boot_inputs in = {.cmdline = child_cmdline(w, cmdline, sizeof(cmdline)),
-                             .cpus = w->config.cpus};
+    struct boot_inputs in = {.cmdline = w->config.cmdline, .cpus = w->config.cpus};
     struct boot_plan plan;
     size_t kernel_size = 0;
     uint8_t *kernel;
@@ -420,7 +410,7 @@ static int start_threads(struct worker *w, char *err, size_t errlen)
         snprintf(err, errlen, "console thread: %s", strerror(rc));
         return -1;
     }
-    w->vp_ctx = (struct vp_context){&w->vm, &w->platform, &w->memory};
+    w->vp_ctx = (struct vp_context){&w->vm, &w->platform, &w->memory, &w->vmbus};
     for (unsigned i = 0; i < w->config.cpus; i++) {
         rc = vp_thread_start(&w->vm.vps[i], &w->vp_ctx);
         if (rc) {
@@ -457,6 +447,10 @@ static int setup(struct worker *w, const char *config_path, const char *run_dir,
         snprintf(err, errlen, "cannot set up the devices");
         return -1;
     }
+    if (vmbus_host_start(&w->vmbus, w->partition_fd, &w->memory, w->ref_tsc_base, w->tsc_hz, err,
+                         errlen))
+        return -1;
+    w->vmbus_ready = true;
     return open_run_dir_files(w, err, errlen) || start_threads(w, err, errlen) ||
                    run_dir_write_pid(&w->run_dir, err, errlen)
                ? -1
@@ -465,10 +459,81 @@ static int setup(struct worker *w, const char *config_path, const char *run_dir,
 
 /* ---- running ------------------------------------------------------------------ */
 
+/* The guest's integration services, for the control requests: NULL when
+ * there is no VMBus.  Every ic_* call holds the VMBus lock. */
+static struct ic_services *services(struct worker *w)
+{
+    return w->vmbus_ready ? w->vmbus.ics : NULL;
+}
+
+static enum control_heartbeat heartbeat(struct worker *w)
+{
+    struct ic_services *ics = services(w);
+    enum control_heartbeat hb = CONTROL_HEARTBEAT_NONE;
+
+    if (!ics)
+        return hb;
+    pthread_mutex_lock(&w->vmbus.lock);
+    switch (ic_heartbeat_state(ics)) {
+    case IC_HEARTBEAT_OK:
+        hb = CONTROL_HEARTBEAT_OK;
+        break;
+    case IC_HEARTBEAT_LOST:
+        hb = CONTROL_HEARTBEAT_LOST;
+        break;
+    default:
+        break;
+    }
+    pthread_mutex_unlock(&w->vmbus.lock);
+    return hb;
+}
+
+/* The kvp reply: every pair the guest published, as many as fit. */
+static void kvp_reply(struct worker *w, char *reply, size_t size)
+{
+    struct ic_services *ics = services(w);
+    struct control_kvp_reply r;
+    size_t n;
+
+    pthread_mutex_lock(&w->vmbus.lock);
+    n = ics ? ic_kvp_count(ics) : 0;
+    control_kvp_reply_start(&r, reply, size, n);
+    for (size_t i = 0; i < n; i++) {
+        const char *pool, *key, *value;
+
+        if (ic_kvp_get(ics, i, &pool, &key, &value) == 0 &&
+            control_kvp_reply_add(&r, pool, key, value) != 0)
+            break;
+    }
+    pthread_mutex_unlock(&w->vmbus.lock);
+}
+
+/* One of the integration-service requests that succeed or not: 0 or -1. */
+static int ic_request(struct worker *w, enum control_request req, const struct control_kvp_set *kv)
+{
+    struct ic_services *ics = services(w);
+    int rc = -1;
+
+    if (!ics)
+        return -1;
+    pthread_mutex_lock(&w->vmbus.lock);
+    if (req == CONTROL_KVP_SET)
+        rc = ic_kvp_set(ics, kv->key, kv->value);
+    else
+        rc = ic_shutdown_request(ics, req == CONTROL_REBOOT);
+    pthread_mutex_unlock(&w->vmbus.lock);
+    return rc;
+}
+
 static void serve_control(struct worker *w)
 {
-    char line[CONTROL_LINE_MAX], reply[CONTROL_LINE_MAX], msg[200];
+    /* Static: a kvp reply may be 64 KiB; the main thread serves one
+     * connection at a time. */
+    static char line[CONTROL_LINE_MAX], reply[CONTROL_REPLY_MAX];
+    static struct control_kvp_set kv;
+    char msg[200];
     int fd = accept4(w->control_fd, NULL, NULL, SOCK_CLOEXEC);
+    enum control_request req;
     long len;
 
     if (fd < 0)
@@ -479,10 +544,10 @@ static void serve_control(struct worker *w)
         close(fd);
         return;
     }
-    switch (control_parse(line, (size_t)len)) {
+    switch ((req = control_parse(line, (size_t)len))) {
     case CONTROL_STATUS:
         control_format_status(reply, sizeof(reply), vm_paused(&w->vm), vm_uptime_s(&w->vm),
-                              w->config.cpus, w->config.memory);
+                              w->config.cpus, w->config.memory, heartbeat(w));
         break;
     case CONTROL_PAUSE:
         if (vm_pause(&w->vm, msg, sizeof(msg)))
@@ -502,8 +567,27 @@ static void serve_control(struct worker *w)
         close(fd);
         vm_request_exit(&w->vm, VM_EXIT_STOP, "stopped by the control socket");
         return;
+    case CONTROL_SHUTDOWN:
+    case CONTROL_REBOOT:
+        /* The guest powers itself off (or resets): vmwp exits as for any
+         * power-off of the guest's own. */
+        snprintf(reply, sizeof(reply), "%s",
+                 ic_request(w, req, NULL) == 0 ? "ok" : CONTROL_REPLY_NO_SHUTDOWN);
+        if (req == CONTROL_SHUTDOWN)
+            vmwp_log("shutdown requested through the guest's shutdown service: %s", reply);
+        break;
+    case CONTROL_KVP:
+        kvp_reply(w, reply, sizeof(reply));
+        break;
+    case CONTROL_KVP_SET:
+        if (control_parse_kvp_set(line, (size_t)len, &kv, msg, sizeof(msg)) != 0)
+            snprintf(reply, sizeof(reply), "error %s", msg);
+        else
+            snprintf(reply, sizeof(reply), "%s",
+                     ic_request(w, req, &kv) == 0 ? "ok" : CONTROL_REPLY_KVP_SET_REFUSED);
+        break;
     default:
-        snprintf(reply, sizeof(reply), "error unknown request (status, pause, resume, stop)");
+        snprintf(reply, sizeof(reply), "%s", CONTROL_REPLY_UNKNOWN);
         break;
     }
     control_send_reply(fd, reply);
@@ -560,6 +644,9 @@ static void teardown(struct worker *w, bool setup_failed)
     if (w->log_fd >= 0)
         close(w->log_fd);
     if (!stuck) {
+        /* No VP thread can be inside the VMBus server now. */
+        if (w->vmbus_ready)
+            vmbus_host_stop(&w->vmbus);
         /* The partition (and the memory it pins) goes with its fd; the VP
          * fds first. */
         for (unsigned i = 0; w->vm_ready && i < w->vm.nvps; i++) {

@@ -7,10 +7,13 @@
 # for the host.
 
 VMWP      := $(BUILD)/tools/vmwp
-VMWP_SRCS := $(wildcard tools/vmwp/*.c) hv/linux_boot.c arch/x86_64/insn.c
+VMWP_SRCS := $(wildcard tools/vmwp/*.c) hv/linux_boot.c arch/x86_64/insn.c \
+             $(wildcard vmbus/*.c) $(wildcard drivers/ic/*.c)
 VMWP_HDRS := $(wildcard tools/vmwp/*.h) hv/include/hv/abi.h hv/include/hv/vid_ioctl.h \
-             hv/include/hv/linux_boot.h hv/include/hv/memmap.h arch/x86_64/include/arch/insn.h
-VMWP_CFLAGS := -static -O2 -std=gnu11 -Wall -Wextra -Werror -Ihv/include -Iarch/x86_64/include
+             hv/include/hv/linux_boot.h hv/include/hv/memmap.h arch/x86_64/include/arch/insn.h \
+             $(wildcard vmbus/include/vmbus/*.h vmbus/*.h drivers/ic/include/ic/*.h drivers/ic/*.h)
+VMWP_CFLAGS := -static -O2 -std=gnu11 -Wall -Wextra -Werror -Ihv/include -Iarch/x86_64/include \
+               -Ivmbus/include -Idrivers/ic/include
 
 .PHONY: vmwp
 vmwp: $(VMWP)

@@ -168,6 +168,17 @@ static int handle_message(struct vm_vp *vp, struct vp_context *ctx, const struct
                         "(rip 0x%llx)",
                         vp->index, (unsigned long long)msg->u.intercept.rip);
         return -1;
+    case HVMSG_HYPERCALL_INTERCEPT:
+        /* RIP is past the call already: only its status is ours to set. */
+        regs[0].name = HV_X64_REGISTER_RAX;
+        regs[0].reserved = 0;
+        regs[0].value[0] = vmbus_host_hypercall(ctx->vmbus, msg);
+        regs[0].value[1] = 0;
+        *nregs = 1;
+        return 0;
+    case HVMSG_SYNIC_SINT_DELIVERABLE:
+        vmbus_host_deliverable(ctx->vmbus);
+        return 0;
     case HVMSG_NONE:
         return 0; /* back in the parent with nothing to do: run again */
     default:

@@ -12,6 +12,9 @@
  *                  or emulated stops the VM, logged
  *   triple fault   "guest triple fault": the VM stops (exit status 0)
  *   invalid VP register state: the VM stops (exit status 0)
+ *   hypercall      the child's HvPostMessage / HvSignalEvent: the VMBus
+ *                  server (vmbus_host.h) serves it, its status goes to RAX
+ *   SINT deliverable  the VMBus server posts what it had to queue
  * A failing ioctl stops the VM with exit status 1.
  */
 #ifndef VMWP_VP_THREAD_H
@@ -20,12 +23,14 @@
 #include "guest_memory.h"
 #include "platform.h"
 #include "vm.h"
+#include "vmbus_host.h"
 
 /* What every VP thread shares. */
 struct vp_context {
     struct vm *vm;
     struct platform *platform;
     const struct guest_memory *memory;
+    struct vmbus_host_ctx *vmbus;
 };
 
 /* Install the kick signal's no-op handler (without SA_RESTART, so that it
