@@ -44,6 +44,10 @@ static int post_message(void *opaque, uint32_t vp, uint32_t sint, const void *da
         return VMBUS_HOST_OK;
     if (errno == EAGAIN)
         return VMBUS_HOST_BUSY;
+    /* The guest turned its SynIC off, or names a VP it does not have. */
+    vmwp_log_once(&h->post_failure_logged,
+                  "VMBus: a message for VP %u SINT %u is dropped: VID_POST_MESSAGE: %s (logged once)",
+                  vp, sint, strerror(errno));
     return -1;
 }
 
@@ -239,6 +243,7 @@ uint16_t vmbus_host_hypercall(struct vmbus_host_ctx *h, const struct hv_message 
 {
     const struct hv_x64_hypercall_intercept_message *c = &msg->u.hypercall;
     uint8_t payload[HV_MESSAGE_PAYLOAD_SIZE];
+    uint32_t before, after;
     const void *src;
     uint16_t st;
 
@@ -259,8 +264,16 @@ uint16_t vmbus_host_hypercall(struct vmbus_host_ctx *h, const struct hv_message 
     if (c->message_type != VMBUS_MESSAGE_TYPE)
         return HV_STATUS_INVALID_CONNECTION_ID; /* no one listens for other types */
     pthread_mutex_lock(&h->lock);
+    before = vmbus_server_version(h->server);
     st = vmbus_server_post_message(h->server, c->connection_id, payload, c->payload_size);
+    after = vmbus_server_version(h->server);
     pthread_mutex_unlock(&h->lock);
+    if (after != before) {
+        if (after)
+            vmwp_log("VMBus: the guest connected (version %u.%u)", after >> 16, after & 0xFFFF);
+        else
+            vmwp_log("VMBus: the guest disconnected");
+    }
     return st;
 }
 

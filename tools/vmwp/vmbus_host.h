@@ -40,6 +40,7 @@ struct vmbus_host_ctx {
     pthread_t ticker;
     bool ticker_started;
     bool stop; /* under lock */
+    bool post_failure_logged;
     pthread_cond_t stop_cond;
 };
 
