@@ -19,11 +19,12 @@ pass "the child booted"
 
 # ask NAME COMMAND: run COMMAND in the child's shell; its output lines that
 # start with "vm-check: NAME" are waited for (the command prints an end
-# marker).  Sets REPLY to those lines, without the prefix.
+# marker).  Sets REPLY to those lines, without the prefix (and without the
+# CR the child's serial console ends lines with).
 ask() {
     echo "$2; echo vm-check: $1-end" | hvctl console web > /dev/null
     wait_for "$log" "^vm-check: $1-end" 120 || fail "the child did not answer '$1'"
-    REPLY=$(sed -n "s/^vm-check: $1 //p" "$log")
+    REPLY=$(sed -n "s/^vm-check: $1 //p" "$log" | tr -d '\r')
 }
 
 ask version 'dmesg | grep -o "Vmbus version:[0-9.]*" | sed "s/^/vm-check: version /"'
