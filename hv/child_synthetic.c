@@ -81,8 +81,9 @@ int child_vp_synthetic_wrmsr(struct child_vp *cvp, uint32_t msr, uint64_t val, u
     }
     if (!synic_msr_is_ours(msr))
         return 1;
-    rc = synic_msr_write(&cvp->synic, msr, val, ref_clock_time(&cvp->child->enlight.clock, host_tsc),
-                         &cvp->child->mem, &eom);
+    rc =
+        synic_msr_write(&cvp->synic, msr, val, ref_clock_time(&cvp->child->enlight.clock, host_tsc),
+                        &cvp->child->mem, &eom);
     if (!rc && eom)
         *deliverable = synic_take_deliverable(&cvp->synic);
     return rc;

@@ -73,19 +73,19 @@ static unsigned bits_for(unsigned n)
  * and EBX; features, EDX).  Linux reads these to pick its clocksource,
  * clock event device and the SynIC; CpuManagement (EBX bit 12) stays
  * clear, or it would think it is the root partition. */
-#define HV_PRIV_REF_COUNTER     (1u << 1)
-#define HV_PRIV_SYNIC_MSRS      (1u << 2)
-#define HV_PRIV_STIMER_MSRS     (1u << 3)
-#define HV_PRIV_HYPERCALL_MSRS  (1u << 5)
-#define HV_PRIV_VP_INDEX        (1u << 6)
-#define HV_PRIV_REFERENCE_TSC   (1u << 9)
-#define HV_PRIV_FREQUENCY_MSRS  (1u << 11)
-#define HV_PRIV_POST_MESSAGES   (1u << 4) /* EBX */
-#define HV_PRIV_SIGNAL_EVENTS   (1u << 5) /* EBX */
-#define HV_FEAT_FREQUENCY_MSRS  (1u << 8)  /* EDX */
-#define HV_FEAT_DIRECT_STIMERS  (1u << 19) /* EDX */
-#define HV_HINT_RELAXED_TIMING  (1u << 5)  /* 0x40000004 EAX: no watchdogs on timing */
-#define HV_HINT_DEPRECATE_AEOI  (1u << 9)  /* 0x40000004 EAX: the guest EOIs itself */
+#define HV_PRIV_REF_COUNTER    (1u << 1)
+#define HV_PRIV_SYNIC_MSRS     (1u << 2)
+#define HV_PRIV_STIMER_MSRS    (1u << 3)
+#define HV_PRIV_HYPERCALL_MSRS (1u << 5)
+#define HV_PRIV_VP_INDEX       (1u << 6)
+#define HV_PRIV_REFERENCE_TSC  (1u << 9)
+#define HV_PRIV_FREQUENCY_MSRS (1u << 11)
+#define HV_PRIV_POST_MESSAGES  (1u << 4)  /* EBX */
+#define HV_PRIV_SIGNAL_EVENTS  (1u << 5)  /* EBX */
+#define HV_FEAT_FREQUENCY_MSRS (1u << 8)  /* EDX */
+#define HV_FEAT_DIRECT_STIMERS (1u << 19) /* EDX */
+#define HV_HINT_RELAXED_TIMING (1u << 5)  /* 0x40000004 EAX: no watchdogs on timing */
+#define HV_HINT_DEPRECATE_AEOI (1u << 9)  /* 0x40000004 EAX: the guest EOIs itself */
 
 /* The Hyper-V interface ("Microsoft Hv", "Hv#1") that stock guests look
  * for: leaves 0x40000000-0x40000005, the rest of the range reads zero. */

@@ -121,8 +121,8 @@ static uint16_t dispatch(const struct hypercall *hc, const void *in, size_t in_r
         st = child_create(&children, in, &out.partition_id);
         if (st != HV_STATUS_SUCCESS)
             return st;
-        child_vp_partition_init(child_find(&children, out.partition_id), rdtsc(),
-                                tsc_khz() * 1000, svm_child_hypercall_insn, &out);
+        child_vp_partition_init(child_find(&children, out.partition_id), rdtsc(), tsc_khz() * 1000,
+                                svm_child_hypercall_insn, &out);
         __builtin_memcpy((void *)out_gpa, &out, sizeof(out));
         return st;
     }

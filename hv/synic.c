@@ -6,7 +6,7 @@
 
 #include <hv/synic.h>
 
-#define SINT_BITS (HV_SINT_VECTOR_MASK | HV_SINT_MASKED | HV_SINT_AUTO_EOI | HV_SINT_POLLING)
+#define SINT_BITS          (HV_SINT_VECTOR_MASK | HV_SINT_MASKED | HV_SINT_AUTO_EOI | HV_SINT_POLLING)
 #define FIRST_VALID_VECTOR 16
 #define SLOT_SIZE          256 /* message slots and event-flag areas alike */
 
@@ -206,8 +206,7 @@ int synic_msr_write(struct synic *s, uint32_t msr, uint64_t val, uint64_t ref_no
         return 0;
     }
     if (msr >= HV_X64_MSR_STIMER0_CONFIG && msr <= HV_X64_MSR_STIMER3_COUNT)
-        return timer_write(&s->timer[(msr - HV_X64_MSR_STIMER0_CONFIG) / 2], msr & 1, val,
-                           ref_now);
+        return timer_write(&s->timer[(msr - HV_X64_MSR_STIMER0_CONFIG) / 2], msr & 1, val, ref_now);
     return -1;
 }
 
@@ -245,9 +244,8 @@ uint16_t synic_post_message(struct synic *s, uint32_t sint, const struct hv_mess
             break; /* empty: ours until we publish the type */
         /* Full: ask for an EOM.  If the guest empties the slot meanwhile
          * the swap fails and the slot is seen empty. */
-        if (__atomic_compare_exchange_n(head, &old,
-                                        old | (uint64_t)HV_MESSAGE_FLAG_PENDING << 40, false,
-                                        __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+        if (__atomic_compare_exchange_n(head, &old, old | (uint64_t)HV_MESSAGE_FLAG_PENDING << 40,
+                                        false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
             __atomic_fetch_or(&s->notify_sints, 1u << sint, __ATOMIC_RELEASE);
             unlock(s);
             return HV_STATUS_INSUFFICIENT_BUFFERS;
@@ -256,8 +254,7 @@ uint16_t synic_post_message(struct synic *s, uint32_t sint, const struct hv_mess
     memcpy((uint8_t *)head + 8, (const uint8_t *)msg + 8, HV_MESSAGE_SIZE - 8);
     /* The type last: it is what tells the guest the slot holds a message. */
     __atomic_store_n(head,
-                     (uint64_t)msg->header.message_type |
-                         (uint64_t)msg->header.payload_size << 32,
+                     (uint64_t)msg->header.message_type | (uint64_t)msg->header.payload_size << 32,
                      __ATOMIC_RELEASE);
     *vector = sint_vector(s, sint);
     unlock(s);
@@ -281,8 +278,8 @@ uint16_t synic_signal_event(struct synic *s, uint32_t sint, uint32_t flag,
         return HV_STATUS_INVALID_VP_STATE;
     }
     bit = 1ULL << (flag % 64);
-    old = __atomic_fetch_or((uint64_t *)(page + sint * SLOT_SIZE) + flag / 64, bit,
-                            __ATOMIC_ACQ_REL);
+    old =
+        __atomic_fetch_or((uint64_t *)(page + sint * SLOT_SIZE) + flag / 64, bit, __ATOMIC_ACQ_REL);
     /* Only a flag that goes from 0 to 1 interrupts: a set one has not
      * been seen by the guest yet, and will be. */
     if (!(old & bit)) {

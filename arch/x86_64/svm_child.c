@@ -830,8 +830,8 @@ static bool handle_exit(struct child_vp *cvp, struct hv_message *msg)
             if (deliverable) {
                 /* An EOM after a refused post: the parent posts again. */
                 skip(cvp, 2);
-                intercept_header(cvp, msg, HVMSG_SYNIC_SINT_DELIVERABLE,
-                                 sizeof(msg->u.deliverable), HV_INTERCEPT_ACCESS_WRITE, 0);
+                intercept_header(cvp, msg, HVMSG_SYNIC_SINT_DELIVERABLE, sizeof(msg->u.deliverable),
+                                 HV_INTERCEPT_ACCESS_WRITE, 0);
                 msg->u.deliverable.deliverable_sints = (uint16_t)deliverable;
                 msg->u.deliverable.reserved1 = 0;
                 msg->u.deliverable.reserved2 = 0;

@@ -265,33 +265,63 @@ static int vid_unmap_memory(struct vid_partition *p, const struct vid_memory_reg
     return 0;
 }
 
+/*
+ * The calls that give a child's VPs an interrupt (AssertVirtualInterrupt,
+ * PostMessageDirect, SignalEventDirect) share their shape: an input page,
+ * an output page whose u64 at @wake_offset names the halted VPs to wake,
+ * and these errors beyond vid_status_errno()'s: EAGAIN for a full message
+ * slot, ENOENT for a VP that does not exist.  vid_interrupt_pages() gets
+ * the two zeroed pages (NULL: ENOMEM); vid_interrupt_call() makes the call,
+ * wakes, and frees them.
+ */
+static void *vid_interrupt_pages(void **out)
+{
+    void *in = (void *)get_zeroed_page(GFP_KERNEL);
+
+    *out = (void *)get_zeroed_page(GFP_KERNEL);
+    if (in && *out)
+        return in;
+    free_page((unsigned long)in);
+    free_page((unsigned long)*out);
+    return NULL;
+}
+
+static int vid_interrupt_call(struct vid_partition *p, u16 code, void *in, void *out,
+                              size_t wake_offset)
+{
+    u16 status = vid_hvcall(code, 0, in, out, NULL);
+    int err;
+
+    if (status == HV_STATUS_INSUFFICIENT_BUFFERS)
+        err = -EAGAIN;
+    else if (status == HV_STATUS_INVALID_VP_INDEX)
+        err = -ENOENT;
+    else
+        err = vid_status_errno(status);
+    if (!err)
+        vid_partition_wake(p, *(u64 *)((u8 *)out + wake_offset));
+    free_page((unsigned long)in);
+    free_page((unsigned long)out);
+    return err;
+}
+
 static int vid_assert_interrupt(struct vid_partition *p, const struct vid_interrupt *req)
 {
     struct hv_input_assert_virtual_interrupt *in;
-    struct hv_output_assert_virtual_interrupt *out;
-    int err;
+    void *out;
 
     if (req->reserved || req->flags & ~(VID_IRQ_LOGICAL | VID_IRQ_LEVEL))
         return -EINVAL;
-    in = (void *)get_zeroed_page(GFP_KERNEL);
-    out = (void *)get_zeroed_page(GFP_KERNEL);
-    if (!in || !out) {
-        err = -ENOMEM;
-        goto out;
-    }
+    if (!(in = vid_interrupt_pages(&out)))
+        return -ENOMEM;
     in->partition_id = p->id;
     in->interrupt_type = req->type;
     in->vector = req->vector;
     in->dest_address = req->dest;
     in->logical_dest = !!(req->flags & VID_IRQ_LOGICAL);
     in->level_triggered = !!(req->flags & VID_IRQ_LEVEL);
-    err = vid_status_errno(vid_hvcall(HVCALL_ASSERT_VIRTUAL_INTERRUPT, 0, in, out, NULL));
-    if (!err)
-        vid_partition_wake(p, out->wake_vps);
-out:
-    free_page((unsigned long)in);
-    free_page((unsigned long)out);
-    return err;
+    return vid_interrupt_call(p, HVCALL_ASSERT_VIRTUAL_INTERRUPT, in, out,
+                              offsetof(struct hv_output_assert_virtual_interrupt, wake_vps));
 }
 
 /* VID_POST_MESSAGE and VID_SIGNAL_EVENT: the worker's VMBus server talking
@@ -299,69 +329,35 @@ out:
 static int vid_post_message(struct vid_partition *p, const struct vid_post_message *req)
 {
     struct hv_input_post_message_direct *in;
-    struct hv_output_post_message_direct *out;
-    u16 status;
-    int err;
+    void *out;
 
     if (req->sint >= 16)
         return -EINVAL;
-    in = (void *)get_zeroed_page(GFP_KERNEL);
-    out = (void *)get_zeroed_page(GFP_KERNEL);
-    if (!in || !out) {
-        err = -ENOMEM;
-        goto out;
-    }
+    if (!(in = vid_interrupt_pages(&out)))
+        return -ENOMEM;
     in->partition_id = p->id;
     in->vp_index = req->vp_index;
     in->sint_index = req->sint;
     memcpy(in->message, req->message, sizeof(in->message));
-    status = vid_hvcall(HVCALL_POST_MESSAGE_DIRECT, 0, in, out, NULL);
-    if (status == HV_STATUS_INSUFFICIENT_BUFFERS) {
-        err = -EAGAIN;
-    } else if (status == HV_STATUS_INVALID_VP_INDEX) {
-        err = -ENOENT;
-    } else {
-        err = vid_status_errno(status);
-        if (!err)
-            vid_partition_wake(p, out->wake_vps);
-    }
-out:
-    free_page((unsigned long)in);
-    free_page((unsigned long)out);
-    return err;
+    return vid_interrupt_call(p, HVCALL_POST_MESSAGE_DIRECT, in, out,
+                              offsetof(struct hv_output_post_message_direct, wake_vps));
 }
 
 static int vid_signal_event(struct vid_partition *p, const struct vid_signal_event *req)
 {
     struct hv_input_signal_event_direct *in;
-    struct hv_output_signal_event_direct *out;
-    u16 status;
-    int err;
+    void *out;
 
     if (req->reserved || req->sint >= 16 || req->flag >= 2048)
         return -EINVAL;
-    in = (void *)get_zeroed_page(GFP_KERNEL);
-    out = (void *)get_zeroed_page(GFP_KERNEL);
-    if (!in || !out) {
-        err = -ENOMEM;
-        goto out;
-    }
+    if (!(in = vid_interrupt_pages(&out)))
+        return -ENOMEM;
     in->target_partition = p->id;
     in->target_vp = req->vp_index;
     in->target_sint = req->sint;
     in->flag_number = req->flag;
-    status = vid_hvcall(HVCALL_SIGNAL_EVENT_DIRECT, 0, in, out, NULL);
-    if (status == HV_STATUS_INVALID_VP_INDEX) {
-        err = -ENOENT;
-    } else {
-        err = vid_status_errno(status);
-        if (!err)
-            vid_partition_wake(p, out->wake_vps);
-    }
-out:
-    free_page((unsigned long)in);
-    free_page((unsigned long)out);
-    return err;
+    return vid_interrupt_call(p, HVCALL_SIGNAL_EVENT_DIRECT, in, out,
+                              offsetof(struct hv_output_signal_event_direct, wake_vps));
 }
 
 static long vid_partition_ioctl(struct file *file, unsigned int cmd, unsigned long arg)

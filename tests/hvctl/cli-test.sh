@@ -12,7 +12,8 @@
 # through the error paths; every error must be one line "hvctl: ..." on
 # stderr with exit status 1 (2 for a malformed command line) and must leave
 # the state (and runtime) directories exactly as they were.  The fake worker
-# is built with the worker's own protocol code (tools/vmwp/control.c).
+# is built with the worker's own protocol code (tools/vmwp/control.c and
+# tools/lib/percent.c).
 #
 # Output: TAP on stdout ("ok N - ...", "not ok N - ..." with "# " lines
 # saying why, the plan "1..N" at the end).  Exit status 0 when all passed.
@@ -165,8 +166,9 @@ wait_gone() {
 }
 
 # --- the fake worker and the boot files ---
-if ! "${CC:-gcc}" -std=gnu11 -O1 -Wall -Wextra -Werror -o "$tmp/bin/fake_vmwp" \
-    "$here/fake_vmwp.c" "$here/../../tools/vmwp/control.c" 2>"$tmp/cc.log"; then
+if ! "${CC:-gcc}" -std=gnu11 -O1 -Wall -Wextra -Werror -I"$here/../../tools/lib" \
+    -o "$tmp/bin/fake_vmwp" "$here/fake_vmwp.c" "$here/../../tools/vmwp/control.c" \
+    "$here/../../tools/lib/percent.c" 2>"$tmp/cc.log"; then
     echo "Bail out! cannot build tests/hvctl/fake_vmwp.c: $(cat "$tmp/cc.log")"
     exit 1
 fi

@@ -112,7 +112,7 @@ static void test_msr_refusals(void **state)
     assert_int_equal(synic_msr_write(&s, HV_X64_MSR_SVERSION, 2, 0, &mem, &eom), -1);
     assert_int_equal(synic_msr_write(&s, HV_X64_MSR_SINT0 + 2, 0x0F, 0, &mem, &eom), -1);
     assert_int_equal(rd(HV_X64_MSR_SINT0 + 2), 0x10000); /* unchanged */
-    wr(HV_X64_MSR_SINT0 + 2, 0x1000F);                    /* masked: allowed */
+    wr(HV_X64_MSR_SINT0 + 2, 0x1000F);                   /* masked: allowed */
     assert_int_equal(synic_msr_read(&s, 0x40000085, &v), -1);
     /* A message page outside RAM: #GP, nothing changes. */
     assert_int_equal(synic_msr_write(&s, HV_X64_MSR_SIMP, 0x100000 | 1, 0, &mem, &eom), -1);
@@ -244,8 +244,7 @@ static void test_event_flags(void **state)
     assert_int_equal(((const uint64_t *)(ram[2] + 3 * 256))[0], 0);
     /* SIEFP disabled. */
     wr(HV_X64_MSR_SIEFP, 0);
-    assert_int_equal(synic_signal_event(&s, 2, 1, &mem, &newly, &vec),
-                     HV_STATUS_INVALID_VP_STATE);
+    assert_int_equal(synic_signal_event(&s, 2, 1, &mem, &newly, &vec), HV_STATUS_INVALID_VP_STATE);
 }
 
 /* ---- timers ------------------------------------------------------------------------------- */
@@ -263,12 +262,10 @@ static void test_stimer_one_shot_like_linux(void **state)
 
     (void)state;
     /* Linux: config with auto-enable, then an absolute count per event. */
-    assert_int_equal(synic_msr_write(&s, HV_X64_MSR_STIMER0_CONFIG, config(0xED, false), 1000,
-                                     &mem, &eom),
-                     0);
+    assert_int_equal(
+        synic_msr_write(&s, HV_X64_MSR_STIMER0_CONFIG, config(0xED, false), 1000, &mem, &eom), 0);
     assert_int_equal(synic_timers_next(&s), UINT64_MAX); /* no count yet */
-    assert_int_equal(synic_msr_write(&s, HV_X64_MSR_STIMER0_CONFIG + 1, 5000, 1000, &mem, &eom),
-                     0);
+    assert_int_equal(synic_msr_write(&s, HV_X64_MSR_STIMER0_CONFIG + 1, 5000, 1000, &mem, &eom), 0);
     assert_int_equal(synic_timers_next(&s), 5000);
     assert_int_equal(synic_timers_fire(&s, 4999, v), 0);
     assert_int_equal(synic_timers_fire(&s, 5000, v), 1);
@@ -276,8 +273,7 @@ static void test_stimer_one_shot_like_linux(void **state)
     /* One-shot: disabled after it fired, until the next count. */
     assert_int_equal(synic_timers_next(&s), UINT64_MAX);
     assert_int_equal(rd(HV_X64_MSR_STIMER0_CONFIG) & HV_STIMER_ENABLE, 0);
-    assert_int_equal(synic_msr_write(&s, HV_X64_MSR_STIMER0_CONFIG + 1, 800, 6000, &mem, &eom),
-                     0);
+    assert_int_equal(synic_msr_write(&s, HV_X64_MSR_STIMER0_CONFIG + 1, 800, 6000, &mem, &eom), 0);
     /* A time already past fires at once. */
     assert_int_equal(synic_timers_fire(&s, 6000, v), 1);
 }
@@ -289,9 +285,8 @@ static void test_stimer_periodic_and_limits(void **state)
 
     (void)state;
     wr(HV_X64_MSR_STIMER0_CONFIG + 3, 10000); /* timer 1's count */
-    assert_int_equal(synic_msr_write(&s, HV_X64_MSR_STIMER0_CONFIG + 2, config(0x40, true), 100,
-                                     &mem, &eom),
-                     0);
+    assert_int_equal(
+        synic_msr_write(&s, HV_X64_MSR_STIMER0_CONFIG + 2, config(0x40, true), 100, &mem, &eom), 0);
     assert_int_equal(synic_timers_next(&s), 10100);
     assert_int_equal(synic_timers_fire(&s, 10100, v), 1);
     assert_int_equal(synic_timers_next(&s), 20100);
@@ -305,9 +300,8 @@ static void test_stimer_periodic_and_limits(void **state)
     wr(HV_X64_MSR_STIMER0_CONFIG + 3, 0);
     assert_int_equal(synic_timers_next(&s), UINT64_MAX);
     /* Direct mode with a vector below 16: #GP. */
-    assert_int_equal(synic_msr_write(&s, HV_X64_MSR_STIMER0_CONFIG, config(5, false), 0, &mem,
-                                     &eom),
-                     -1);
+    assert_int_equal(
+        synic_msr_write(&s, HV_X64_MSR_STIMER0_CONFIG, config(5, false), 0, &mem, &eom), -1);
     /* Message mode is not offered: the timer stays disabled. */
     wr(HV_X64_MSR_STIMER0_CONFIG + 1, 100);
     wr(HV_X64_MSR_STIMER0_CONFIG, HV_STIMER_ENABLE | 2ULL << HV_STIMER_SINT_SHIFT);
@@ -340,8 +334,8 @@ static void test_hypercall_page(void **state)
 {
     struct enlight_partition e;
     uint64_t assist = 0;
-    struct enlight_vp vp = {.vp_index = 3, .host_tsc = 5000, .apic_hz = 1000000000,
-                            .vp_assist = &assist, .mem = &mem};
+    struct enlight_vp vp = {
+        .vp_index = 3, .host_tsc = 5000, .apic_hz = 1000000000, .vp_assist = &assist, .mem = &mem};
     uint64_t v;
 
     (void)state;
@@ -351,8 +345,7 @@ static void test_hypercall_page(void **state)
     assert_int_equal(enlight_msr_read(&e, &vp, HV_X64_MSR_HYPERCALL, &v), 0);
     assert_int_equal(v, 3 * 4096);
     assert_false(enlight_hypercalls_enabled(&e));
-    assert_int_equal(enlight_msr_write(&e, &vp, HV_X64_MSR_GUEST_OS_ID, 0x8100000000000000ULL),
-                     0);
+    assert_int_equal(enlight_msr_write(&e, &vp, HV_X64_MSR_GUEST_OS_ID, 0x8100000000000000ULL), 0);
     assert_int_equal(enlight_msr_write(&e, &vp, HV_X64_MSR_HYPERCALL, 3 * 4096 | 1), 0);
     assert_true(enlight_hypercalls_enabled(&e));
     assert_memory_equal(ram[3], "\x0F\x01\xD9\xC3", 4);
@@ -377,8 +370,11 @@ static void test_read_only_and_per_vp(void **state)
 {
     struct enlight_partition e;
     uint64_t assist = 0;
-    struct enlight_vp vp = {.vp_index = 3, .host_tsc = 250 * 42, .apic_hz = 1000000000,
-                            .vp_assist = &assist, .mem = &mem};
+    struct enlight_vp vp = {.vp_index = 3,
+                            .host_tsc = 250 * 42,
+                            .apic_hz = 1000000000,
+                            .vp_assist = &assist,
+                            .mem = &mem};
     uint64_t v;
 
     (void)state;
@@ -411,8 +407,8 @@ static void test_tsc_page_agrees_with_msr(void **state)
 
     (void)state;
     for (size_t i = 0; i < sizeof(offsets) / sizeof(offsets[0]); i++) {
-        struct enlight_vp vp = {.host_tsc = 7000000000ULL, .tsc_offset = offsets[i],
-                                .vp_assist = &assist, .mem = &mem};
+        struct enlight_vp vp = {
+            .host_tsc = 7000000000ULL, .tsc_offset = offsets[i], .vp_assist = &assist, .mem = &mem};
 
         enlight_init(&e, 1000000, TSC_HZ, vmmcall);
         assert_int_equal(enlight_msr_write(&e, &vp, HV_X64_MSR_REFERENCE_TSC, 4 * 4096 | 1), 0);

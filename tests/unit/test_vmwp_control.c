@@ -193,8 +193,7 @@ static void test_status_format(void **state)
     (void)state;
     control_format_status(buf, sizeof(buf), false, 12, 2, 1073741824, CONTROL_HEARTBEAT_OK);
     assert_string_equal(buf, "ok running uptime_s=12 cpus=2 memory=1073741824 heartbeat=ok");
-    control_format_status(buf, sizeof(buf), true, 0, 64, 1098437885952ull,
-                             CONTROL_HEARTBEAT_LOST);
+    control_format_status(buf, sizeof(buf), true, 0, 64, 1098437885952ull, CONTROL_HEARTBEAT_LOST);
     assert_string_equal(buf, "ok paused uptime_s=0 cpus=64 memory=1098437885952 heartbeat=lost");
     control_format_status(buf, sizeof(buf), false, 1, 1, 67108864, CONTROL_HEARTBEAT_NONE);
     assert_string_equal(buf, "ok running uptime_s=1 cpus=1 memory=67108864 heartbeat=none");

@@ -69,3 +69,8 @@ $(call UNIT_BIN,ic): $(wildcard vmbus/include/vmbus/*.h drivers/ic/include/ic/*.
 
 UNIT_TESTS += synic
 unit_synic_SRCS := hv/synic.c hv/enlighten.c hv/child_hypercall.c hv/hypercall.c
+
+UNIT_TESTS += percent
+unit_percent_SRCS := tools/lib/percent.c
+$(call UNIT_BIN,percent): HOST_CFLAGS += -Itools/lib
+$(call UNIT_BIN,percent): tools/lib/percent.h

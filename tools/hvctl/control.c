@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "percent.h"
 
 static int64_t now_ms(void)
 {
@@ -323,70 +324,9 @@ int control_parse_status(const char *reply, struct vm_status *status, char *err,
     return 0;
 }
 
-static bool plain_byte(unsigned char c)
-{
-    return c > ' ' && c < 0x7f && c != '%' && c != ':' && c != '=';
-}
-
 long control_percent_encode(const char *in, size_t len, char *out, size_t out_size)
 {
-    static const char hex[] = "0123456789ABCDEF";
-    size_t n = 0;
-
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)in[i];
-
-        if (out_size - n < (plain_byte(c) ? 2u : 4u))
-            return -1;
-        if (plain_byte(c)) {
-            out[n++] = (char)c;
-        } else {
-            out[n++] = '%';
-            out[n++] = hex[c >> 4];
-            out[n++] = hex[c & 0xf];
-        }
-    }
-    if (out_size - n < 1)
-        return -1;
-    out[n] = '\0';
-    return (long)n;
-}
-
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* Decodes @text[0..@len) in place and terminates it; -1 for a malformed
- * escape, %00, or a byte that should have come encoded. */
-static int percent_decode_in_place(char *text, size_t len)
-{
-    size_t n = 0;
-
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)text[i];
-
-        if (c == '%') {
-            int hi = len - i >= 3 ? hex_digit(text[i + 1]) : -1;
-            int lo = len - i >= 3 ? hex_digit(text[i + 2]) : -1;
-
-            if (hi < 0 || lo < 0 || (hi | lo) == 0)
-                return -1;
-            c = (unsigned char)(hi << 4 | lo);
-            i += 2;
-        } else if (!plain_byte(c)) {
-            return -1;
-        }
-        text[n++] = (char)c;
-    }
-    text[n] = '\0';
-    return 0;
+    return percent_encode(in, len, out, out_size);
 }
 
 int control_parse_kvp(char *reply, struct kvp_pair **pairs, size_t *count, size_t *total, char *err,
@@ -433,9 +373,9 @@ int control_parse_kvp(char *reply, struct kvp_pair **pairs, size_t *count, size_
         more = *end == ' ';
         colon = memchr(word, ':', (size_t)(end - word));
         eq = colon ? memchr(colon, '=', (size_t)(end - colon)) : NULL;
-        if (eq == NULL || percent_decode_in_place(word, (size_t)(colon - word)) != 0 ||
-            percent_decode_in_place(colon + 1, (size_t)(eq - colon - 1)) != 0 ||
-            percent_decode_in_place(eq + 1, (size_t)(end - eq - 1)) != 0) {
+        if (eq == NULL || percent_decode_in_place(word, (size_t)(colon - word)) < 0 ||
+            percent_decode_in_place(colon + 1, (size_t)(eq - colon - 1)) < 0 ||
+            percent_decode_in_place(eq + 1, (size_t)(end - eq - 1)) < 0) {
             snprintf(err, err_size, "malformed pair %zu in the kvp reply '%s'", n + 1, shown);
             free(list);
             return -1;

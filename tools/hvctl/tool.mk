@@ -2,10 +2,10 @@
 # one static binary, as the parent's initramfs has no shared libraries to
 # offer.  `make hvctl` builds it; `make hvctl-cli-test` runs it, against a
 # fake worker, through tests/hvctl/cli-test.sh.
-HVCTL_SRCS   := $(sort $(wildcard tools/hvctl/*.c))
-HVCTL_HDRS   := $(sort $(wildcard tools/hvctl/*.h))
+HVCTL_SRCS   := $(sort $(wildcard tools/hvctl/*.c)) tools/lib/percent.c
+HVCTL_HDRS   := $(sort $(wildcard tools/hvctl/*.h)) tools/lib/percent.h
 HVCTL_BIN    := $(BUILD)/tools/hvctl
-HVCTL_CFLAGS := -static -O2 -std=gnu11 -Wall -Wextra -Werror -Ihv/include
+HVCTL_CFLAGS := -static -O2 -std=gnu11 -Wall -Wextra -Werror -Ihv/include -Itools/lib
 
 .PHONY: hvctl hvctl-cli-test
 hvctl: $(HVCTL_BIN)
@@ -47,13 +47,15 @@ UNIT_TESTS += hvctl_list
 unit_hvctl_list_SRCS := tools/hvctl/list_format.c tools/hvctl/size.c
 
 UNIT_TESTS += hvctl_control
-unit_hvctl_control_SRCS := tools/hvctl/control.c
+unit_hvctl_control_SRCS := tools/hvctl/control.c tools/lib/percent.c
+$(call UNIT_BIN,hvctl_control): HOST_CFLAGS += -Itools/lib
 
 UNIT_TESTS += hvctl_paths
 unit_hvctl_paths_SRCS := tools/hvctl/paths.c
 
 UNIT_TESTS += hvctl_kvp
-unit_hvctl_kvp_SRCS := tools/hvctl/kvp_format.c tools/hvctl/control.c
+unit_hvctl_kvp_SRCS := tools/hvctl/kvp_format.c tools/hvctl/control.c tools/lib/percent.c
+$(call UNIT_BIN,hvctl_kvp): HOST_CFLAGS += -Itools/lib
 
 # Their headers are not under the directories unit_rule watches.
 $(foreach t,names size config options args list control paths kvp,\

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "percent.h"
 
 enum control_request control_parse(const char *line, size_t len)
 {
@@ -42,80 +43,9 @@ enum control_request control_parse(const char *line, size_t len)
 
 /* ---- percent-encoding and UTF-8 --------------------------------------------------- */
 
-static bool plain_byte(unsigned char c)
-{
-    return c > ' ' && c < 0x7f && c != '%' && c != ':' && c != '=';
-}
-
 long control_percent_encode(const char *in, size_t len, char *out, size_t outlen)
 {
-    static const char hex[] = "0123456789ABCDEF";
-    size_t n = 0;
-
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)in[i];
-
-        if (plain_byte(c)) {
-            if (outlen - n < 2)
-                return -1;
-            out[n++] = (char)c;
-        } else {
-            if (outlen - n < 4)
-                return -1;
-            out[n++] = '%';
-            out[n++] = hex[c >> 4];
-            out[n++] = hex[c & 0xf];
-        }
-    }
-    if (outlen - n < 1)
-        return -1;
-    out[n] = '\0';
-    return (long)n;
-}
-
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* Decodes @len bytes of @in into @out (NUL-terminated); its length, -1 for
- * a malformed escape, an encoded NUL or a byte that should have been
- * encoded, -2 when @out is too small. */
-static long percent_decode(const char *in, size_t len, char *out, size_t outlen)
-{
-    size_t n = 0;
-
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)in[i];
-
-        if (c == '%') {
-            int hi, lo;
-
-            if (len - i < 3)
-                return -1;
-            hi = hex_digit(in[i + 1]);
-            lo = hex_digit(in[i + 2]);
-            if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
-                return -1;
-            c = (unsigned char)(hi << 4 | lo);
-            i += 2;
-        } else if (!plain_byte(c)) {
-            return -1;
-        }
-        if (outlen - n < 2)
-            return -2;
-        out[n++] = (char)c;
-    }
-    if (outlen - n < 1)
-        return -2;
-    out[n] = '\0';
-    return (long)n;
+    return percent_encode(in, len, out, outlen);
 }
 
 /* The UTF-16 code units of the UTF-8 text @s (@len bytes), or -1 if it is
@@ -215,8 +145,8 @@ int control_parse_kvp_set(const char *line, size_t len, struct control_kvp_set *
 
 /* ---- replies ---------------------------------------------------------------------- */
 
-void control_format_status(char *out, size_t outlen, bool paused, uint64_t uptime_s,
-                           uint32_t cpus, uint64_t memory, enum control_heartbeat heartbeat)
+void control_format_status(char *out, size_t outlen, bool paused, uint64_t uptime_s, uint32_t cpus,
+                           uint64_t memory, enum control_heartbeat heartbeat)
 {
     static const char *const hb[] = {
         [CONTROL_HEARTBEAT_NONE] = "none",

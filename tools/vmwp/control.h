@@ -106,9 +106,8 @@ int control_parse_kvp_set(const char *line, size_t len, struct control_kvp_set *
                           size_t errlen);
 
 /* The status reply, without the newline, in @out. */
-void control_format_status(char *out, size_t outlen, bool paused, uint64_t uptime_s,
-                           uint32_t cpus, uint64_t memory, enum control_heartbeat heartbeat);
-
+void control_format_status(char *out, size_t outlen, bool paused, uint64_t uptime_s, uint32_t cpus,
+                           uint64_t memory, enum control_heartbeat heartbeat);
 
 /*
  * The kvp reply, built pair by pair in a caller's buffer (CONTROL_REPLY_MAX

@@ -8,12 +8,13 @@
 
 VMWP      := $(BUILD)/tools/vmwp
 VMWP_SRCS := $(wildcard tools/vmwp/*.c) hv/linux_boot.c arch/x86_64/insn.c \
-             $(wildcard vmbus/*.c) $(wildcard drivers/ic/*.c)
+             $(wildcard vmbus/*.c) $(wildcard drivers/ic/*.c) tools/lib/percent.c
 VMWP_HDRS := $(wildcard tools/vmwp/*.h) hv/include/hv/abi.h hv/include/hv/vid_ioctl.h \
              hv/include/hv/linux_boot.h hv/include/hv/memmap.h arch/x86_64/include/arch/insn.h \
-             $(wildcard vmbus/include/vmbus/*.h vmbus/*.h drivers/ic/include/ic/*.h drivers/ic/*.h)
+             $(wildcard vmbus/include/vmbus/*.h vmbus/*.h drivers/ic/include/ic/*.h drivers/ic/*.h) \
+             tools/lib/percent.h
 VMWP_CFLAGS := -static -O2 -std=gnu11 -Wall -Wextra -Werror -Ihv/include -Iarch/x86_64/include \
-               -Ivmbus/include -Idrivers/ic/include
+               -Ivmbus/include -Idrivers/ic/include -Itools/lib
 
 .PHONY: vmwp
 vmwp: $(VMWP)
@@ -61,5 +62,6 @@ unit_vmwp_platform_SRCS := tools/vmwp/platform.c tools/vmwp/io_bus.c tools/vmwp/
 $(call UNIT_BIN,vmwp_platform): $(wildcard tools/vmwp/*.h)
 
 UNIT_TESTS += vmwp_control
-unit_vmwp_control_SRCS := tools/vmwp/control.c
-$(call UNIT_BIN,vmwp_control): tools/vmwp/control.h
+unit_vmwp_control_SRCS := tools/vmwp/control.c tools/lib/percent.c
+$(call UNIT_BIN,vmwp_control): HOST_CFLAGS += -Itools/lib
+$(call UNIT_BIN,vmwp_control): tools/vmwp/control.h tools/lib/percent.h

@@ -45,9 +45,10 @@ static int post_message(void *opaque, uint32_t vp, uint32_t sint, const void *da
     if (errno == EAGAIN)
         return VMBUS_HOST_BUSY;
     /* The guest turned its SynIC off, or names a VP it does not have. */
-    vmwp_log_once(&h->post_failure_logged,
-                  "VMBus: a message for VP %u SINT %u is dropped: VID_POST_MESSAGE: %s (logged once)",
-                  vp, sint, strerror(errno));
+    vmwp_log_once(
+        &h->post_failure_logged,
+        "VMBus: a message for VP %u SINT %u is dropped: VID_POST_MESSAGE: %s (logged once)", vp,
+        sint, strerror(errno));
     return -1;
 }
 

@@ -40,7 +40,7 @@ struct child_partition {
     uint64_t mapped_pages;
     uint64_t tlb_generation; /* bumped whenever a mapping is removed or changed */
     struct child_vp *vps[HV_MAX_CHILD_VPS];
-    struct vlapic_bus apic_bus; /* the VPs' local APICs as IPIs see them */
+    struct vlapic_bus apic_bus;       /* the VPs' local APICs as IPIs see them */
     struct enlight_partition enlight; /* the Hyper-V MSRs shared by its VPs */
     struct guest_mem mem;             /* its RAM, for the SynIC and the hypercalls */
 };

@@ -56,12 +56,12 @@ struct child_vp {
     uint64_t posted_irr[4]; /* vectors posted by other CPUs (atomic) */
     uint32_t posted_events; /* CHILD_EVENT_* (atomic) */
     uint8_t posted_sipi_vector;
-    uint64_t xcr0;    /* the guest's XCR0 */
-    void *fpu_area;   /* its x87/SSE/AVX state between dispatches */
+    uint64_t xcr0;  /* the guest's XCR0 */
+    void *fpu_area; /* its x87/SSE/AVX state between dispatches */
     struct synic synic;
     uint64_t vp_assist; /* VP_ASSIST_PAGE */
     int last_cpu;       /* where it last ran, for TLB flushes */
-    uint64_t tlb_gen; /* the partition's tlb_generation it last ran with */
+    uint64_t tlb_gen;   /* the partition's tlb_generation it last ran with */
 };
 
 /* Set up the VP's state after creation (VP 0 ready to run at the state the

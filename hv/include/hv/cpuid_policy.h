@@ -20,8 +20,8 @@ void cpuid_policy_parent(uint32_t leaf, uint32_t subleaf, uint32_t r[4]);
 
 /* What a child partition's VP sees: the Hyper-V interface at 0x40000000
  * (TLFS: "Microsoft Hv", "Hv#1", the enlightenments in enlighten.h and
- * synic.h), not ours: stock guests find their drivers through it.  @xcr0_allowed: the XSAVE components
- * children may enable (x87, SSE, AVX at most); @osxsave: the VP's CR4.OSXSAVE. */
+ * synic.h), not ours: stock guests find their drivers through it.  @xcr0_allowed: the XSAVE
+ * components children may enable (x87, SSE, AVX at most); @osxsave: the VP's CR4.OSXSAVE. */
 struct cpuid_child_ctx {
     unsigned vp_index, nvps;
     uint64_t xcr0_allowed;

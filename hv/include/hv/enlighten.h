@@ -16,18 +16,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define HV_X64_MSR_GUEST_OS_ID     0x40000000u
-#define HV_X64_MSR_HYPERCALL       0x40000001u
-#define HV_X64_MSR_VP_INDEX        0x40000002u
-#define HV_X64_MSR_TIME_REF_COUNT  0x40000020u
-#define HV_X64_MSR_REFERENCE_TSC   0x40000021u
-#define HV_X64_MSR_TSC_FREQUENCY   0x40000022u
-#define HV_X64_MSR_APIC_FREQUENCY  0x40000023u
-#define HV_X64_MSR_VP_ASSIST_PAGE  0x40000073u
+#define HV_X64_MSR_GUEST_OS_ID    0x40000000u
+#define HV_X64_MSR_HYPERCALL      0x40000001u
+#define HV_X64_MSR_VP_INDEX       0x40000002u
+#define HV_X64_MSR_TIME_REF_COUNT 0x40000020u
+#define HV_X64_MSR_REFERENCE_TSC  0x40000021u
+#define HV_X64_MSR_TSC_FREQUENCY  0x40000022u
+#define HV_X64_MSR_APIC_FREQUENCY 0x40000023u
+#define HV_X64_MSR_VP_ASSIST_PAGE 0x40000073u
 
-#define HV_MSR_ENABLE        0x1ULL /* HYPERCALL, REFERENCE_TSC, VP_ASSIST_PAGE */
-#define HV_HYPERCALL_LOCKED  0x2ULL
-#define HV_MSR_PAGE_MASK     (~0xFFFULL)
+#define HV_MSR_ENABLE       0x1ULL /* HYPERCALL, REFERENCE_TSC, VP_ASSIST_PAGE */
+#define HV_HYPERCALL_LOCKED 0x2ULL
+#define HV_MSR_PAGE_MASK    (~0xFFFULL)
 
 /* 100 ns units per second: the reference time's rate. */
 #define HV_REF_TIME_HZ 10000000ULL
@@ -67,8 +67,8 @@ struct hv_ref_tsc_page {
 struct enlight_partition {
     struct ref_clock clock;
     uint64_t guest_os_id;
-    uint64_t hypercall;     /* the MSR as the guest reads it */
-    uint64_t reference_tsc; /* likewise */
+    uint64_t hypercall;        /* the MSR as the guest reads it */
+    uint64_t reference_tsc;    /* likewise */
     uint8_t hypercall_insn[3]; /* VMMCALL or VMCALL: the vendor's */
     volatile int lock;
 };

@@ -26,13 +26,13 @@
 #include <hv/abi.h>
 #include <hv/enlighten.h>
 
-#define HV_X64_MSR_SCONTROL      0x40000080u
-#define HV_X64_MSR_SVERSION      0x40000081u
-#define HV_X64_MSR_SIEFP         0x40000082u
-#define HV_X64_MSR_SIMP          0x40000083u
-#define HV_X64_MSR_EOM           0x40000084u
-#define HV_X64_MSR_SINT0         0x40000090u
-#define HV_X64_MSR_SINT15        0x4000009Fu
+#define HV_X64_MSR_SCONTROL       0x40000080u
+#define HV_X64_MSR_SVERSION       0x40000081u
+#define HV_X64_MSR_SIEFP          0x40000082u
+#define HV_X64_MSR_SIMP           0x40000083u
+#define HV_X64_MSR_EOM            0x40000084u
+#define HV_X64_MSR_SINT0          0x40000090u
+#define HV_X64_MSR_SINT15         0x4000009Fu
 #define HV_X64_MSR_STIMER0_CONFIG 0x400000B0u /* CONFIG/COUNT pairs up to timer 3 */
 #define HV_X64_MSR_STIMER3_COUNT  0x400000B7u
 
@@ -47,13 +47,13 @@
 #define HV_SINT_POLLING     (1ULL << 18)
 #define HV_SINT_RESET       HV_SINT_MASKED
 
-#define HV_STIMER_ENABLE      (1ULL << 0)
-#define HV_STIMER_PERIODIC    (1ULL << 1)
-#define HV_STIMER_LAZY        (1ULL << 2)
-#define HV_STIMER_AUTO_ENABLE (1ULL << 3)
+#define HV_STIMER_ENABLE       (1ULL << 0)
+#define HV_STIMER_PERIODIC     (1ULL << 1)
+#define HV_STIMER_LAZY         (1ULL << 2)
+#define HV_STIMER_AUTO_ENABLE  (1ULL << 3)
 #define HV_STIMER_VECTOR_SHIFT 4
-#define HV_STIMER_DIRECT      (1ULL << 12)
-#define HV_STIMER_SINT_SHIFT  16
+#define HV_STIMER_DIRECT       (1ULL << 12)
+#define HV_STIMER_SINT_SHIFT   16
 
 /* message_flags bit 0 (TLFS MessagePending) */
 #define HV_MESSAGE_FLAG_PENDING 0x1

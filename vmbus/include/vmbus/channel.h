@@ -18,11 +18,11 @@
 #include <vmbus/server.h>
 
 /* VMBus packet types (Linux enum vmbus_packet_type). */
-#define VMBUS_PKT_DATA_INBAND       6
-#define VMBUS_PKT_DATA_XFER_PAGES   7
-#define VMBUS_PKT_DATA_GPA_DIRECT   9
-#define VMBUS_PKT_COMP              11
-#define VMBUS_PKT_FLAG_COMPLETION   1 /* the sender wants a VMBUS_PKT_COMP back */
+#define VMBUS_PKT_DATA_INBAND     6
+#define VMBUS_PKT_DATA_XFER_PAGES 7
+#define VMBUS_PKT_DATA_GPA_DIRECT 9
+#define VMBUS_PKT_COMP            11
+#define VMBUS_PKT_FLAG_COMPLETION 1 /* the sender wants a VMBUS_PKT_COMP back */
 
 struct vmbus_device_ops {
     /* The guest opened the channel: its rings are ready.  Return 0 to
@@ -91,8 +91,8 @@ int vmbus_channel_skip(struct vmbus_channel *ch);
  */
 int vmbus_channel_send(struct vmbus_channel *ch, uint16_t type, uint16_t flags, uint64_t trans_id,
                        const void *data, size_t len);
-int vmbus_channel_sendv(struct vmbus_channel *ch, uint16_t type, uint16_t flags,
-                        uint64_t trans_id, const struct vmbus_ring_iov *iov, unsigned int iov_count);
+int vmbus_channel_sendv(struct vmbus_channel *ch, uint16_t type, uint16_t flags, uint64_t trans_id,
+                        const struct vmbus_ring_iov *iov, unsigned int iov_count);
 
 /*
  * A GPADL the guest created (for devices whose protocol names one, as

@@ -95,8 +95,7 @@ uint16_t vmbus_server_post_message(struct vmbus_server *srv, uint32_t connection
  * 5 (HV_STATUS_INVALID_PARAMETER) for a @flag that is not an event flag
  * number (>= 2048).  Linux signals flag 0; any valid flag is taken.
  */
-uint16_t vmbus_server_signal_event(struct vmbus_server *srv, uint32_t connection_id,
-                                   uint16_t flag);
+uint16_t vmbus_server_signal_event(struct vmbus_server *srv, uint32_t connection_id, uint16_t flag);
 
 /* A message slot became free (the guest wrote EOM): post what is queued. */
 void vmbus_server_retry(struct vmbus_server *srv);
