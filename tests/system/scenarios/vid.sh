@@ -19,10 +19,10 @@ parent)
     grep -q ' vid$' /proc/misc || fail "/proc/misc has no vid"
     pass "/dev/vid is a misc device (minor $(printf '%d' "0x$(stat -c '%T' /dev/vid)"))"
     vidctl version | tee /tmp/vidctl || fail "vidctl version failed"
-    grep -q '^vidctl: module vid interface 0\.2$' /tmp/vidctl || fail "unexpected module version"
+    grep -q '^vidctl: module vid interface 0\.3$' /tmp/vidctl || fail "unexpected module version"
     grep -q '^vidctl: hypervisor hvcorehvcore [0-9]*\.[0-9]* (max leaf 0x40000001, role parent)$' \
         /tmp/vidctl || fail "unexpected hypervisor version"
-    pass "VID_GET_VERSION: module 0.2, hypervisor hvcore $(vidctl hv-version)"
+    pass "VID_GET_VERSION: module 0.3, hypervisor hvcore $(vidctl hv-version)"
     vidctl bad-ioctl || fail "an unknown ioctl was not refused with ENOTTY"
     pass "an unknown ioctl is refused with ENOTTY"
     # Child partitions through the hypercalls: what must be refused is.
