@@ -264,8 +264,8 @@ static const uint8_t vp_test_code[] = {
     0xE6, 0xE9,                         /* out 0xE9, al     -> write 0x99         */
     0x66, 0xB8, 0x01, 0x00, 0x00, 0x40, /* mov eax, 0x40000001                    */
     0x0F, 0xA2,                         /* cpuid                                  */
-    0x88, 0xD8,                         /* mov al, bl                             */
-    0xE6, 0xE9,                         /* out 0xE9, al     -> write 2 (child)    */
+    0x90, 0x90,                         /* nop; nop (EAX is "Hv#1")               */
+    0xE6, 0xE9,                         /* out 0xE9, al     -> write 'H' (Hyper-V) */
     0x31, 0xC0,                         /* xor ax, ax                             */
     0x8E, 0xD8,                         /* mov ds, ax                             */
     0x0F, 0x01, 0x1E, 0x00, 0x11,       /* lidt [0x1100]: limit 0                 */
@@ -399,7 +399,7 @@ static int cmd_vp_test(int fd)
         (struct vid_register){HV_X64_REGISTER_RAX, 0, {(regs[4].value[0] & ~0xFFULL) | 0x99, 0}};
     ndone = 2;
     if (vp_expect_io(vpfd, done, &ndone, true, 0x99, 0) ||
-        vp_expect_io(vpfd, done, &ndone, true, 2, 0))
+        vp_expect_io(vpfd, done, &ndone, true, 'H', 0)) /* CPUID: a child sees Hyper-V */
         goto fail;
     if (vp_run(vpfd, &msg, done, ndone) ||
         msg.header.message_type != HVMSG_UNRECOVERABLE_EXCEPTION) {
