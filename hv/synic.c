@@ -71,6 +71,19 @@ int synic_msr_read(struct synic *s, uint32_t msr, uint64_t *val)
 
 /* ---- timers ------------------------------------------------------------------------------- */
 
+/* The period of a periodic timer, and a time that many units later: a
+ * guest's count must not make the expiry wrap to the past, which would fire
+ * the timer at every entry. */
+static uint64_t timer_period(const struct synic_timer *t)
+{
+    return t->count < HV_STIMER_MIN_PERIOD ? HV_STIMER_MIN_PERIOD : t->count;
+}
+
+static uint64_t later(uint64_t t, uint64_t d)
+{
+    return t > UINT64_MAX - d ? UINT64_MAX : t + d;
+}
+
 static void timer_arm(struct synic_timer *t, uint64_t ref_now)
 {
     if (!(t->config & HV_STIMER_ENABLE) || !t->count) {
@@ -78,9 +91,7 @@ static void timer_arm(struct synic_timer *t, uint64_t ref_now)
         return;
     }
     if (t->config & HV_STIMER_PERIODIC) {
-        uint64_t period = t->count < HV_STIMER_MIN_PERIOD ? HV_STIMER_MIN_PERIOD : t->count;
-
-        t->expiry = ref_now + period;
+        t->expiry = later(ref_now, timer_period(t));
     } else {
         /* One-shot: the count is the absolute time; a time already past
          * fires at once. */
@@ -126,13 +137,11 @@ unsigned synic_timers_fire(struct synic *s, uint64_t ref_now, uint8_t *vectors)
             continue;
         vectors[n++] = (uint8_t)(t->config >> HV_STIMER_VECTOR_SHIFT);
         if (t->config & HV_STIMER_PERIODIC) {
-            uint64_t period = t->count < HV_STIMER_MIN_PERIOD ? HV_STIMER_MIN_PERIOD : t->count;
-
             /* Periods missed while the VP did not run are dropped, not
              * delivered in a burst. */
-            t->expiry += period;
+            t->expiry = later(t->expiry, timer_period(t));
             if (t->expiry <= ref_now)
-                t->expiry = ref_now + period;
+                t->expiry = later(ref_now, timer_period(t));
         } else {
             t->config &= ~HV_STIMER_ENABLE;
             t->expiry = 0;

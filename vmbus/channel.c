@@ -19,7 +19,6 @@
  *  - A ring the guest broke closes the channel (close runs) and every I/O
  *    call says VMBUS_RING_CORRUPT until the guest opens it again.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "server_internal.h"
@@ -275,26 +274,17 @@ int vmbus_channel_recv(struct vmbus_channel *ch, void *buf, size_t size, uint32_
 
 int vmbus_channel_skip(struct vmbus_channel *ch)
 {
-    uint32_t len;
-    void *tmp;
+    bool signal;
     int rc = io_state(ch);
 
     if (rc != VMBUS_RING_OK)
         return rc;
-    /* The ring only consumes what it validated by a peek: peek into a
-     * buffer that holds any packet a descriptor can describe. */
-    tmp = malloc(VMBUS_RING_PKT_MAX);
-    if (!tmp)
-        return VMBUS_RING_EINVAL;
-    rc = vmbus_ring_peek(&ch->recv_ring, tmp, VMBUS_RING_PKT_MAX, &len);
-    free(tmp);
-    if (rc == VMBUS_RING_CORRUPT) {
+    rc = vmbus_ring_skip(&ch->recv_ring, &signal);
+    if (rc == VMBUS_RING_CORRUPT)
         channel_corrupt(ch);
-        return rc;
-    }
-    if (rc != VMBUS_RING_OK)
-        return rc;
-    return consume(ch);
+    else if (rc == VMBUS_RING_OK && signal)
+        signal_guest(ch);
+    return rc;
 }
 
 int vmbus_channel_sendv(struct vmbus_channel *ch, uint16_t type, uint16_t flags, uint64_t trans_id,

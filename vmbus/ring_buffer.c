@@ -96,15 +96,14 @@ int vmbus_ring_init(struct vmbus_ring *ring, void *hdr, void *data, uint32_t dat
     return VMBUS_RING_OK;
 }
 
-int vmbus_ring_peek(struct vmbus_ring *ring, void *buf, size_t buf_size, uint32_t *pkt_len)
+/* The next packet's validated descriptor, its read index and its length
+ * (descriptor, payload and padding, without trailer). */
+static int next_packet(struct vmbus_ring *ring, struct vmbus_packet_desc *desc, uint32_t *read,
+                       uint32_t *pkt_len)
 {
-    struct vmbus_packet_desc desc;
     uint32_t w, r, avail, len, off;
 
-    if (!ring || !pkt_len || (!buf && buf_size))
-        return VMBUS_RING_EINVAL;
     ring->peeked = false;
-
     /* Acquire: the packet bytes below write_index are visible after this. */
     w = load_acquire(&ring->hdr->write_index);
     r = load_once(&ring->hdr->read_index);
@@ -116,16 +115,40 @@ int vmbus_ring_peek(struct vmbus_ring *ring, void *buf, size_t buf_size, uint32_
         return VMBUS_RING_EMPTY;
     /* The writer publishes whole packets: anything written holds at least a
      * descriptor and a trailer. */
-    if (avail < sizeof(desc) + VMBUS_RING_TRAILER)
+    if (avail < sizeof(*desc) + VMBUS_RING_TRAILER)
         return VMBUS_RING_CORRUPT;
 
     /* Read the descriptor once; the checks and the copy length use this copy. */
-    copy_from_ring(ring, r, &desc, sizeof(desc));
-    off = (uint32_t)desc.offset8 * 8;
-    len = (uint32_t)desc.len8 * 8;
-    if (off < sizeof(desc) || len < off || len > avail - VMBUS_RING_TRAILER)
+    copy_from_ring(ring, r, desc, sizeof(*desc));
+    off = (uint32_t)desc->offset8 * 8;
+    len = (uint32_t)desc->len8 * 8;
+    if (off < sizeof(*desc) || len < off || len > avail - VMBUS_RING_TRAILER)
         return VMBUS_RING_CORRUPT;
+    *read = r;
+    *pkt_len = len;
+    return VMBUS_RING_OK;
+}
 
+/* What vmbus_ring_consume() advances past. */
+static void mark_peeked(struct vmbus_ring *ring, uint32_t r, uint32_t len)
+{
+    ring->peeked = true;
+    ring->peek_read = r;
+    ring->peek_bytes = len + VMBUS_RING_TRAILER;
+    ring->peek_next = advance(ring, r, ring->peek_bytes);
+}
+
+int vmbus_ring_peek(struct vmbus_ring *ring, void *buf, size_t buf_size, uint32_t *pkt_len)
+{
+    struct vmbus_packet_desc desc;
+    uint32_t r, len;
+    int rc;
+
+    if (!ring || !pkt_len || (!buf && buf_size))
+        return VMBUS_RING_EINVAL;
+    rc = next_packet(ring, &desc, &r, &len);
+    if (rc != VMBUS_RING_OK)
+        return rc;
     *pkt_len = len;
     if (len > buf_size)
         return VMBUS_RING_TOO_BIG;
@@ -134,12 +157,23 @@ int vmbus_ring_peek(struct vmbus_ring *ring, void *buf, size_t buf_size, uint32_
     /* The guest may have rewritten the descriptor since it was checked: give
      * the caller the validated one. */
     memcpy(buf, &desc, sizeof(desc));
-
-    ring->peeked = true;
-    ring->peek_read = r;
-    ring->peek_bytes = len + VMBUS_RING_TRAILER;
-    ring->peek_next = advance(ring, r, ring->peek_bytes);
+    mark_peeked(ring, r, len);
     return VMBUS_RING_OK;
+}
+
+int vmbus_ring_skip(struct vmbus_ring *ring, bool *signal)
+{
+    struct vmbus_packet_desc desc;
+    uint32_t r, len;
+    int rc;
+
+    if (!ring || !signal)
+        return VMBUS_RING_EINVAL;
+    rc = next_packet(ring, &desc, &r, &len);
+    if (rc != VMBUS_RING_OK)
+        return rc;
+    mark_peeked(ring, r, len);
+    return vmbus_ring_consume(ring, signal);
 }
 
 int vmbus_ring_consume(struct vmbus_ring *ring, bool *signal)

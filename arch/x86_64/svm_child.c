@@ -413,20 +413,21 @@ uint16_t svm_child_set_reg(struct child_vp *cvp, uint32_t name, const union hv_r
 
 /* ---- reading the child's memory ------------------------------------------------------------ */
 
+/* Through the partition's one accessor of its RAM (child_synthetic.c). */
 static int read_child_phys(void *ctx, uint64_t gpa, void *buf, size_t len)
 {
-    struct child_vp *cvp = ctx;
+    const struct guest_mem *mem = &((struct child_vp *)ctx)->child->mem;
     uint8_t *out = buf;
 
     while (len) {
         size_t chunk = 4096 - (gpa & 0xFFF);
-        uint64_t hpa;
+        const uint8_t *page = mem->page(mem->ctx, gpa & ~0xFFFULL);
 
         if (chunk > len)
             chunk = len;
-        if (slat_lookup(&cvp->child->slat, gpa & ~0xFFFULL, &hpa, NULL, NULL))
+        if (!page)
             return -1;
-        memcpy(out, (const void *)(hpa + (gpa & 0xFFF)), chunk);
+        memcpy(out, page + (gpa & 0xFFF), chunk);
         out += chunk;
         gpa += chunk;
         len -= chunk;

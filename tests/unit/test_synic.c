@@ -296,6 +296,11 @@ static void test_stimer_periodic_and_limits(void **state)
     /* A tiny period is stretched to the minimum. */
     wr(HV_X64_MSR_STIMER0_CONFIG + 3, 1);
     assert_int_equal(synic_timers_next(&s), HV_STIMER_MIN_PERIOD);
+    /* A period so long it would wrap stays in the future. */
+    assert_int_equal(
+        synic_msr_write(&s, HV_X64_MSR_STIMER0_CONFIG + 3, UINT64_MAX - 5, 1000, &mem, &eom), 0);
+    assert_int_equal(synic_timers_next(&s), UINT64_MAX);
+    assert_int_equal(synic_timers_fire(&s, 200000, v), 0);
     /* Count 0 disables it. */
     wr(HV_X64_MSR_STIMER0_CONFIG + 3, 0);
     assert_int_equal(synic_timers_next(&s), UINT64_MAX);

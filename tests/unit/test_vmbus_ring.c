@@ -490,6 +490,17 @@ static void test_corrupt_descriptors(void **state)
     assert_int_equal(vmbus_ring_consume(&t.ring, &sig), VMBUS_RING_EINVAL);
     assert_int_equal(vmbus_ring_peek(&t.ring, NULL, 0, &len), VMBUS_RING_TOO_BIG);
     assert_int_equal(len, 320);
+    /* Skipped without a buffer: read_index moves past packet and trailer,
+     * and then the ring is empty. */
+    assert_int_equal(vmbus_ring_skip(&t.ring, &sig), VMBUS_RING_OK);
+    assert_int_equal(t.hdr->read_index, (4000 + 328) % t.size);
+    assert_int_equal(vmbus_ring_peek(&t.ring, buf, sizeof(buf), &len), VMBUS_RING_EMPTY);
+    assert_int_equal(vmbus_ring_skip(&t.ring, &sig), VMBUS_RING_EMPTY);
+    /* A corrupt descriptor is not skipped. */
+    tring_set(&t, 4000, 4000);
+    guest_raw(&t, 2, 0xffff, 0, 1, 48);
+    assert_int_equal(vmbus_ring_skip(&t.ring, &sig), VMBUS_RING_CORRUPT);
+    assert_int_equal(t.hdr->read_index, 4000);
     /* Exactly the buffer's size is fine. */
     tring_set(&t, 4000, 4000);
     guest_raw(&t, 2, 32, 240, 1, 264);

@@ -51,7 +51,7 @@ struct vmbus_offer {
     uint16_t mmio_megabytes;    /* 0 */
     uint8_t user_def[120];      /* class-specific (pipe mode for some) */
     uint16_t sub_channel_index; /* 0 */
-    uint16_t flags;             /* chn_flags, 0 for the devices here */
+    uint16_t flags;             /* chn_flags (the ICs: 0x11, a message-mode pipe) */
 };
 
 /*

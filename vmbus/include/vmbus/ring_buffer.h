@@ -136,6 +136,13 @@ int vmbus_ring_peek(struct vmbus_ring *ring, void *buf, size_t buf_size, uint32_
 int vmbus_ring_consume(struct vmbus_ring *ring, bool *signal);
 
 /*
+ * Drop the next packet unread (one a caller will not take, such as one
+ * vmbus_ring_peek() found too big), with vmbus_ring_consume()'s checks and
+ * signalling.  VMBUS_RING_OK, VMBUS_RING_EMPTY or VMBUS_RING_CORRUPT.
+ */
+int vmbus_ring_skip(struct vmbus_ring *ring, bool *signal);
+
+/*
  * Write one packet: a descriptor (type, flags, trans_id from the arguments;
  * offset8 = 2, the payload directly after it; len8 from the size), the payload
  * gathered from iov[0..iov_count), zero padding to 8 bytes and the trailer.
