@@ -83,7 +83,9 @@ ask alive 'echo "vm-check: alive yes"'
 pass "a child's hostile hypercalls get TLFS errors; the other child runs on"
 
 start=$(date +%s)
-hvctl stop web || fail "graceful stop failed"
+# stderr is the parent's serial console, a terminal: hvctl would draw its
+# progress line there, and the next output line would not start a line.
+hvctl stop web 2> /tmp/stop.err || fail "graceful stop failed: $(cat /tmp/stop.err)"
 took=$(($(date +%s) - start))
 hvctl list | grep -q '^web  *off' || fail "web is not off after hvctl stop"
 grep -q 'reboot: Power down' "$log" || fail "the child did not run its own power-off"
