@@ -226,6 +226,15 @@ const uint8_t *vmbus_channel_open_userdata(const struct vmbus_channel *ch)
     return ch ? ch->userdata : NULL;
 }
 
+void *vmbus_channel_guest_ptr(const struct vmbus_channel *ch, uint64_t gpa, uint64_t len)
+{
+    const struct vmbus_host *host = &ch->srv->host;
+
+    if (!host->guest_ptr || gpa + len < gpa)
+        return NULL;
+    return host->guest_ptr(host->opaque, gpa, len);
+}
+
 /* VMBUS_RING_OK if the rings may be used now (open, or inside open). */
 static int io_state(const struct vmbus_channel *ch)
 {

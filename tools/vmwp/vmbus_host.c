@@ -109,6 +109,13 @@ static void unmap_pages(void *opaque, void *view, size_t count)
     munmap(view, count * PAGE);
 }
 
+static void *guest_ptr(void *opaque, uint64_t gpa, uint64_t len)
+{
+    struct vmbus_host_ctx *h = opaque;
+
+    return guest_memory_ptr(h->memory, gpa, len);
+}
+
 /* ---- clocks for the integration services --------------------------------------------------- */
 
 uint64_t vmbus_host_reference_time(const struct vmbus_host_ctx *h)
@@ -187,6 +194,7 @@ int vmbus_host_start(struct vmbus_host_ctx *h, int partition_fd, const struct gu
         .signal_event = signal_event,
         .map_pages = map_pages,
         .unmap_pages = unmap_pages,
+        .guest_ptr = guest_ptr,
     };
     h->server = vmbus_server_create(&host);
     if (!h->server) {

@@ -73,6 +73,14 @@ uint32_t vmbus_channel_relid(const struct vmbus_channel *ch);
 const uint8_t *vmbus_channel_open_userdata(const struct vmbus_channel *ch);
 
 /*
+ * The host's view of guest-physical [gpa, gpa + len) for a device that
+ * moves data to or from pages the guest names (GPA-direct packets), or
+ * NULL if any byte of it is not guest RAM.  Safe on any thread while the
+ * channel exists (guest RAM stays mapped for the VM's lifetime).
+ */
+void *vmbus_channel_guest_ptr(const struct vmbus_channel *ch, uint64_t gpa, uint64_t len);
+
+/*
  * The next packet from the guest's outbound ring: copies it (descriptor,
  * payload, padding; *len bytes) into @buf and consumes it, signalling the
  * guest if it waits for room.  VMBUS_RING_OK, VMBUS_RING_EMPTY,

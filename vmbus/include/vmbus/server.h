@@ -65,6 +65,11 @@ struct vmbus_host {
      * unmap_pages(). */
     void *(*map_pages)(void *opaque, const uint64_t *pfns, size_t count);
     void (*unmap_pages)(void *opaque, void *view, size_t count);
+    /* The host's view of guest-physical [gpa, gpa + len), or NULL if any
+     * of it is not guest RAM (or the range wraps).  Pure: the devices'
+     * I/O threads call it too, without the server's lock.  May be NULL
+     * (then no guest memory is reachable this way). */
+    void *(*guest_ptr)(void *opaque, uint64_t gpa, uint64_t len);
 };
 
 struct vmbus_server;
