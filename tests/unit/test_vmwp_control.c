@@ -57,6 +57,70 @@ static void test_parse(void **state)
     assert_int_equal(control_parse("shutdown now\n", 13), CONTROL_UNKNOWN);
     assert_int_equal(control_parse("Shutdown\n", 9), CONTROL_UNKNOWN);
     assert_int_equal(control_parse("reboot \n", 8), CONTROL_UNKNOWN);
+    /* Hot add and remove of disks. */
+    assert_int_equal(control_parse("disk-attach 1 rw /a\n", 20), CONTROL_DISK_ATTACH);
+    assert_int_equal(control_parse("disk-attach\n", 12), CONTROL_DISK_ATTACH);
+    assert_int_equal(control_parse("disk-detach 3\n", 14), CONTROL_DISK_DETACH);
+    assert_int_equal(control_parse("disk-detachx 3\n", 15), CONTROL_UNKNOWN);
+    assert_int_equal(control_parse("disk-attac 3\n", 13), CONTROL_UNKNOWN);
+}
+
+/* ---- disk-attach and disk-detach --------------------------------------------------- */
+
+static struct control_disk dk;
+
+static int parse_disk(const char *line)
+{
+    char err[256] = "";
+    enum control_request req = control_parse(line, strlen(line));
+    int rc;
+
+    assert_true(req == CONTROL_DISK_ATTACH || req == CONTROL_DISK_DETACH);
+    rc = control_parse_disk(req, line, strlen(line), &dk, err, sizeof(err));
+    if (rc != 0)
+        assert_true(err[0] != '\0'); /* a refusal always says why */
+    return rc;
+}
+
+static void test_disk_requests(void **state)
+{
+    static char longline[CONTROL_LINE_MAX];
+    (void)state;
+
+    assert_int_equal(parse_disk("disk-attach 0 rw /vms/a.vhdx\n"), 0);
+    assert_int_equal(dk.lun, 0);
+    assert_false(dk.read_only);
+    assert_string_equal(dk.path, "/vms/a.vhdx");
+    assert_int_equal(parse_disk("disk-attach 63 ro /vms/with%20space,and%25.vhd\r\n"), 0);
+    assert_int_equal(dk.lun, 63);
+    assert_true(dk.read_only);
+    assert_string_equal(dk.path, "/vms/with space,and%.vhd");
+    assert_int_equal(parse_disk("disk-detach 7"), 0);
+    assert_int_equal(dk.lun, 7);
+
+    /* LUNs: decimal 0..63, no sign, no leading zero, no more than two digits. */
+    assert_int_equal(parse_disk("disk-attach 64 rw /a"), -1);
+    assert_int_equal(parse_disk("disk-attach -1 rw /a"), -1);
+    assert_int_equal(parse_disk("disk-attach 07 rw /a"), -1);
+    assert_int_equal(parse_disk("disk-attach 100 rw /a"), -1);
+    assert_int_equal(parse_disk("disk-attach x rw /a"), -1);
+    assert_int_equal(parse_disk("disk-detach 64"), -1);
+    assert_int_equal(parse_disk("disk-detach"), -1);
+    assert_int_equal(parse_disk("disk-detach 1 2"), -1);
+    /* Modes and paths. */
+    assert_int_equal(parse_disk("disk-attach 1 RW /a"), -1);
+    assert_int_equal(parse_disk("disk-attach 1 rwx /a"), -1);
+    assert_int_equal(parse_disk("disk-attach 1 rw"), -1);
+    assert_int_equal(parse_disk("disk-attach 1 rw a.vhd"), -1);
+    assert_int_equal(parse_disk("disk-attach 1 rw /a /b"), -1);
+    assert_int_equal(parse_disk("disk-attach 1 rw /a%00b"), -1);
+    assert_int_equal(parse_disk("disk-attach 1 rw /a%0Ab"), -1);
+    assert_int_equal(parse_disk("disk-attach 1 rw /a%zz"), -1);
+    assert_int_equal(parse_disk("disk-attach"), -1);
+    /* A path longer than CONTROL_DISK_PATH_MAX - 1 bytes. */
+    strcpy(longline, "disk-attach 1 rw /");
+    memset(longline + strlen(longline), 'x', CONTROL_DISK_PATH_MAX);
+    assert_int_equal(parse_disk(longline), -1);
 }
 
 /* ---- kvp-set ---------------------------------------------------------------------- */
@@ -471,6 +535,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse),
         cmocka_unit_test(test_kvp_set),
+        cmocka_unit_test(test_disk_requests),
         cmocka_unit_test(test_status_format),
         cmocka_unit_test(test_percent_encode),
         cmocka_unit_test(test_kvp_reply),

@@ -34,6 +34,10 @@ enum control_request control_parse(const char *line, size_t len)
      * judge, with a better message than "unknown request". */
     if (len > 7 && !memcmp(line, "kvp-set ", 8))
         return CONTROL_KVP_SET;
+    if (len >= 11 && !memcmp(line, "disk-attach", 11) && (len == 11 || line[11] == ' '))
+        return CONTROL_DISK_ATTACH;
+    if (len >= 11 && !memcmp(line, "disk-detach", 11) && (len == 11 || line[11] == ' '))
+        return CONTROL_DISK_DETACH;
     for (size_t i = 0; i < sizeof(requests) / sizeof(requests[0]); i++) {
         if (strlen(requests[i].word) == len && !memcmp(line, requests[i].word, len))
             return requests[i].req;
@@ -280,4 +284,85 @@ void control_send_reply(int fd, const char *reply)
         if (poll(&pfd, 1, (int)left) < 0 && errno != EINTR)
             return;
     }
+}
+
+/* ---- disk-attach and disk-detach ------------------------------------------------------ */
+
+/* The next space-separated word of [*p, end): its start and length; *p moves past it. */
+static size_t next_word(const char **p, const char *end, const char **word)
+{
+    const char *s = *p;
+
+    while (s < end && *s == ' ')
+        s++;
+    *word = s;
+    while (s < end && *s != ' ')
+        s++;
+    *p = s;
+    return (size_t)(s - *word);
+}
+
+static int parse_lun(const char *w, size_t n, unsigned *lun)
+{
+    unsigned v = 0;
+
+    if (n == 0 || n > 2 || (n == 2 && w[0] == '0'))
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (w[i] < '0' || w[i] > '9')
+            return -1;
+        v = v * 10 + (unsigned)(w[i] - '0');
+    }
+    if (v >= CONTROL_DISK_LUNS)
+        return -1;
+    *lun = v;
+    return 0;
+}
+
+int control_parse_disk(enum control_request req, const char *line, size_t len,
+                       struct control_disk *out, char *err, size_t errlen)
+{
+    const char *p = line, *end, *w, *extra;
+    size_t n;
+    long plen;
+
+    if (len && line[len - 1] == '\n')
+        len--;
+    if (len && line[len - 1] == '\r')
+        len--;
+    end = line + len;
+    memset(out, 0, sizeof(*out));
+    next_word(&p, end, &w); /* the request's own word */
+    n = next_word(&p, end, &w);
+    if (parse_lun(w, n, &out->lun) != 0)
+        return fail(err, errlen,
+                    req == CONTROL_DISK_ATTACH ? "disk-attach needs LUN (0..63) MODE (rw|ro) PATH"
+                                               : "disk-detach needs one LUN (0..63)");
+    if (req == CONTROL_DISK_DETACH) {
+        if (next_word(&p, end, &w) != 0)
+            return fail(err, errlen, "disk-detach needs one LUN (0..63)");
+        return 0;
+    }
+    n = next_word(&p, end, &w);
+    if (n == 2 && !memcmp(w, "rw", 2))
+        out->read_only = false;
+    else if (n == 2 && !memcmp(w, "ro", 2))
+        out->read_only = true;
+    else
+        return fail(err, errlen, "disk-attach: MODE is rw or ro");
+    n = next_word(&p, end, &w);
+    if (n == 0 || next_word(&p, end, &extra) != 0)
+        return fail(err, errlen, "disk-attach needs LUN (0..63) MODE (rw|ro) PATH");
+    plen = percent_decode(w, n, out->path, sizeof(out->path));
+    if (plen < 0 || strlen(out->path) != (size_t)plen)
+        return fail(err, errlen,
+                    "disk-attach: the path is too long, not well percent-encoded "
+                    "or holds a NUL");
+    if (out->path[0] != '/')
+        return fail(err, errlen, "disk-attach: the path is not absolute");
+    for (long i = 0; i < plen; i++) {
+        if ((unsigned char)out->path[i] < 0x20 || out->path[i] == 0x7f)
+            return fail(err, errlen, "disk-attach: the path holds a control character");
+    }
+    return 0;
 }

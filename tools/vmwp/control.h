@@ -13,6 +13,10 @@
  *   reboot    ->  the same as shutdown, for a restart
  *   kvp       ->  ok TOTAL[ POOL:KEY=VALUE]...
  *   kvp-set KEY=VALUE  ->  ok | error MESSAGE
+ *   disk-attach LUN MODE PATH  ->  ok | error MESSAGE   (hot add a disk to the
+ *                 SCSI controller: LUN 0..63, MODE rw or ro, PATH absolute and
+ *                 percent-encoded)
+ *   disk-detach LUN  ->  ok | error MESSAGE   (hot remove)
  *   other     ->  error MESSAGE  (unknown request, pause when paused, ...)
  *
  * heartbeat: the guest's heartbeat service answers (ok), answered once and
@@ -63,7 +67,8 @@
 
 /* Replies the worker sends as they are. */
 #define CONTROL_REPLY_UNKNOWN                                                                      \
-    "error unknown request (status, pause, resume, stop, shutdown, reboot, kvp, kvp-set)"
+    "error unknown request (status, pause, resume, stop, shutdown, reboot, kvp, kvp-set, "         \
+    "disk-attach, disk-detach)"
 #define CONTROL_REPLY_NO_SHUTDOWN "error no shutdown service in the guest"
 #define CONTROL_REPLY_KVP_SET_REFUSED                                                              \
     "error the guest has as many host-to-guest KVP pairs as it can take"
@@ -76,7 +81,9 @@ enum control_request {
     CONTROL_SHUTDOWN,
     CONTROL_REBOOT,
     CONTROL_KVP,
-    CONTROL_KVP_SET, /* "kvp-set" and its argument, which control_parse_kvp_set() checks */
+    CONTROL_KVP_SET,     /* "kvp-set" and its argument, which control_parse_kvp_set() checks */
+    CONTROL_DISK_ATTACH, /* "disk-attach ...": control_parse_disk() checks the rest */
+    CONTROL_DISK_DETACH, /* "disk-detach ...": likewise */
     CONTROL_UNKNOWN,
 };
 
@@ -104,6 +111,27 @@ struct control_kvp_set {
  */
 int control_parse_kvp_set(const char *line, size_t len, struct control_kvp_set *out, char *err,
                           size_t errlen);
+
+#define CONTROL_DISK_LUNS     64   /* LUNs 0..63 of the SCSI controller */
+#define CONTROL_DISK_PATH_MAX 4096 /* with the NUL */
+
+/* The decoded arguments of disk-attach (lun, read_only, path) or
+ * disk-detach (lun). */
+struct control_disk {
+    unsigned lun;
+    bool read_only;
+    char path[CONTROL_DISK_PATH_MAX]; /* absolute, NUL-terminated */
+};
+
+/*
+ * The arguments of a CONTROL_DISK_ATTACH or CONTROL_DISK_DETACH line
+ * (@req says which), decoded and checked into @out.  0, or -1 with the
+ * reason in @err: a LUN that is not 0..63 in decimal, a MODE other than rw
+ * and ro, a path that is not absolute, not well percent-encoded, has a NUL
+ * or control characters, or is too long, or words missing or extra.
+ */
+int control_parse_disk(enum control_request req, const char *line, size_t len,
+                       struct control_disk *out, char *err, size_t errlen);
 
 /* The status reply, without the newline, in @out. */
 void control_format_status(char *out, size_t outlen, bool paused, uint64_t uptime_s, uint32_t cpus,
