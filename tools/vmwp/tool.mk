@@ -65,3 +65,8 @@ UNIT_TESTS += vmwp_control
 unit_vmwp_control_SRCS := tools/vmwp/control.c tools/lib/percent.c
 $(call UNIT_BIN,vmwp_control): HOST_CFLAGS += -Itools/lib
 $(call UNIT_BIN,vmwp_control): tools/vmwp/control.h tools/lib/percent.h
+
+UNIT_TESTS += vmwp_io_pool
+unit_vmwp_io_pool_SRCS := tools/vmwp/io_pool.c
+$(call UNIT_BIN,vmwp_io_pool): tools/vmwp/io_pool.h
+$(call UNIT_BIN,vmwp_io_pool): HOST_LDLIBS += -lpthread
