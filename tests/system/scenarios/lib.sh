@@ -28,3 +28,30 @@ hv_range() {
     HV_BASE=$(printf '%d' "${r%,*}")
     HV_SIZE=$(printf '%d' "${r#*,}")
 }
+
+# vm_ask VM NAME COMMAND: run COMMAND in the shell on child VM's serial
+# console and wait (up to ASK_TIMEOUT s, default 300) for the end marker it
+# prints after COMMAND.  Sets REPLY to the lines COMMAND printed that start
+# with "vm-check: NAME " (without that prefix and without CRs).  NAME must
+# be unique within the run: the whole console log is searched.
+vm_ask() {
+    # Two lines: COMMAND may end in '&'.
+    printf '%s\necho vm-check: %s-end\n' "$3" "$2" | hvctl console "$1" > /dev/null
+    wait_for "/run/hvcore/$1/console.log" "^vm-check: $2-end" "${ASK_TIMEOUT:-300}" ||
+        fail "the child $1 did not answer '$2'"
+    REPLY=$(sed -n "s/^vm-check: $2 //p" "/run/hvcore/$1/console.log" | tr -d '\r')
+}
+
+# vm_start_and_wait VM: start VM, stream its console with a "VM| " prefix,
+# and wait until its init says it is ready.  The console log of an earlier
+# run (the worker appends) is removed first, so that only this run's
+# lines are waited for.
+vm_start_and_wait() {
+    rm -f "/run/hvcore/$1/console.log"
+    hvctl start "$1" || fail "hvctl start $1 failed: $(cat "/run/hvcore/$1/vmwp.log" 2>/dev/null)"
+    tail -f "/run/hvcore/$1/console.log" 2>/dev/null | sed "s/^/$1| /" &
+    if ! wait_for "/run/hvcore/$1/console.log" '^child: ready' 600; then
+        sed "s/^/vmwp| /" "/run/hvcore/$1/vmwp.log"
+        fail "the child $1 did not reach its shell"
+    fi
+}
