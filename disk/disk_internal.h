@@ -88,4 +88,26 @@ int disk_pwrite_full(int fd, const void *buf, size_t len, uint64_t offset);
 void disk_seterr(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* ---- iovec helpers (io.c) -------------------------------------------------------------- */
+
+/* The total length of @iov, or UINT64_MAX if it overflows. */
+uint64_t disk_iov_length(const struct iovec *iov, int iovcnt);
+/* Fill [skip, skip + len) of @iov with zeros. */
+void disk_iov_zero(const struct iovec *iov, int iovcnt, uint64_t skip, uint64_t len);
+/* Describe [skip, skip + len) of @iov in @out (room for @iovcnt entries); the count. */
+int disk_iov_slice(const struct iovec *iov, int iovcnt, uint64_t skip, uint64_t len,
+                   struct iovec *out);
+/* Copy between a flat buffer and [skip, skip + len) of @iov. */
+void disk_iov_to_buf(const struct iovec *iov, int iovcnt, uint64_t skip, void *buf, size_t len);
+void disk_iov_from_buf(const struct iovec *iov, int iovcnt, uint64_t skip, const void *buf,
+                       size_t len);
+/* Whether [skip, skip + len) of @iov holds only zero bytes. */
+bool disk_iov_is_zero(const struct iovec *iov, int iovcnt, uint64_t skip, uint64_t len);
+/* preadv/pwritev of the whole vector at @offset, looping over short transfers and EINTR;
+ * preadv_full reads zeros past the end of the file (-EIO only for pwritev_full's 0). */
+int disk_preadv_full(int fd, const struct iovec *iov, int iovcnt, uint64_t offset);
+int disk_pwritev_full(int fd, const struct iovec *iov, int iovcnt, uint64_t offset);
+/* Whether @buf holds only zero bytes. */
+bool disk_buf_is_zero(const void *buf, size_t len);
+
 #endif
