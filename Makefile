@@ -75,6 +75,8 @@ bench:
 	$(Q)$(MAKE) --no-print-directory guest
 	$(Q)tests/bench/boot-time $(IMAGE) $(BENCH_ROUNDS)
 	$(Q)tests/bench/child-roundtrips $(IMAGE) $(GUEST_IMAGE) $(BENCH_ROUNDS)
+	$(Q)$(MAKE) --no-print-directory $(CHILD_KERNEL) $(CHILD_INITRD)
+	$(Q)tests/bench/storage-throughput $(IMAGE) $(CHILD_KERNEL) $(CHILD_INITRD)
 
 clean:
 	rm -rf $(BUILD)
