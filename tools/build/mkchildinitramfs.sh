@@ -15,7 +15,8 @@
 # modules.dep and modules.alias: /init loads them as udev would, by the
 # modaliases of the devices it finds, not from a list.  From DAEMONS (Debian's
 # hyperv-daemons, as tools/build/fetch-hyperv-daemons.sh unpacks it):
-# hv_kvp_daemon with its shared libraries and the scripts it runs.
+# hv_kvp_daemon with its shared libraries and the scripts it runs.  And
+# e2fsprogs' mke2fs, for ext4 on the child's disks.
 # Shared with the parent's initramfs: tools/build/modules.sh.
 #
 # Environment: BUSYBOX (default /bin/busybox, must be static).
@@ -59,6 +60,11 @@ echo "  child initramfs: kernel $kver: $(wc -l < "$tmp/loaded") modules:" \
     echo "  child initramfs: built into $kver: $(tr '\n' ' ' < "$tmp/builtin")"
 [ ! -s "$tmp/missing" ] || die "kernel $kver lacks (neither module nor built in):" \
     "$(tr '\n' ' ' < "$tmp/missing")"
+
+# --- mkfs.ext4 (Debian's e2fsprogs: busybox makes only ext2) ---
+copy_with_libs /sbin/mke2fs sbin/mke2fs
+ln -s mke2fs sbin/mkfs.ext4
+[ ! -f /etc/mke2fs.conf ] || cp /etc/mke2fs.conf etc/mke2fs.conf
 
 # --- hv_kvp_daemon (Debian's hyperv-daemons) ---
 copy_with_libs "$daemons/usr/sbin/hv_kvp_daemon" usr/sbin/hv_kvp_daemon

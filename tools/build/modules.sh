@@ -33,6 +33,9 @@ install_busybox() {
 copy_with_libs() {
     src=$1 dst=$2
     [ -x "$src" ] || die "$src is missing (make deps)"
+    # DST may be one of busybox's applet links, which point at the absolute
+    # /bin/busybox: copying onto it would write through to the host's.
+    rm -f "$dst"
     cp -L "$src" "$dst"
     ldd "$src" | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p' |
         while read -r lib; do
