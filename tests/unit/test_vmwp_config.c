@@ -3,8 +3,8 @@
  * Unit tests of tools/vmwp/config.c, the VM config file: a full file and a
  * minimal one, comments and blank lines, the command line kept verbatim,
  * every bound of every key, and every kind of malformed line, each rejected
- * with a message that names the line and the problem.  Also the loader
- * (file errors, size limit) on real temporary files.
+ * with a message that names the line and the problem; the repeated disk=
+ * key.  Also the loader (file errors, size limit) on real temporary files.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -131,7 +131,7 @@ static void test_malformed_lines(void **state)
     rejected(" name=vm1\n", "line 1: whitespace around the key");
     rejected("name= vm1\n", "line 1: name: whitespace after '='");
     rejected("memory= 67108864\n", "memory: whitespace after '='");
-    rejected(GOOD "disk=/x\n", "line 5: unknown key 'disk'");
+    rejected(GOOD "disks=/x\n", "line 5: unknown key 'disks'");
     rejected(GOOD "Name=x\n", "unknown key 'Name'");
     rejected(GOOD "cpus=2\n", "line 5: cpus: repeated (first on line 3)");
     rejected(GOOD "cmdline=a\ncmdline=b\n", "line 6: cmdline: repeated");
@@ -207,7 +207,7 @@ static void test_load(void **state)
     assert_non_null(strstr(err, "missing 'name='")); /* exactly the limit: parsed */
     assert_int_equal(pwrite(fd, "\n", 1, VMWP_CONFIG_FILE_MAX), 1);
     assert_int_equal(vmwp_config_load(path, &cfg, err, sizeof(err)), -1);
-    assert_non_null(strstr(err, "longer than 65536 bytes"));
+    assert_non_null(strstr(err, "longer than 524288 bytes"));
     free(big);
     close(fd);
     unlink(path);
@@ -215,13 +215,77 @@ static void test_load(void **state)
     assert_non_null(strstr(err, "No such file"));
 }
 
+static void test_disks(void **state)
+{
+    (void)state;
+    assert_int_equal(parse(GOOD), 0);
+    assert_int_equal(cfg.disk_count, 0);
+    assert_int_equal(parse(GOOD "disk=0,rw,/vms/web.vhdx\n"
+                                "disk=5,ro,/vms/a,b c.vhd\n"
+                                "disk=63,rw,/dev/sdb\n"),
+                     0);
+    assert_int_equal(cfg.disk_count, 3);
+    assert_int_equal(cfg.disks[0].lun, 0);
+    assert_false(cfg.disks[0].read_only);
+    assert_string_equal(cfg.disks[0].path, "/vms/web.vhdx");
+    assert_int_equal(cfg.disks[1].lun, 5);
+    assert_true(cfg.disks[1].read_only);
+    /* The path is the rest of the line: commas and spaces are in it. */
+    assert_string_equal(cfg.disks[1].path, "/vms/a,b c.vhd");
+    assert_int_equal(cfg.disks[2].lun, 63);
+    assert_string_equal(cfg.disks[2].path, "/dev/sdb");
+}
+
+static void test_disk_rejections(void **state)
+{
+    char *text;
+    size_t len = 0;
+
+    (void)state;
+    rejected(GOOD "disk=64,rw,/a\n", "line 5: disk: LUN '64' is not a number from 0 to 63");
+    rejected(GOOD "disk=-1,rw,/a\n", "disk: LUN '-1'");
+    rejected(GOOD "disk=01,rw,/a\n", "disk: LUN '01'");
+    rejected(GOOD "disk=,rw,/a\n", "disk: LUN ''");
+    rejected(GOOD "disk=1,rw\n", "disk: '1,rw' is not LUN,MODE,PATH");
+    rejected(GOOD "disk=/a\n", "is not LUN,MODE,PATH");
+    rejected(GOOD "disk=1,RW,/a\n", "disk: mode 'RW' is neither rw nor ro");
+    rejected(GOOD "disk=1,readonly,/a\n", "disk: mode 'readonly'");
+    rejected(GOOD "disk=1,rw,a.vhd\n", "disk: 'a.vhd' is not an absolute path");
+    rejected(GOOD "disk=1,rw,\n", "disk: '' is not an absolute path");
+    rejected(GOOD "disk=1,rw,/a \n", "disk: whitespace at the end");
+    rejected(GOOD "disk=1,rw,/a\x01"
+                  "b\n",
+             "line 5: disk: control character 0x01");
+    rejected(GOOD "disk= 1,rw,/a\n", "disk: whitespace after '='");
+    rejected(GOOD "disk=1,rw,/a\ndisk=1,ro,/b\n", "line 6: disk: LUN 1 given twice");
+    rejected(GOOD "disk=1,rw,/a\ndisk=2,ro,/a\n", "line 6: disk: /a given twice (LUNs 1 and 2)");
+    /* 64 disks are fine, a 65th is not. */
+    text = malloc(strlen(GOOD) + 65 * 32);
+    assert_non_null(text);
+    len = (size_t)sprintf(text, "%s", GOOD);
+    for (int i = 0; i < 64; i++)
+        len += (size_t)sprintf(text + len, "disk=%d,rw,/vms/%d.vhdx\n", i, i);
+    assert_int_equal(vmwp_config_parse(text, len, &cfg, err, sizeof(err)), 0);
+    assert_int_equal(cfg.disk_count, 64);
+    assert_string_equal(cfg.disks[63].path, "/vms/63.vhdx");
+    len += (size_t)sprintf(text + len, "disk=0,rw,/vms/extra.vhdx\n");
+    assert_int_equal(vmwp_config_parse(text, len, &cfg, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "line 69: disk: more than 64 disks"));
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_full),     cmocka_unit_test(test_minimal_and_optional),
-        cmocka_unit_test(test_bounds),   cmocka_unit_test(test_malformed_lines),
-        cmocka_unit_test(test_nul_byte), cmocka_unit_test(test_error_buffer),
+        cmocka_unit_test(test_full),
+        cmocka_unit_test(test_minimal_and_optional),
+        cmocka_unit_test(test_bounds),
+        cmocka_unit_test(test_malformed_lines),
+        cmocka_unit_test(test_nul_byte),
+        cmocka_unit_test(test_error_buffer),
         cmocka_unit_test(test_load),
+        cmocka_unit_test(test_disks),
+        cmocka_unit_test(test_disk_rejections),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

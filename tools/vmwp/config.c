@@ -15,11 +15,22 @@
 #include "config.h"
 #include "guest_memory.h"
 
-enum config_key { KEY_NAME, KEY_MEMORY, KEY_CPUS, KEY_KERNEL, KEY_INITRD, KEY_CMDLINE, KEY_COUNT };
+enum config_key {
+    KEY_NAME,
+    KEY_MEMORY,
+    KEY_CPUS,
+    KEY_KERNEL,
+    KEY_INITRD,
+    KEY_CMDLINE,
+    KEY_DISK,
+    KEY_COUNT
+};
 
-static const char *const key_names[KEY_COUNT] = {"name",   "memory", "cpus",
-                                                 "kernel", "initrd", "cmdline"};
-static const bool key_required[KEY_COUNT] = {true, true, true, true, false, false};
+static const char *const key_names[KEY_COUNT] = {"name",   "memory",  "cpus", "kernel",
+                                                 "initrd", "cmdline", "disk"};
+static const bool key_required[KEY_COUNT] = {true, true, true, true, false, false, false};
+/* Keys given once per item. */
+static const bool key_repeats[KEY_COUNT] = {[KEY_DISK] = true};
 
 static bool is_blank(char c)
 {
@@ -153,6 +164,56 @@ static int parse_cmdline(const char *v, size_t len, struct vmwp_config *out, cha
     return 0;
 }
 
+/* disk=LUN,MODE,PATH: the next of @out->disks. */
+static int parse_disk(const char *v, size_t len, struct vmwp_config *out, char *err, size_t errlen)
+{
+    const char *c1 = memchr(v, ',', len);
+    const char *c2 = c1 ? memchr(c1 + 1, ',', len - (size_t)(c1 + 1 - v)) : NULL;
+    struct vmwp_disk *d;
+    size_t lun_len, mode_len;
+    uint64_t lun;
+
+    if (out->disk_count == VMWP_DISKS_MAX) {
+        snprintf(err, errlen, "disk: more than %d disks", VMWP_DISKS_MAX);
+        return -1;
+    }
+    d = &out->disks[out->disk_count];
+    if (!c2) {
+        snprintf(err, errlen, "disk: '%.*s' is not LUN,MODE,PATH", (int)(len > 40 ? 40 : len), v);
+        return -1;
+    }
+    lun_len = (size_t)(c1 - v);
+    mode_len = (size_t)(c2 - c1 - 1);
+    if (!parse_decimal(v, lun_len, &lun) || (lun_len > 1 && v[0] == '0') ||
+        lun > VMWP_DISK_LUN_MAX) {
+        snprintf(err, errlen, "disk: LUN '%.*s' is not a number from 0 to %d",
+                 (int)(lun_len > 40 ? 40 : lun_len), v, VMWP_DISK_LUN_MAX);
+        return -1;
+    }
+    if (mode_len != 2 || (memcmp(c1 + 1, "rw", 2) && memcmp(c1 + 1, "ro", 2))) {
+        snprintf(err, errlen, "disk: mode '%.*s' is neither rw nor ro",
+                 (int)(mode_len > 40 ? 40 : mode_len), c1 + 1);
+        return -1;
+    }
+    if (parse_path("disk", c2 + 1, len - (size_t)(c2 + 1 - v), false, d->path, err, errlen))
+        return -1;
+    d->lun = (unsigned)lun;
+    d->read_only = c1[2] == 'o';
+    for (unsigned i = 0; i < out->disk_count; i++) {
+        if (out->disks[i].lun == d->lun) {
+            snprintf(err, errlen, "disk: LUN %u given twice", d->lun);
+            return -1;
+        }
+        if (!strcmp(out->disks[i].path, d->path)) {
+            snprintf(err, errlen, "disk: %.80s given twice (LUNs %u and %u)", d->path,
+                     out->disks[i].lun, d->lun);
+            return -1;
+        }
+    }
+    out->disk_count++;
+    return 0;
+}
+
 /* One `key=value` line (not blank, not a comment). */
 static int parse_line(const char *line, size_t len, struct vmwp_config *out, unsigned *seen_line,
                       unsigned lineno, char *err, size_t errlen)
@@ -185,7 +246,7 @@ static int parse_line(const char *line, size_t len, struct vmwp_config *out, uns
         snprintf(err, errlen, "unknown key '%.*s'", (int)(klen > 40 ? 40 : klen), line);
         return -1;
     }
-    if (seen_line[key]) {
+    if (seen_line[key] && !key_repeats[key]) {
         snprintf(err, errlen, "%s: repeated (first on line %u)", key_names[key], seen_line[key]);
         return -1;
     }
@@ -215,6 +276,8 @@ static int parse_line(const char *line, size_t len, struct vmwp_config *out, uns
         return parse_path("kernel", value, vlen, false, out->kernel, err, errlen);
     case KEY_INITRD:
         return parse_path("initrd", value, vlen, true, out->initrd, err, errlen);
+    case KEY_DISK:
+        return parse_disk(value, vlen, out, err, errlen);
     default:
         return parse_cmdline(value, vlen, out, err, errlen);
     }

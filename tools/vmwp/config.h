@@ -9,30 +9,50 @@
  *   kernel=/var/lib/vm/bzImage required; an absolute path
  *   initrd=/var/lib/vm/initrd  optional; an absolute path (empty: none)
  *   cmdline=console=ttyS0 quiet  optional; the rest of the line, verbatim
+ *   disk=0,rw,/vms/web.vhdx    optional, once per disk, at most 64: LUN,MODE,PATH;
+ *                              LUN 0..63 in decimal (no leading zeros), each once;
+ *                              MODE rw or ro; PATH absolute, the rest of the line
+ *                              (it may hold commas), each path once.  The disks
+ *                              of the SCSI controller, opened at start
  *
- * Anything else is an error: unknown or repeated keys, a line without '=',
- * whitespace around '=' or at the end of a value (cmdline excepted), control
- * characters, numbers with signs or units, a relative path, a NUL byte.
+ * Anything else is an error: unknown or repeated keys (disk excepted), a line
+ * without '=', whitespace around '=' or at the end of a value (cmdline
+ * excepted), control characters, numbers with signs or units, a relative
+ * path, a NUL byte.  tools/hvctl/vm_config.h is hvctl's side of this
+ * contract.
  */
 #ifndef VMWP_CONFIG_H
 #define VMWP_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#define VMWP_NAME_MAX        63
-#define VMWP_PATH_MAX        4096 /* with the NUL, as PATH_MAX */
-#define VMWP_CMDLINE_MAX     4095 /* without the NUL; the kernel's own limit is checked at boot */
-#define VMWP_CPUS_MAX        64   /* HV_MAX_CHILD_VPS */
-#define VMWP_CONFIG_FILE_MAX 65536
+#define VMWP_NAME_MAX     63
+#define VMWP_PATH_MAX     4096 /* with the NUL, as PATH_MAX */
+#define VMWP_CMDLINE_MAX  4095 /* without the NUL; the kernel's own limit is checked at boot */
+#define VMWP_CPUS_MAX     64   /* HV_MAX_CHILD_VPS */
+#define VMWP_DISKS_MAX    64
+#define VMWP_DISK_LUN_MAX 63
+/* Room for 64 disks with the longest paths (about 270 KiB) and the rest. */
+#define VMWP_CONFIG_FILE_MAX (512 * 1024)
+
+/* One disk= line. */
+struct vmwp_disk {
+    unsigned lun; /* 0..VMWP_DISK_LUN_MAX, unique */
+    bool read_only;
+    char path[VMWP_PATH_MAX]; /* absolute, unique */
+};
 
 struct vmwp_config {
     char name[VMWP_NAME_MAX + 1];
     uint64_t memory; /* bytes */
     uint32_t cpus;
     char kernel[VMWP_PATH_MAX];
-    char initrd[VMWP_PATH_MAX];         /* "" for none */
-    char cmdline[VMWP_CMDLINE_MAX + 1]; /* "" for none */
+    char initrd[VMWP_PATH_MAX];             /* "" for none */
+    char cmdline[VMWP_CMDLINE_MAX + 1];     /* "" for none */
+    struct vmwp_disk disks[VMWP_DISKS_MAX]; /* in the file's order */
+    unsigned disk_count;
 };
 
 /*

@@ -40,6 +40,7 @@
 #include "platform.h"
 #include "run_dir.h"
 #include "vm.h"
+#include "storage.h"
 #include "vmbus_host.h"
 #include "vp_thread.h"
 
@@ -61,6 +62,8 @@ struct worker {
     uint64_t ref_tsc_base, tsc_hz; /* the child's reference clock, from the hypervisor */
     struct vmbus_host_ctx vmbus;
     bool vmbus_ready;
+    struct vm_storage storage;
+    bool storage_ready;
     int control_fd, console_fd, log_fd, signal_fd;
     bool vm_ready, console_ready; /* what teardown() has to undo */
     char boot_summary[200];
@@ -451,6 +454,15 @@ static int setup(struct worker *w, const char *config_path, const char *run_dir,
                          errlen))
         return -1;
     w->vmbus_ready = true;
+    if (storage_start(&w->storage, &w->vmbus, err, errlen))
+        return -1;
+    w->storage_ready = true;
+    for (unsigned i = 0; i < w->config.disk_count; i++) {
+        const struct vmwp_disk *d = &w->config.disks[i];
+
+        if (storage_attach(&w->storage, d->lun, d->path, d->read_only, err, errlen))
+            return -1;
+    }
     return open_run_dir_files(w, err, errlen) || start_threads(w, err, errlen) ||
                    run_dir_write_pid(&w->run_dir, err, errlen)
                ? -1
@@ -531,6 +543,8 @@ static void serve_control(struct worker *w)
      * connection at a time. */
     static char line[CONTROL_LINE_MAX], reply[CONTROL_REPLY_MAX];
     static struct control_kvp_set kv;
+    static struct control_disk disk;
+    static char disk_msg[ERR_LEN];
     char msg[200];
     int fd = accept4(w->control_fd, NULL, NULL, SOCK_CLOEXEC);
     enum control_request req;
@@ -585,6 +599,17 @@ static void serve_control(struct worker *w)
         else
             snprintf(reply, sizeof(reply), "%s",
                      ic_request(w, req, &kv) == 0 ? "ok" : CONTROL_REPLY_KVP_SET_REFUSED);
+        break;
+    case CONTROL_DISK_ATTACH:
+    case CONTROL_DISK_DETACH:
+        if (control_parse_disk(req, line, (size_t)len, &disk, disk_msg, sizeof(disk_msg)) != 0 ||
+            (req == CONTROL_DISK_ATTACH
+                 ? storage_attach(&w->storage, disk.lun, disk.path, disk.read_only, disk_msg,
+                                  sizeof(disk_msg))
+                 : storage_detach(&w->storage, disk.lun, disk_msg, sizeof(disk_msg))) != 0)
+            snprintf(reply, sizeof(reply), "error %s", disk_msg);
+        else
+            snprintf(reply, sizeof(reply), "ok");
         break;
     default:
         snprintf(reply, sizeof(reply), "%s", CONTROL_REPLY_UNKNOWN);
@@ -644,7 +669,11 @@ static void teardown(struct worker *w, bool setup_failed)
     if (w->log_fd >= 0)
         close(w->log_fd);
     if (!stuck) {
-        /* No VP thread can be inside the VMBus server now. */
+        /* No VP thread can be inside the VMBus server now.  The disks'
+         * requests in flight finish first: what the guest was told is
+         * written stays written. */
+        if (w->storage_ready)
+            storage_stop(&w->storage);
         if (w->vmbus_ready)
             vmbus_host_stop(&w->vmbus);
         /* The partition (and the memory it pins) goes with its fd; the VP
