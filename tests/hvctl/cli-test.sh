@@ -8,7 +8,9 @@
 # ${CC:-gcc}) that keeps the worker's side of the contract without a VM.  It
 # goes through create, list (table and --json), show, set, start, status,
 # pause, resume, console, kvp, stop (the graceful one: shut down, no
-# shutdown service, timeout, --force), stop --turn-off and delete, and
+# shutdown service, timeout, --force), stop --turn-off, delete, the disk
+# commands (images in raw, VHD and VHDX; create --disk; attach and detach
+# while off and, through the fake worker, while running), and
 # through the error paths; every error must be one line "hvctl: ..." on
 # stderr with exit status 1 (2 for a malformed command line) and must leave
 # the state (and runtime) directories exactly as they were.  The fake worker
@@ -42,7 +44,7 @@ trap 'exit 1' INT TERM
 export HVCORE_STATE_DIR="$tmp/state"
 export HVCORE_RUN_DIR="$tmp/run"
 export HVCORE_VMWP="$tmp/bin/fake_vmwp"
-unset FAKE_VMWP_MODE FAKE_VMWP_DELAY_MS FAKE_VMWP_HEARTBEAT FAKE_VMWP_KVP
+unset FAKE_VMWP_MODE FAKE_VMWP_DELAY_MS FAKE_VMWP_HEARTBEAT FAKE_VMWP_KVP FAKE_VMWP_DISK
 mkdir -p "$tmp/bin" "$tmp/boot" "$tmp/state"
 state="$HVCORE_STATE_DIR"
 run="$HVCORE_RUN_DIR"
@@ -184,7 +186,7 @@ expect_match "--version prints the version" '^hvctl \(hvcore\) [0-9]+\.[0-9]+$' 
 hv --help
 if [ "$rc" -eq 0 ]; then
     missing=""
-    for c in create set show delete start stop pause resume status list console kvp; do
+    for c in create set show delete start stop pause resume status list console kvp disk; do
         printf '%s\n' "$out" | grep -qE "^  $c( |$)" || missing="$missing $c"
     done
     if [ -z "$missing" ]; then pass "--help lists every command"; else
@@ -215,6 +217,28 @@ for spec in "create --kernel --initrd --memory --cpus --cmdline" \
 done
 hv help start
 expect_match "help COMMAND is COMMAND --help" '^Usage: hvctl start NAME' "$out"
+for spec in "create PATH --size --fixed --dynamic --parent --block-size" "info PATH" \
+    "convert IN OUT --fixed --dynamic" "compact PATH" "expand PATH --size" \
+    "attach NAME PATH --readonly --lun" "detach NAME --lun" "list NAME"; do
+    set -- $spec
+    cmd=$1
+    shift
+    hv disk "$cmd" --help
+    missing=""
+    for opt in "$@"; do
+        printf '%s\n' "$out" | grep -qF -- "$opt" || missing="$missing $opt"
+    done
+    if [ "$rc" -eq 0 ] && [ -z "$err" ] && [ -z "$missing" ] &&
+        printf '%s\n' "$out" | grep -q "^Usage: hvctl disk $cmd "; then
+        pass "disk $cmd --help documents $*"
+    else
+        fail "disk $cmd --help documents $*" "exit status $rc, missing:$missing" "$out"
+    fi
+done
+hv help disk
+expect_match "help disk lists the disk commands" '^  attach NAME PATH' "$out"
+hv create --help
+expect_match "create --help documents --disk" '^  --disk PATH\[,readonly\]$' "$out"
 
 # --- usage errors: exit status 2 ---
 expect_error "no command: usage error" 2 "no command given" 
@@ -735,6 +759,238 @@ if [ $? -eq 1 ] && grep -qE '^hvctl: cannot find the worker program vmwp' "$tmp/
 else
     fail "no worker anywhere: said so" "$(cat "$tmp/err")"
 fi
+
+# --- disks: images (hvctl disk create, info, convert, expand, compact) ---
+mkdir "$tmp/disks"
+dd=$(realpath "$tmp/disks")
+expect_ok "disk create: raw" disk create "$dd/raw.img" --size 8M
+check "a raw image has the disk's size" test "$(stat -c %s "$dd/raw.img")" -eq 8388608
+expect_ok "disk create: .vhd, dynamic by default" disk create "$dd/web.vhd" --size 16M
+expect_ok "disk create: .vhd --fixed" disk create "$dd/fixed.vhd" --size 4M --fixed
+expect_ok "disk create: .vhdx" disk create "$dd/web.vhdx" --size 20G
+expect_ok "disk create: .vhdx --fixed --block-size" disk create "$dd/small.vhdx" --size 8M \
+    --block-size 1M --fixed
+expect_ok "disk create: a differencing .vhd on a parent" disk create "$dd/child.vhd" \
+    --parent "$dd/web.vhd"
+expect_ok "disk create: a differencing .vhdx on a parent" disk create "$dd/child.vhdx" \
+    --parent "$dd/web.vhdx"
+hv disk info "$dd/web.vhdx"
+if [ "$rc" -eq 0 ] && [ -z "$err" ] && printf '%s\n' "$out" | grep -qx "path: *$dd/web.vhdx" &&
+    printf '%s\n' "$out" | grep -qx 'format: *VHDX' &&
+    printf '%s\n' "$out" | grep -qx 'type: *dynamic' &&
+    printf '%s\n' "$out" | grep -qx 'virtual size: *20G (21474836480 bytes)' &&
+    printf '%s\n' "$out" | grep -qE '^file size: +[0-9.]+[KMG]? \([0-9]+ bytes\), [0-9.]+[KMGB]+ allocated$' &&
+    printf '%s\n' "$out" | grep -qx 'block size: *32M' &&
+    printf '%s\n' "$out" | grep -qE '^sector size: +512 logical, (512|4096) physical$'; then
+    pass "disk info: format, type, sizes, block and sector sizes"
+else
+    fail "disk info: format, type, sizes, block and sector sizes" "exit status $rc" "$out" "$err"
+fi
+hv disk info "$dd/web.vhd"
+expect_match "disk info of a dynamic VHD" '^format: +VHD$' "$out"
+expect_match "... with VHD's block size" '^block size: +2M$' "$out"
+hv disk info "$dd/raw.img"
+expect_match "disk info of a raw image: fixed" '^type: +fixed$' "$out"
+expect_match "... without a block size" '^block size: +-$' "$out"
+hv disk info "$dd/small.vhdx"
+expect_match "disk info of a fixed VHDX" '^type: +fixed$' "$out"
+hv disk info "$dd/child.vhd"
+if [ "$rc" -eq 0 ] && printf '%s\n' "$out" | grep -qx 'type: *differencing' &&
+    printf '%s\n' "$out" | grep -qx "parent: *$dd/web.vhd" &&
+    printf '%s\n' "$out" | grep -qx "parent 1: *$dd/web.vhd" &&
+    [ "$(printf '%s\n' "$out" | grep -c '^format: *VHD$')" -eq 2 ]; then
+    pass "disk info of a differencing image: each level of its chain"
+else
+    fail "disk info of a differencing image: each level of its chain" "exit status $rc" "$out" "$err"
+fi
+hv disk info "$dd/child.vhdx"
+expect_match "disk info of a differencing VHDX names its parent" "^parent 1: *$dd/web.vhdx\$" "$out"
+
+expect_ok "disk convert: VHD to VHDX, no progress bar when stderr is not a terminal" \
+    disk convert "$dd/child.vhd" "$dd/flat.vhdx"
+hv disk info "$dd/flat.vhdx"
+expect_match "the converted image is a dynamic VHDX" '^type: +dynamic$' "$out"
+expect_match "... without a parent, of the source's size" '^virtual size: +16M ' "$out"
+expect_ok "disk convert: raw to a fixed VHD" disk convert "$dd/raw.img" "$dd/raw-fixed.vhd" --fixed
+hv disk info "$dd/raw-fixed.vhd"
+expect_match "the converted VHD is fixed" '^type: +fixed$' "$out"
+expect_ok "disk convert: VHDX to raw" disk convert "$dd/web.vhdx" "$dd/web-raw.img"
+check "the raw copy has the VHDX's size" test "$(stat -c %s "$dd/web-raw.img")" -eq 21474836480
+if command -v script >/dev/null 2>&1; then
+    script -qec "'$HVCTL' disk convert '$dd/web.vhd' '$dd/tty.vhdx'" /dev/null >"$tmp/tty.out" 2>&1
+    expect_match "on a terminal, convert shows a progress bar" 'Converting \[#* *\] +[0-9]+%' \
+        "$(tr '\r' '\n' <"$tmp/tty.out")"
+else
+    pass "on a terminal, convert shows a progress bar # SKIP script(1) is not installed"
+fi
+expect_ok "disk expand" disk expand "$dd/web.vhd" --size 32M
+hv disk info "$dd/web.vhd"
+expect_match "the expanded disk is larger" '^virtual size: +32M \(33554432 bytes\)$' "$out"
+expect_ok "disk expand of a VHDX" disk expand "$dd/web.vhdx" --size 40G
+hv disk compact "$dd/flat.vhdx"
+expect_match "disk compact says the file's size before and after" \
+    "^$dd/flat.vhdx: file size [0-9.]+[KMG]? -> [0-9.]+[KMG]?\$" "$out"
+
+expect_error "disk info of a missing file" 1 "$dd/nope.vhd: No such file or directory" \
+    disk info "$dd/nope.vhd"
+expect_error "disk create over an existing file" 1 "$dd/web.vhd already exists" \
+    disk create "$dd/web.vhd" --size 1M
+expect_error "disk convert to an existing file" 1 "$dd/web.vhdx already exists" \
+    disk convert "$dd/web.vhd" "$dd/web.vhdx"
+expect_error "disk convert of a missing file" 1 "$dd/nope.vhd: No such file" \
+    disk convert "$dd/nope.vhd" "$dd/new.vhdx"
+expect_error "disk create with a bad size" 1 "--size 12X is not a size" \
+    disk create "$dd/new.vhd" --size 12X
+expect_error "disk create with a size of bytes" 1 \
+    "--size 1000 is not a multiple of 1M \(sizes without a suffix are in bytes\)" \
+    disk create "$dd/new.vhd" --size 1000
+expect_error "disk create on a missing parent" 1 ".*nope.vhd" \
+    disk create "$dd/new.vhd" --parent "$dd/nope.vhd"
+expect_error "disk expand with a bad size" 1 "--size 1.5G is not a size" \
+    disk expand "$dd/web.vhd" --size 1.5G
+expect_error "disk expand to a smaller size" 1 "cannot expand: " disk expand "$dd/web.vhd" --size 16M
+expect_error "disk expand of a missing file" 1 "$dd/nope.vhd: No such file" \
+    disk expand "$dd/nope.vhd" --size 1G
+expect_error "disk create with an unknown option" 2 "disk create: unknown option --colour" \
+    disk create "$dd/new.vhd" --size 1G --colour red
+expect_error "disk create without --size" 2 "disk create: --size SIZE is required" \
+    disk create "$dd/new.vhd"
+expect_error "disk create --fixed --dynamic" 2 "disk create: --fixed and --dynamic contradict" \
+    disk create "$dd/new.vhd" --size 1G --fixed --dynamic
+expect_error "disk without a command" 2 "disk: missing the disk command" disk
+expect_error "an unknown disk command" 2 "unknown disk command 'shrink'" disk shrink "$dd/web.vhd"
+if command -v flock >/dev/null 2>&1; then
+    # What a running VM does to its writable disk: an exclusive lock (held by this
+    # shell on descriptor 9; hvctl's own open of the image is another).
+    exec 9<"$dd/web.vhd"
+    flock -x 9
+    expect_error "disk compact of an image in use" 1 "cannot compact: .*in use" \
+        disk compact "$dd/web.vhd"
+    expect_error "disk expand of an image in use" 1 "cannot expand: .*in use" \
+        disk expand "$dd/web.vhd" --size 64M
+    expect_error "create --disk with an image in use" 1 "--disk $dd/web.vhd: .*in use" \
+        create locked --kernel "$kernel" --disk "$dd/web.vhd"
+    # A reader (a running VM's read-only disk, or a parent): not to be written elsewhere.
+    flock -s 9
+    expect_error "create --disk of an image a running VM reads" 1 \
+        "--disk $dd/web.vhd: $dd/web.vhd is in use \(read-only" \
+        create locked --kernel "$kernel" --disk "$dd/web.vhd"
+    expect_ok "create --disk ...,readonly of an image a running VM reads" \
+        create reader --kernel "$kernel" --disk "$dd/web.vhd,readonly"
+    expect_ok "delete it" delete reader
+    flock -u 9
+    exec 9<&-
+else
+    for what in "disk compact" "disk expand" "create --disk" "create --disk (read)" \
+        "create --disk ,readonly" "delete"; do
+        pass "$what of an image in use # SKIP flock(1) is not installed"
+    done
+fi
+
+# --- disks: create --disk, attach, detach, list while off ---
+expect_ok "create with two --disk, one read-only" create store --kernel "$kernel" \
+    --disk "$dd/web.vhdx" --disk "$dd/raw.img,readonly"
+got=$(grep '^disk=' "$state/vms/store/vm.conf")
+if [ "$got" = "disk=0,rw,$dd/web.vhdx
+disk=1,ro,$dd/raw.img" ]; then pass "vm.conf has disk=LUN,MODE,PATH lines, LUNs in --disk order"; else
+    fail "vm.conf has disk=LUN,MODE,PATH lines, LUNs in --disk order" "$got"; fi
+(cd "$dd" && "$HVCTL" create rel --kernel "$kernel" --disk ./web.vhd --disk ../disks/small.vhdx \
+    >"$tmp/out" 2>"$tmp/err")
+got=$(grep '^disk=' "$state/vms/rel/vm.conf" 2>&1)
+if [ "$got" = "disk=0,rw,$dd/web.vhd
+disk=1,rw,$dd/small.vhdx" ]; then pass "create --disk makes relative paths absolute and canonical"; else
+    fail "create --disk makes relative paths absolute and canonical" "$got" "$(cat "$tmp/err")"; fi
+expect_ok "delete it" delete rel
+expect_error "create --disk with a missing file" 1 "--disk $dd/nope.vhd: No such file or directory" \
+    create x --kernel "$kernel" --disk "$dd/nope.vhd"
+expect_error "create --disk with a bad suffix" 1 "--disk $dd/web.vhd,ro: unknown disk option 'ro'" \
+    create x --kernel "$kernel" --disk "$dd/web.vhd,ro"
+expect_error "create --disk with the same disk twice" 1 \
+    "--disk $dd/web.vhd,readonly: x has $dd/web.vhd already \(LUN 0\)" \
+    create x --kernel "$kernel" --disk "$dd/web.vhd" --disk "$dd/web.vhd,readonly"
+expect_error "create --disk without a value" 2 "create: --disk needs a value" \
+    create x --kernel "$kernel" --disk
+hv show store
+expect_match "show lists the disks" "^disk: +LUN 1, ro, $dd/raw.img\$" "$out"
+hv disk list store
+expect_out "disk list: LUN, mode, format, size, path" "LUN  MODE  FORMAT  SIZE    PATH
+0    rw    VHDX    40G     $dd/web.vhdx
+1    ro    raw     8M      $dd/raw.img"
+hv disk attach store "$dd/web.vhd"
+if [ "$rc" -eq 0 ] && [ -z "$err" ] && [ "$out" = "attached $dd/web.vhd to store at LUN 2" ] &&
+    grep -qx "disk=2,rw,$dd/web.vhd" "$state/vms/store/vm.conf"; then
+    pass "disk attach while off: the lowest free LUN, in vm.conf"
+else
+    fail "disk attach while off: the lowest free LUN, in vm.conf" "exit status $rc" "$out" "$err"
+fi
+expect_ok "disk attach --lun --readonly" disk attach store "$dd/small.vhdx" --lun 10 --readonly
+check "vm.conf has it at LUN 10, read-only" grep -qx "disk=10,ro,$dd/small.vhdx" \
+    "$state/vms/store/vm.conf"
+expect_error "disk attach of a disk it has" 1 \
+    "cannot attach $dd/web.vhd: store has $dd/web.vhd already \(LUN 2\)" \
+    disk attach store "$dd/web.vhd"
+expect_error "disk attach of a disk it has, by another path" 1 "cannot attach $dd/web.vhd: store has $dd/web.vhd already" \
+    disk attach store "$dd/../disks/web.vhd" --readonly
+expect_error "disk attach at a taken LUN" 1 "cannot attach $dd/fixed.vhd: store's LUN 10 is taken by $dd/small.vhdx" \
+    disk attach store "$dd/fixed.vhd" --lun 10
+expect_error "disk attach --lun 64" 1 "--lun 64 is out of range \(0 to 63\)" \
+    disk attach store "$dd/fixed.vhd" --lun 64
+expect_error "disk attach of a missing file" 1 "$dd/nope.vhdx: No such file or directory" \
+    disk attach store "$dd/nope.vhdx"
+expect_error "disk attach to a VM that does not exist" 1 "no VM named 'nope'" \
+    disk attach nope "$dd/fixed.vhd"
+expect_error "disk detach of a disk it does not have" 1 "store has no disk $dd/fixed.vhd" \
+    disk detach store "$dd/fixed.vhd"
+expect_error "disk detach of an empty LUN" 1 "store has no disk at LUN 33" \
+    disk detach store --lun 33
+expect_error "disk detach without PATH or --lun" 2 "disk detach: give the disk's PATH or --lun N" \
+    disk detach store
+expect_ok "disk detach while off, by path" disk detach store "$dd/web.vhd"
+check "it is gone from vm.conf" sh -c "! grep -q ',$dd/web.vhd\$' '$state/vms/store/vm.conf'"
+expect_ok "disk detach while off, by LUN" disk detach store --lun 10
+check "vm.conf has the first two disks again" test "$(grep -c '^disk=' "$state/vms/store/vm.conf")" -eq 2
+
+# --- disks: hot add and remove through the (fake) worker ---
+expect_ok "start store" start store
+expect_match "the worker got the disks of vm.conf" '^fake vmwp: disks at start: 0 1$' \
+    "$(cat "$run/store/vmwp.log")"
+hv disk attach store "$dd/fixed.vhd"
+if [ "$rc" -eq 0 ] && [ "$out" = "attached $dd/fixed.vhd to store at LUN 2" ] &&
+    grep -qx "disk=2,rw,$dd/fixed.vhd" "$state/vms/store/vm.conf"; then
+    pass "disk attach while running: done and kept in vm.conf"
+else
+    fail "disk attach while running: done and kept in vm.conf" "exit status $rc" "$out" "$err"
+fi
+expect_match "the worker got disk-attach" \
+    "^fake vmwp: disk-attach lun=2 mode=rw path=\[$dd/fixed.vhd\]\$" "$(cat "$run/store/vmwp.log")"
+expect_ok "create an image whose name has a space" disk create "$dd/my disk.vhd" --size 1M
+expect_ok "disk attach while running, read-only, a path with a space" \
+    disk attach store "$dd/my disk.vhd" --readonly --lun 7
+# The fake worker's decoder refuses a raw space: this path came percent-encoded.
+expect_match "the worker got the path decoded, read-only" \
+    "^fake vmwp: disk-attach lun=7 mode=ro path=\[$dd/my disk.vhd\]\$" "$(cat "$run/store/vmwp.log")"
+expect_error "disk attach of a disk it has, while running" 1 "cannot attach $dd/fixed.vhd: store has $dd/fixed.vhd already \(LUN 2\)" \
+    disk attach store "$dd/fixed.vhd"
+hv disk list store
+expect_match "disk list while running" "^7 +ro +VHD +1M +$dd/my disk.vhd\$" "$out"
+expect_ok "disk detach while running" disk detach store --lun 2
+expect_match "the worker got disk-detach" '^fake vmwp: disk-detach lun=2$' \
+    "$(cat "$run/store/vmwp.log")"
+check "it is gone from vm.conf" sh -c "! grep -q '^disk=2,' '$state/vms/store/vm.conf'"
+expect_ok "disk detach by path while running" disk detach store "$dd/my disk.vhd"
+expect_match "the worker got that disk-detach" '^fake vmwp: disk-detach lun=7$' \
+    "$(cat "$run/store/vmwp.log")"
+expect_ok "stop store" stop --turn-off store
+FAKE_VMWP_DISK=refuse expect_ok "start store with a worker that refuses disk changes" start store
+expect_error "disk attach refused by the worker: its message, vm.conf unchanged" 1 \
+    "cannot attach $dd/fixed.vhd to store: the guest's SCSI controller did not take the change\$" \
+    disk attach store "$dd/fixed.vhd"
+expect_error "disk detach refused by the worker: its message, vm.conf unchanged" 1 \
+    "cannot detach $dd/raw.img from store: the guest's SCSI controller did not take the change\$" \
+    disk detach store "$dd/raw.img"
+expect_ok "stop it" stop --turn-off store
+expect_ok "delete store" delete store
+check "the disk images stay" test -f "$dd/web.vhdx" -a -f "$dd/raw.img"
 
 # --- a damaged configuration ---
 printf 'name=bad\nmemory=536870912\ncpus=1\nkernel=%s\ncolour=blue\n' "$kernel" >"$tmp/bad.conf"

@@ -34,6 +34,14 @@
  * '=', '%', tab, newline, an escape sequence, UTF-8); "none", none; "many",
  * 200 pairs of 1000 bytes, more than one reply holds; "full", the few, and
  * kvp-set is refused as when the guest has all the pairs it can take.
+ *
+ * Disks: it takes the LUNs of the configuration's disk= lines as attached,
+ * and answers "disk-attach LUN MODE PATH" (hot add: the LUN must be free,
+ * MODE rw or ro, PATH percent-encoded and absolute) and "disk-detach LUN"
+ * (the LUN must be attached), reporting each one it took on stdout as
+ * "fake vmwp: disk-attach lun=N mode=M path=[PATH]" (decoded, escaped) or
+ * "fake vmwp: disk-detach lun=N".  FAKE_VMWP_DISK=refuse answers both with
+ * FAKE_DISK_REFUSED, as a worker whose guest does not take the change.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -49,8 +57,13 @@
 #include <unistd.h>
 
 #include "../../tools/vmwp/control.h"
+#include "percent.h"
 
 #define SHUTDOWN_DELAY_MS 300
+#define FAKE_DISK_LUNS    64
+#define FAKE_DISK_REFUSED "error the guest's SCSI controller did not take the change"
+
+static int disk_attached[FAKE_DISK_LUNS];
 
 static char run_dir[4096];
 
@@ -104,7 +117,7 @@ static void write_pid_file(void)
         die(path);
 }
 
-/* memory= and cpus= of the configuration, for the status reply. */
+/* memory= and cpus= of the configuration, for the status reply, and the disks' LUNs. */
 static void read_config(const char *path, unsigned long long *memory, unsigned *cpus)
 {
     char line[8192];
@@ -117,8 +130,17 @@ static void read_config(const char *path, unsigned long long *memory, unsigned *
             *memory = strtoull(line + 7, NULL, 10);
         else if (strncmp(line, "cpus=", 5) == 0)
             *cpus = (unsigned)strtoul(line + 5, NULL, 10);
+        else if (strncmp(line, "disk=", 5) == 0 && strtoul(line + 5, NULL, 10) < FAKE_DISK_LUNS)
+            disk_attached[strtoul(line + 5, NULL, 10)] = 1;
     }
     fclose(f);
+    printf("fake vmwp: disks at start:");
+    for (int lun = 0; lun < FAKE_DISK_LUNS; lun++) {
+        if (disk_attached[lun])
+            printf(" %d", lun);
+    }
+    printf("\n");
+    fflush(stdout);
 }
 
 /* How hvctl started us, for the test to check in vmwp.log. */
@@ -197,6 +219,72 @@ static void kvp_reply(const char *which, char *buf)
     }
 }
 
+/* A LUN of a disk request: 0 to 63, digits only; -1 if not. */
+static int parse_lun(const char *s, char **end)
+{
+    long lun;
+
+    if (*s < '0' || *s > '9')
+        return -1;
+    lun = strtol(s, end, 10);
+    return lun < FAKE_DISK_LUNS ? (int)lun : -1;
+}
+
+/* "disk-attach LUN MODE PATH" (@request NUL-terminated): the reply into @reply. */
+static void disk_attach(char *request, const char *mode_env, char *reply, size_t size)
+{
+    char *p = request + strlen("disk-attach "), *path;
+    int lun = parse_lun(p, &p);
+    long n;
+
+    if (lun < 0 || *p != ' ' || (strncmp(p + 1, "rw ", 3) != 0 && strncmp(p + 1, "ro ", 3) != 0)) {
+        snprintf(reply, size, "error malformed disk-attach (disk-attach LUN rw|ro PATH)");
+        return;
+    }
+    path = p + 4;
+    n = percent_decode_in_place(path, strcspn(path, "\r\n"));
+    if (n < 0 || path[0] != '/') {
+        snprintf(reply, size, "error disk-attach: the path is not percent-encoded and absolute");
+        return;
+    }
+    if (strcmp(mode_env, "refuse") == 0) {
+        snprintf(reply, size, FAKE_DISK_REFUSED);
+        return;
+    }
+    if (disk_attached[lun]) {
+        snprintf(reply, size, "error LUN %d is in use", lun);
+        return;
+    }
+    disk_attached[lun] = 1;
+    snprintf(reply, size, "ok");
+    printf("fake vmwp: disk-attach lun=%d mode=%.2s path=[", lun, p + 1);
+    print_escaped(path);
+    printf("]\n");
+}
+
+/* "disk-detach LUN": the reply into @reply. */
+static void disk_detach(char *request, const char *mode_env, char *reply, size_t size)
+{
+    char *p = request + strlen("disk-detach ");
+    int lun = parse_lun(p, &p);
+
+    if (lun < 0 || (*p != '\0' && *p != '\n' && *p != '\r')) {
+        snprintf(reply, size, "error malformed disk-detach (disk-detach LUN)");
+        return;
+    }
+    if (strcmp(mode_env, "refuse") == 0) {
+        snprintf(reply, size, FAKE_DISK_REFUSED);
+        return;
+    }
+    if (!disk_attached[lun]) {
+        snprintf(reply, size, "error no disk at LUN %d", lun);
+        return;
+    }
+    disk_attached[lun] = 0;
+    snprintf(reply, size, "ok");
+    printf("fake vmwp: disk-detach lun=%d\n", lun);
+}
+
 static long long now_ms(void)
 {
     struct timespec ts;
@@ -211,6 +299,7 @@ int main(int argc, char **argv)
     const char *delay = getenv("FAKE_VMWP_DELAY_MS");
     const char *heartbeat = getenv("FAKE_VMWP_HEARTBEAT");
     const char *kvp = getenv("FAKE_VMWP_KVP");
+    const char *disk_mode = getenv("FAKE_VMWP_DISK");
     unsigned long long memory = 0;
     unsigned cpus = 0;
     int control, console, client = -1, paused = 0;
@@ -224,6 +313,8 @@ int main(int argc, char **argv)
         mode = "";
     if (kvp == NULL)
         kvp = "";
+    if (disk_mode == NULL)
+        disk_mode = "";
     if (heartbeat != NULL && strcmp(heartbeat, "lost") == 0)
         hb = CONTROL_HEARTBEAT_LOST;
     else if (heartbeat != NULL && strcmp(heartbeat, "none") == 0)
@@ -336,8 +427,14 @@ int main(int argc, char **argv)
                 }
                 break;
             default:
-                snprintf(reply, sizeof(reply),
-                         n < 0 ? "error no request line" : CONTROL_REPLY_UNKNOWN);
+                /* The disk requests are the fake's own: the worker's parser may not know them. */
+                if (n > 0 && strncmp(request, "disk-attach ", 12) == 0)
+                    disk_attach(request, disk_mode, reply, sizeof(reply));
+                else if (n > 0 && strncmp(request, "disk-detach ", 12) == 0)
+                    disk_detach(request, disk_mode, reply, sizeof(reply));
+                else
+                    snprintf(reply, sizeof(reply),
+                             n < 0 ? "error no request line" : CONTROL_REPLY_UNKNOWN);
                 break;
             }
             if (conn >= 0) {

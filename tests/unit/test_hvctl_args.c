@@ -287,9 +287,121 @@ static void test_command_table(void **state)
         assert_non_null(hvctl_command_name((enum hvctl_command)c));
 }
 
+static void test_create_disks(void **state)
+{
+    (void)state;
+    EXPECT_OK("create", "web", "--kernel", "/k", "--disk", "/a.vhdx", "--disk=/b.vhd,readonly");
+    assert_int_equal(args.disk_count, 2);
+    assert_string_equal(args.disks[0], "/a.vhdx");
+    assert_string_equal(args.disks[1], "/b.vhd,readonly");
+    assert_true(args.given & OPT_DISK);
+    EXPECT_USAGE_ERROR("create: --disk needs a value", "create", "web", "--kernel", "/k", "--disk");
+    EXPECT_USAGE_ERROR("set: unknown option --disk", "set", "web", "--disk", "/a");
+    {
+        char *argv[5 + 2 * 65 + 1];
+        int argc = 0;
+
+        argv[argc++] = "hvctl";
+        argv[argc++] = "create";
+        argv[argc++] = "web";
+        argv[argc++] = "--kernel";
+        argv[argc++] = "/k";
+        for (int i = 0; i < 65; i++) {
+            argv[argc++] = "--disk";
+            argv[argc++] = "/a";
+        }
+        argv[argc] = NULL;
+        assert_int_equal(hvctl_args_parse(argc - 2, argv, &args, err, sizeof(err)), 0);
+        assert_int_equal(args.disk_count, 64);
+        assert_int_equal(hvctl_args_parse(argc, argv, &args, err, sizeof(err)), -1);
+        assert_non_null(strstr(err, "create: --disk given more than 64 times"));
+    }
+}
+
+static void test_disk_commands(void **state)
+{
+    (void)state;
+    EXPECT_OK("disk", "create", "/vms/a.vhdx", "--size", "20G");
+    assert_int_equal(args.command, CMD_DISK_CREATE);
+    assert_null(args.name);
+    assert_int_equal(args.operand_count, 1);
+    assert_string_equal(args.operands[0], "/vms/a.vhdx");
+    assert_string_equal(args.size, "20G");
+    EXPECT_OK("disk", "create", "--fixed", "--block-size=1M", "a.vhd", "--size", "1G");
+    assert_true(args.given & OPT_FIXED);
+    assert_string_equal(args.block_size, "1M");
+    EXPECT_OK("disk", "create", "child.vhdx", "--parent", "base.vhdx");
+    assert_string_equal(args.parent, "base.vhdx");
+    EXPECT_OK("disk", "info", "a.vhdx");
+    assert_int_equal(args.command, CMD_DISK_INFO);
+    EXPECT_OK("disk", "convert", "in.vhd", "out.vhdx", "--dynamic");
+    assert_int_equal(args.command, CMD_DISK_CONVERT);
+    assert_string_equal(args.operands[1], "out.vhdx");
+    EXPECT_OK("disk", "compact", "a.vhdx");
+    EXPECT_OK("disk", "expand", "a.vhdx", "--size", "40G");
+    EXPECT_OK("disk", "attach", "web", "/vms/x.vhdx", "--readonly", "--lun", "3");
+    assert_int_equal(args.command, CMD_DISK_ATTACH);
+    assert_string_equal(args.name, "web");
+    assert_string_equal(args.operands[1], "/vms/x.vhdx");
+    assert_string_equal(args.lun, "3");
+    assert_true(args.given & OPT_READONLY);
+    EXPECT_OK("disk", "detach", "web", "/vms/x.vhdx");
+    assert_int_equal(args.command, CMD_DISK_DETACH);
+    EXPECT_OK("disk", "detach", "web", "--lun", "0");
+    assert_int_equal(args.operand_count, 1);
+    EXPECT_OK("disk", "list", "web");
+    assert_int_equal(args.command, CMD_DISK_LIST);
+    assert_string_equal(args.name, "web");
+    assert_string_equal(hvctl_command_name(CMD_DISK_ATTACH), "disk attach");
+
+    /* Help. */
+    EXPECT_OK("disk", "--help");
+    assert_int_equal(args.command, CMD_DISK);
+    assert_true(args.help);
+    EXPECT_OK("disk", "attach", "-h");
+    assert_int_equal(args.command, CMD_DISK_ATTACH);
+    assert_true(args.help);
+    EXPECT_OK("help", "disk");
+    assert_int_equal(args.help_topic, CMD_DISK);
+    EXPECT_OK("help", "disk", "convert");
+    assert_int_equal(args.help_topic, CMD_DISK_CONVERT);
+    EXPECT_USAGE_ERROR("no help on 'disk frob'", "help", "disk", "frob");
+
+    /* Usage errors. */
+    EXPECT_USAGE_ERROR("disk: missing the disk command (create, info", "disk");
+    EXPECT_USAGE_ERROR("disk: missing the disk command", "disk", "--size", "1G");
+    EXPECT_USAGE_ERROR("unknown disk command 'frob'", "disk", "frob");
+    EXPECT_USAGE_ERROR("unknown command 'disk create'", "disk create", "a");
+    EXPECT_USAGE_ERROR("disk create: missing PATH", "disk", "create", "--size", "1G");
+    EXPECT_USAGE_ERROR("disk create: --size SIZE is required (or --parent PATH)", "disk", "create",
+                       "a.vhdx");
+    EXPECT_USAGE_ERROR("disk create: --fixed and --dynamic contradict", "disk", "create", "a",
+                       "--size", "1G", "--fixed", "--dynamic");
+    EXPECT_USAGE_ERROR("disk create: --parent makes a differencing image: --fixed goes without it",
+                       "disk", "create", "a", "--parent", "b", "--fixed");
+    EXPECT_USAGE_ERROR("disk create: unknown option --readonly", "disk", "create", "a", "--size",
+                       "1G", "--readonly");
+    EXPECT_USAGE_ERROR("disk create: unexpected argument 'b'", "disk", "create", "a", "b", "--size",
+                       "1G");
+    EXPECT_USAGE_ERROR("disk convert: missing the output image OUT", "disk", "convert", "in");
+    EXPECT_USAGE_ERROR("disk expand: --size SIZE is required", "disk", "expand", "a.vhdx");
+    EXPECT_USAGE_ERROR("disk attach: missing the VM name", "disk", "attach");
+    EXPECT_USAGE_ERROR("disk attach: missing PATH", "disk", "attach", "web");
+    EXPECT_USAGE_ERROR("disk attach: --lun needs a value", "disk", "attach", "web", "a", "--lun");
+    EXPECT_USAGE_ERROR("disk detach: give the disk's PATH or --lun N", "disk", "detach", "web");
+    EXPECT_USAGE_ERROR("disk detach: give the disk's PATH or --lun N, not both", "disk", "detach",
+                       "web", "a", "--lun", "1");
+    EXPECT_USAGE_ERROR("disk detach: unknown option --readonly", "disk", "detach", "web", "a",
+                       "--readonly");
+    EXPECT_USAGE_ERROR("disk list: unexpected argument 'x'", "disk", "list", "web", "x");
+    EXPECT_USAGE_ERROR("disk list: missing the VM name", "disk", "list");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_create_disks),
+        cmocka_unit_test(test_disk_commands),
         cmocka_unit_test(test_no_command),
         cmocka_unit_test(test_help_and_version),
         cmocka_unit_test(test_command_help_wins),

@@ -2,9 +2,10 @@
 /*
  * Unit tests of vm.conf (tools/hvctl/vm_config.c): parsing of every key,
  * every rejection with its line number, formatting, the round trip through
- * a real file, and the atomic write.  Every parsed text is copied into a heap
- * buffer of exactly its length, without a NUL, so ASan reports any read past
- * its end.
+ * a real file, and the atomic write.  Also the disks (tools/hvctl/vm_disks.c):
+ * create's --disk option, --lun, the choice of LUNs, adding and removing.  Every parsed text is
+ * copied into a heap buffer of exactly its length, without a NUL, so ASan reports any read past its
+ * end.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +21,7 @@
 
 #include "../../tools/hvctl/fsutil.h"
 #include "../../tools/hvctl/vm_config.h"
+#include "../../tools/hvctl/vm_disks.h"
 
 #define MINIMAL "name=web\nmemory=536870912\ncpus=2\nkernel=/boot/vmlinuz\n"
 
@@ -244,6 +246,12 @@ static void assert_config_equal(const struct vm_config *a, const struct vm_confi
     assert_string_equal(a->kernel, b->kernel);
     assert_string_equal(a->initrd, b->initrd);
     assert_string_equal(a->cmdline, b->cmdline);
+    assert_int_equal(a->disk_count, b->disk_count);
+    for (unsigned i = 0; i < a->disk_count; i++) {
+        assert_int_equal(a->disks[i].lun, b->disks[i].lun);
+        assert_int_equal(a->disks[i].read_only, b->disks[i].read_only);
+        assert_string_equal(a->disks[i].path, b->disks[i].path);
+    }
 }
 
 static void test_format_and_parse_back(void **state)
@@ -480,6 +488,279 @@ static void test_make_dirs(void **state)
     assert_int_equal(rmdir(path), 0);
 }
 
+/* ---- disks ---- */
+
+static void test_disk_lines(void **state)
+{
+    (void)state;
+    expect_ok(MINIMAL "disk=0,rw,/vms/web.vhdx\n"
+                      "cmdline=quiet\n"
+                      "disk=7,ro,/vms/a,b c.vhd\n"
+                      "disk=63,rw,/dev/sdb\n");
+    assert_int_equal(cfg.disk_count, 3);
+    assert_int_equal(cfg.disks[0].lun, 0);
+    assert_false(cfg.disks[0].read_only);
+    assert_string_equal(cfg.disks[0].path, "/vms/web.vhdx");
+    assert_int_equal(cfg.disks[1].lun, 7);
+    assert_true(cfg.disks[1].read_only);
+    /* PATH is the rest of the line: commas and spaces belong to it. */
+    assert_string_equal(cfg.disks[1].path, "/vms/a,b c.vhd");
+    assert_int_equal(cfg.disks[2].lun, 63);
+    expect_ok(MINIMAL);
+    assert_int_equal(cfg.disk_count, 0);
+}
+
+static void test_disk_rejections(void **state)
+{
+    char *text;
+    size_t len;
+
+    (void)state;
+    expect_error(MINIMAL "disk=64,rw,/a\n", "line 5: disk LUN 64 is out of range (0 to 63)");
+    expect_error(MINIMAL "disk=99999999999999999999999,rw,/a\n", "line 5: disk LUN '9");
+    expect_error(MINIMAL "disk=-1,rw,/a\n", "line 5: disk LUN '-1' is not a number");
+    expect_error(MINIMAL "disk=01,rw,/a\n", "line 5: disk LUN '01' is not a number");
+    expect_error(MINIMAL "disk=,rw,/a\n", "line 5: disk LUN '' is not a number");
+    expect_error(MINIMAL "disk=1,rw\n", "line 5: disk '1,rw' is not LUN,MODE,PATH");
+    expect_error(MINIMAL "disk=/vms/a.vhd\n", "is not LUN,MODE,PATH");
+    expect_error(MINIMAL "disk=1,RO,/a\n", "line 5: disk mode 'RO' is neither rw nor ro");
+    expect_error(MINIMAL "disk=1,,/a\n", "line 5: disk mode '' is neither rw nor ro");
+    expect_error(MINIMAL "disk=1,rw,vms/a.vhd\n", "line 5: disk vms/a.vhd is not an absolute path");
+    expect_error(MINIMAL "disk=1,rw,\n", "line 5: disk is empty");
+    expect_error(MINIMAL "disk=1,rw,/a \n", "line 5: disk '/a ' ends with a space");
+    expect_error(MINIMAL "disk=1,rw,/a\tb\n", "line 5: disk contains a control character");
+    expect_error(MINIMAL "disk=1,rw,/a\x7f\n", "line 5: disk contains a control character");
+    expect_error(MINIMAL "disk= 1,rw,/a\n", "line 5: space after '='");
+    expect_error(MINIMAL "disk=1,rw,/a\ndisk=1,ro,/b\n",
+                 "line 6: disk LUN 1 given a second time (first on line 5)");
+    expect_error(MINIMAL "disk=1,rw,/a\ndisk=2,ro,/b\ndisk=3,ro,/a\n",
+                 "line 7: disk /a given a second time (first on line 5)");
+
+    /* 64 disks are the most: a 65th line is refused. */
+    text = malloc(strlen(MINIMAL) + 65 * 32);
+    assert_non_null(text);
+    len = (size_t)sprintf(text, "%s", MINIMAL);
+    for (int i = 0; i < 64; i++)
+        len += (size_t)sprintf(text + len, "disk=%d,%s,/vms/%d.vhdx\n", 63 - i, i % 2 ? "ro" : "rw",
+                               i);
+    assert_int_equal(parse_n(text, len), 0);
+    assert_int_equal(cfg.disk_count, 64);
+    assert_int_equal(cfg.disks[0].lun, 63);
+    len += (size_t)sprintf(text + len, "disk=0,rw,/vms/extra.vhdx\n");
+    assert_int_equal(parse_n(text, len), -1);
+    assert_non_null(strstr(err, "line 69: more than 64 disk= lines"));
+    free(text);
+}
+
+static void test_validate_disks(void **state)
+{
+    static struct vm_config c;
+
+    (void)state;
+    full_config(&c);
+    c.disk_count = 2;
+    c.disks[0] = (struct vm_disk){.lun = 0, .path = "/a"};
+    c.disks[1] = (struct vm_disk){.lun = 1, .read_only = true, .path = "/b"};
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), 0);
+    c.disks[1].lun = 64;
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), -1);
+    assert_string_equal(err, "disk LUN 64 is out of range (0 to 63)");
+    c.disks[1].lun = 0;
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), -1);
+    assert_string_equal(err, "disk LUN 0 is given twice");
+    c.disks[1].lun = 1;
+    strcpy(c.disks[1].path, "/a");
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), -1);
+    assert_string_equal(err, "disk /a is given twice (LUNs 0 and 1)");
+    strcpy(c.disks[1].path, "b");
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), -1);
+    assert_string_equal(err, "disk b is not an absolute path");
+    strcpy(c.disks[1].path, "/b\n");
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "disk contains a control character"));
+    c.disk_count = 65;
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), -1);
+    assert_string_equal(err, "65 disks, more than the 64 a VM can have");
+}
+
+static void test_format_disks_and_parse_back(void **state)
+{
+    static struct vm_config c;
+    static char text[300000];
+    long len;
+
+    (void)state;
+    full_config(&c);
+    c.disk_count = 2;
+    c.disks[0] = (struct vm_disk){.lun = 0, .path = "/vms/web.vhdx"};
+    c.disks[1] = (struct vm_disk){.lun = 5, .read_only = true, .path = "/vms/a,b c.vhd"};
+    len = vm_config_format(&c, text, sizeof(text), err, sizeof(err));
+    assert_true(len > 0);
+    assert_non_null(strstr(text, "\ndisk=0,rw,/vms/web.vhdx\ndisk=5,ro,/vms/a,b c.vhd\n"));
+    assert_int_equal(parse_n(text, (size_t)len), 0);
+    assert_config_equal(&cfg, &c);
+
+    /* The largest configuration: 64 disks with paths of 4095 bytes, more than 256 KiB. */
+    c.disk_count = VM_DISKS_MAX;
+    for (unsigned i = 0; i < VM_DISKS_MAX; i++) {
+        c.disks[i].lun = i;
+        c.disks[i].read_only = i % 3 == 0;
+        memset(c.disks[i].path, 'd', VM_PATH_MAX - 1);
+        c.disks[i].path[0] = '/';
+        snprintf(c.disks[i].path + 1, 8, "%02u", i);
+        c.disks[i].path[3] = 'x';
+        c.disks[i].path[VM_PATH_MAX - 1] = '\0';
+    }
+    len = vm_config_format(&c, text, sizeof(text), err, sizeof(err));
+    assert_true(len > 256 * 1024);
+    assert_true(len < VM_CONFIG_FILE_MAX);
+    assert_int_equal(parse_n(text, (size_t)len), 0);
+    assert_config_equal(&cfg, &c);
+}
+
+static void test_write_then_read_many_disks(void **state)
+{
+    static struct vm_config c, back;
+    char path[128], disk[3100];
+
+    (void)state;
+    full_config(&c);
+    memset(disk, 'p', 3000);
+    disk[0] = '/';
+    for (unsigned i = 0; i < VM_DISKS_MAX; i++) {
+        snprintf(disk + 3000, 16, "/%u.vhdx", i);
+        assert_int_equal(vm_disk_add(&c, -1, false, disk, err, sizeof(err)), (int)i);
+    }
+    assert_int_equal(vm_config_write(dir, &c, err, sizeof(err)), 0);
+    snprintf(path, sizeof(path), "%s/vm.conf", dir);
+    assert_int_equal(vm_config_read(path, &back, err, sizeof(err)), 0);
+    assert_config_equal(&back, &c);
+}
+
+static void test_disk_option(void **state)
+{
+    char path[VM_PATH_MAX];
+    bool ro = true;
+
+    (void)state;
+    assert_int_equal(
+        vm_disk_option_parse("/vms/web.vhdx", path, sizeof(path), &ro, err, sizeof(err)), 0);
+    assert_string_equal(path, "/vms/web.vhdx");
+    assert_false(ro);
+    assert_int_equal(
+        vm_disk_option_parse("data.vhd,readonly", path, sizeof(path), &ro, err, sizeof(err)), 0);
+    assert_string_equal(path, "data.vhd");
+    assert_true(ro);
+    /* A comma followed by a path is part of the path. */
+    assert_int_equal(
+        vm_disk_option_parse("/vms/a,b.vhd", path, sizeof(path), &ro, err, sizeof(err)), 0);
+    assert_string_equal(path, "/vms/a,b.vhd");
+    assert_false(ro);
+    assert_int_equal(
+        vm_disk_option_parse("/vms/a,1/x,readonly", path, sizeof(path), &ro, err, sizeof(err)), 0);
+    assert_string_equal(path, "/vms/a,1/x");
+    assert_true(ro);
+    /* A trailing comma ends a path whose last part looks like an option. */
+    assert_int_equal(vm_disk_option_parse("/vms/a,b,", path, sizeof(path), &ro, err, sizeof(err)),
+                     0);
+    assert_string_equal(path, "/vms/a,b");
+    assert_false(ro);
+    /* Bad suffixes. */
+    assert_int_equal(
+        vm_disk_option_parse("/vms/a.vhd,ro", path, sizeof(path), &ro, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "--disk /vms/a.vhd,ro: unknown disk option 'ro'"));
+    assert_int_equal(
+        vm_disk_option_parse("/vms/a.vhd,read-only", path, sizeof(path), &ro, err, sizeof(err)),
+        -1);
+    assert_non_null(strstr(err, "unknown disk option 'read-only'"));
+    assert_int_equal(vm_disk_option_parse(",readonly", path, sizeof(path), &ro, err, sizeof(err)),
+                     -1);
+    assert_non_null(strstr(err, "--disk ,readonly: no path"));
+    assert_int_equal(vm_disk_option_parse("", path, sizeof(path), &ro, err, sizeof(err)), -1);
+    assert_int_equal(vm_disk_option_parse("/abcdefgh", path, 8, &ro, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "longer than 7 bytes"));
+}
+
+static void test_lun_option(void **state)
+{
+    unsigned lun = 99;
+
+    (void)state;
+    assert_int_equal(vm_disk_lun_parse("0", &lun, err, sizeof(err)), 0);
+    assert_int_equal(lun, 0);
+    assert_int_equal(vm_disk_lun_parse("63", &lun, err, sizeof(err)), 0);
+    assert_int_equal(lun, 63);
+    assert_int_equal(vm_disk_lun_parse("64", &lun, err, sizeof(err)), -1);
+    assert_string_equal(err, "--lun 64 is out of range (0 to 63)");
+    assert_int_equal(vm_disk_lun_parse("99999999999999999999999", &lun, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "is out of range"));
+    assert_int_equal(vm_disk_lun_parse("-1", &lun, err, sizeof(err)), -1);
+    assert_string_equal(err, "--lun -1 is not a whole number");
+    assert_int_equal(vm_disk_lun_parse("", &lun, err, sizeof(err)), -1);
+    assert_int_equal(vm_disk_lun_parse("1x", &lun, err, sizeof(err)), -1);
+    assert_int_equal(lun, 63);
+}
+
+static void test_lun_choice_and_add(void **state)
+{
+    static struct vm_config c;
+    char path[32];
+
+    (void)state;
+    full_config(&c);
+    assert_int_equal(vm_disk_free_lun(&c), 0);
+    assert_int_equal(vm_disk_add(&c, -1, false, "/a", err, sizeof(err)), 0);
+    assert_int_equal(vm_disk_add(&c, -1, true, "/b", err, sizeof(err)), 1);
+    assert_int_equal(vm_disk_add(&c, 5, false, "/c", err, sizeof(err)), 5);
+    assert_int_equal(vm_disk_add(&c, 3, false, "/d", err, sizeof(err)), 3);
+    /* Sorted by LUN; the lowest free one next. */
+    assert_int_equal(c.disk_count, 4);
+    assert_int_equal(c.disks[2].lun, 3);
+    assert_string_equal(c.disks[2].path, "/d");
+    assert_int_equal(c.disks[3].lun, 5);
+    assert_true(c.disks[1].read_only);
+    assert_int_equal(vm_disk_free_lun(&c), 2);
+    assert_int_equal(vm_disk_add(&c, -1, false, "/e", err, sizeof(err)), 2);
+    assert_int_equal(vm_disk_free_lun(&c), 4);
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), 0);
+
+    /* Refusals change nothing. */
+    assert_int_equal(vm_disk_add(&c, -1, false, "/a", err, sizeof(err)), -1);
+    assert_string_equal(err, "web has /a already (LUN 0)");
+    assert_int_equal(vm_disk_add(&c, 5, false, "/f", err, sizeof(err)), -1);
+    assert_string_equal(err, "web's LUN 5 is taken by /c");
+    assert_int_equal(vm_disk_add(&c, 64, false, "/f", err, sizeof(err)), -1);
+    assert_string_equal(err, "LUN 64 is out of range (0 to 63)");
+    assert_int_equal(c.disk_count, 5);
+
+    assert_int_equal(vm_disk_find_lun(&c, 3), 3);
+    assert_int_equal(vm_disk_find_lun(&c, 4), -1);
+    assert_int_equal(vm_disk_find_path(&c, "/c"), 4);
+    assert_int_equal(vm_disk_find_path(&c, "/z"), -1);
+    vm_disk_remove(&c, 0);
+    assert_int_equal(c.disk_count, 4);
+    assert_string_equal(c.disks[0].path, "/b");
+    assert_int_equal(vm_disk_free_lun(&c), 0);
+    vm_disk_remove(&c, 3);
+    vm_disk_remove(&c, 9); /* out of range: nothing */
+    assert_int_equal(c.disk_count, 3);
+    assert_string_equal(c.disks[2].path, "/d");
+
+    /* Full: 64 disks, no free LUN, a 65th refused. */
+    full_config(&c);
+    for (int i = 0; i < VM_DISKS_MAX; i++) {
+        snprintf(path, sizeof(path), "/vms/%d", i);
+        assert_int_equal(vm_disk_add(&c, VM_DISKS_MAX - 1 - i, false, path, err, sizeof(err)),
+                         VM_DISKS_MAX - 1 - i);
+    }
+    assert_int_equal(c.disks[0].lun, 0);
+    assert_string_equal(c.disks[0].path, "/vms/63");
+    assert_int_equal(vm_disk_free_lun(&c), -1);
+    assert_int_equal(vm_disk_add(&c, -1, false, "/vms/extra", err, sizeof(err)), -1);
+    assert_string_equal(err, "web has 64 disks already, the most a VM can have");
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -500,6 +781,14 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_failed_write_keeps_the_old_file, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_read_errors_name_the_file, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_make_dirs, make_dir, remove_dir),
+        cmocka_unit_test(test_disk_lines),
+        cmocka_unit_test(test_disk_rejections),
+        cmocka_unit_test(test_validate_disks),
+        cmocka_unit_test(test_format_disks_and_parse_back),
+        cmocka_unit_test_setup_teardown(test_write_then_read_many_disks, make_dir, remove_dir),
+        cmocka_unit_test(test_disk_option),
+        cmocka_unit_test(test_lun_option),
+        cmocka_unit_test(test_lun_choice_and_add),
     };
     return cmocka_run_group_tests_name("hvctl_config", tests, NULL, NULL);
 }

@@ -118,6 +118,41 @@ static void test_parse_ok(void **state)
     assert_string_equal(err, "unexpected reply 'error'");
 }
 
+/* --- disk-attach, disk-detach --- */
+
+static void test_disk_requests(void **state)
+{
+    char out[CONTROL_REQUEST_MAX + 16], err[256];
+    char *path = malloc(CONTROL_REQUEST_MAX);
+
+    (void)state;
+    assert_int_equal(control_disk_attach_request(2, false, "/vms/extra.vhdx", out, sizeof(out), err,
+                                                 sizeof(err)),
+                     0);
+    assert_string_equal(out, "disk-attach 2 rw /vms/extra.vhdx");
+    assert_int_equal(control_disk_attach_request(63, true, "/vms/a b,c=%.vhd", out, sizeof(out),
+                                                 err, sizeof(err)),
+                     0);
+    assert_string_equal(out, "disk-attach 63 ro /vms/a%20b,c%3D%25.vhd");
+    /* The line, its newline included, fits in CONTROL_REQUEST_MAX bytes, or is refused. */
+    assert_non_null(path);
+    memset(path, 'a', CONTROL_REQUEST_MAX - 1);
+    path[0] = '/';
+    path[CONTROL_REQUEST_MAX - 1 - 20] = '\0';
+    assert_int_equal(
+        control_disk_attach_request(1, false, path, out, sizeof(out), err, sizeof(err)), 0);
+    assert_true(strlen(out) + 1 <= CONTROL_REQUEST_MAX);
+    path[CONTROL_REQUEST_MAX - 1 - 20] = 'a';
+    path[CONTROL_REQUEST_MAX - 1 - 10] = '\0';
+    assert_int_equal(
+        control_disk_attach_request(1, false, path, out, sizeof(out), err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "longer than its request line"));
+    assert_int_equal(control_disk_attach_request(1, false, "/a", out, 10, err, sizeof(err)), -1);
+    free(path);
+    control_disk_detach_request(7, out, sizeof(out));
+    assert_string_equal(out, "disk-detach 7");
+}
+
 /* --- kvp --- */
 
 static void test_percent_encode(void **state)
@@ -484,6 +519,7 @@ int main(void)
         cmocka_unit_test(test_parse_status_errors),
         cmocka_unit_test(test_parse_ok),
         cmocka_unit_test(test_percent_encode),
+        cmocka_unit_test(test_disk_requests),
         cmocka_unit_test(test_parse_kvp),
         cmocka_unit_test(test_parse_kvp_errors),
         cmocka_unit_test_setup_teardown(test_request_and_reply, make_dir, remove_dir),

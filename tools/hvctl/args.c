@@ -10,25 +10,49 @@ struct command_spec {
     const char *name;
     unsigned options;  /* OPT_* accepted */
     unsigned required; /* OPT_* that must be given */
-    bool takes_name;   /* exactly one NAME operand */
+    /* The operands, in order: "NAME" (the VM's, also put in hvctl_args.name) or what the
+     * help calls them; the first @min_operands are required. */
+    const char *operands[HVCTL_OPERANDS_MAX];
+    unsigned min_operands;
 };
 
 #define CONFIG_OPTIONS (OPT_MEMORY | OPT_CPUS | OPT_KERNEL | OPT_INITRD | OPT_CMDLINE)
+#define ONE_NAME       {"NAME"}, 1
 
 static const struct command_spec commands[CMD_COUNT] = {
-    [CMD_CREATE] = {"create", CONFIG_OPTIONS, OPT_KERNEL, true},
-    [CMD_SET] = {"set", CONFIG_OPTIONS | OPT_NO_INITRD, 0, true},
-    [CMD_SHOW] = {"show", 0, 0, true},
-    [CMD_DELETE] = {"delete", 0, 0, true},
-    [CMD_START] = {"start", 0, 0, true},
-    [CMD_STOP] = {"stop", OPT_TURN_OFF | OPT_TIMEOUT | OPT_FORCE, 0, true},
-    [CMD_PAUSE] = {"pause", 0, 0, true},
-    [CMD_RESUME] = {"resume", 0, 0, true},
-    [CMD_STATUS] = {"status", 0, 0, true},
-    [CMD_LIST] = {"list", OPT_JSON, 0, false},
-    [CMD_CONSOLE] = {"console", OPT_LOG, 0, true},
-    [CMD_KVP] = {"kvp", OPT_SET, 0, true},
+    [CMD_CREATE] = {"create", CONFIG_OPTIONS | OPT_DISK, OPT_KERNEL, ONE_NAME},
+    [CMD_SET] = {"set", CONFIG_OPTIONS | OPT_NO_INITRD, 0, ONE_NAME},
+    [CMD_SHOW] = {"show", 0, 0, ONE_NAME},
+    [CMD_DELETE] = {"delete", 0, 0, ONE_NAME},
+    [CMD_START] = {"start", 0, 0, ONE_NAME},
+    [CMD_STOP] = {"stop", OPT_TURN_OFF | OPT_TIMEOUT | OPT_FORCE, 0, ONE_NAME},
+    [CMD_PAUSE] = {"pause", 0, 0, ONE_NAME},
+    [CMD_RESUME] = {"resume", 0, 0, ONE_NAME},
+    [CMD_STATUS] = {"status", 0, 0, ONE_NAME},
+    [CMD_LIST] = {"list", OPT_JSON, 0, {NULL}, 0},
+    [CMD_CONSOLE] = {"console", OPT_LOG, 0, ONE_NAME},
+    [CMD_KVP] = {"kvp", OPT_SET, 0, ONE_NAME},
+    [CMD_DISK] = {"disk", 0, 0, {NULL}, 0},
+    [CMD_DISK_CREATE] = {"disk create",
+                         OPT_SIZE | OPT_FIXED | OPT_DYNAMIC | OPT_PARENT | OPT_BLOCK_SIZE,
+                         0,
+                         {"PATH"},
+                         1},
+    [CMD_DISK_INFO] = {"disk info", 0, 0, {"PATH"}, 1},
+    [CMD_DISK_CONVERT] = {"disk convert",
+                          OPT_FIXED | OPT_DYNAMIC | OPT_BLOCK_SIZE,
+                          0,
+                          {"the input image IN", "the output image OUT"},
+                          2},
+    [CMD_DISK_COMPACT] = {"disk compact", 0, 0, {"PATH"}, 1},
+    [CMD_DISK_EXPAND] = {"disk expand", OPT_SIZE, OPT_SIZE, {"PATH"}, 1},
+    [CMD_DISK_ATTACH] = {"disk attach", OPT_READONLY | OPT_LUN, 0, {"NAME", "PATH"}, 2},
+    [CMD_DISK_DETACH] = {"disk detach", OPT_LUN, 0, {"NAME", "PATH"}, 1},
+    [CMD_DISK_LIST] = {"disk list", 0, 0, ONE_NAME},
 };
+
+/* What "hvctl disk" takes after it. */
+#define DISK_SUBCOMMANDS "create, info, convert, compact, expand, attach, detach or list"
 
 struct option_spec {
     const char *name; /* without the leading "--" */
@@ -39,6 +63,14 @@ struct option_spec {
 #define VALUE_AT(field) offsetof(struct hvctl_args, field)
 
 static const struct option_spec options[] = {
+    {"disk", OPT_DISK, VALUE_AT(disks)},
+    {"size", OPT_SIZE, VALUE_AT(size)},
+    {"fixed", OPT_FIXED, 0},
+    {"dynamic", OPT_DYNAMIC, 0},
+    {"parent", OPT_PARENT, VALUE_AT(parent)},
+    {"block-size", OPT_BLOCK_SIZE, VALUE_AT(block_size)},
+    {"readonly", OPT_READONLY, 0},
+    {"lun", OPT_LUN, VALUE_AT(lun)},
     {"memory", OPT_MEMORY, VALUE_AT(memory)},
     {"cpus", OPT_CPUS, VALUE_AT(cpus)},
     {"kernel", OPT_KERNEL, VALUE_AT(kernel)},
@@ -74,6 +106,17 @@ static enum hvctl_command find_command(const char *name)
     return CMD_NONE;
 }
 
+/* "disk SUB": the command "disk SUB", or CMD_NONE. */
+static enum hvctl_command find_disk_command(const char *sub)
+{
+    char name[32];
+
+    if (strlen(sub) > 16)
+        return CMD_NONE;
+    snprintf(name, sizeof(name), "disk %s", sub);
+    return find_command(name);
+}
+
 static bool is_help(const char *arg)
 {
     return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
@@ -94,6 +137,15 @@ static int parse_global(int argc, char *const argv[], struct hvctl_args *args, c
         return 0;
     }
     args->command = CMD_HELP;
+    if (argc == 4 && strcmp(argv[2], "disk") == 0) {
+        args->help_topic = find_disk_command(argv[3]);
+        if (args->help_topic == CMD_NONE) {
+            snprintf(err, err_size, "no help on 'disk %s': not a disk command (%s)", argv[3],
+                     DISK_SUBCOMMANDS);
+            return -1;
+        }
+        return 0;
+    }
     if (argc > 3) {
         snprintf(err, err_size, "%s takes at most one command name", first);
         return -1;
@@ -130,7 +182,7 @@ static int parse_option(const struct command_spec *cmd, int argc, char *const ar
                  cmd->name, (int)name_len, arg, cmd->name);
         return -1;
     }
-    if (args->given & opt->bit) {
+    if ((args->given & opt->bit) && opt->bit != OPT_DISK) {
         snprintf(err, err_size, "%s: --%s given twice", cmd->name, opt->name);
         return -1;
     }
@@ -150,7 +202,50 @@ static int parse_option(const struct command_spec *cmd, int argc, char *const ar
         }
         eq = argv[++*i] - 1;
     }
+    if (opt->bit == OPT_DISK) {
+        /* One value per --disk, in order. */
+        if (args->disk_count == HVCTL_DISK_OPTIONS_MAX) {
+            snprintf(err, err_size,
+                     "%s: --disk given more than %d times (a VM has at most %d disks)", cmd->name,
+                     HVCTL_DISK_OPTIONS_MAX, HVCTL_DISK_OPTIONS_MAX);
+            return -1;
+        }
+        args->disks[args->disk_count++] = eq + 1;
+        return 0;
+    }
     *(const char **)((char *)args + opt->value_offset) = eq + 1;
+    return 0;
+}
+
+/* The disk commands' combinations of options and operands. */
+static int check_disk_command(const struct hvctl_args *args, char *err, size_t err_size)
+{
+    const char *name = commands[args->command].name;
+
+    if ((args->given & OPT_FIXED) && (args->given & OPT_DYNAMIC)) {
+        snprintf(err, err_size, "%s: --fixed and --dynamic contradict each other", name);
+        return -1;
+    }
+    if (args->command == CMD_DISK_CREATE) {
+        if ((args->given & OPT_PARENT) && (args->given & (OPT_FIXED | OPT_DYNAMIC))) {
+            snprintf(err, err_size, "%s: --parent makes a differencing image: %s goes without it",
+                     name, (args->given & OPT_FIXED) ? "--fixed" : "--dynamic");
+            return -1;
+        }
+        if (!(args->given & (OPT_SIZE | OPT_PARENT))) {
+            snprintf(err, err_size, "%s: --size SIZE is required (or --parent PATH)", name);
+            return -1;
+        }
+    }
+    if (args->command == CMD_DISK_DETACH) {
+        bool by_path = args->operand_count > 1, by_lun = (args->given & OPT_LUN) != 0;
+
+        if (by_path == by_lun) {
+            snprintf(err, err_size, "%s: give the disk's PATH or --lun N%s", name,
+                     by_path ? ", not both" : "");
+            return -1;
+        }
+    }
     return 0;
 }
 
@@ -164,6 +259,7 @@ int hvctl_args_parse(int argc, char *const argv[], struct hvctl_args *args, char
 {
     const struct command_spec *cmd;
     bool operands_only = false;
+    int first_arg = 2;
 
     memset(args, 0, sizeof(*args));
     if (argc < 2) {
@@ -177,21 +273,36 @@ int hvctl_args_parse(int argc, char *const argv[], struct hvctl_args *args, char
         return -1;
     }
     args->command = find_command(argv[1]);
-    if (args->command == CMD_NONE) {
+    if (args->command == CMD_NONE || args->command > CMD_DISK) {
         snprintf(err, err_size, "unknown command '%s' (hvctl --help lists the commands)", argv[1]);
         return -1;
+    }
+    if (args->command == CMD_DISK && argc > 2 && argv[2][0] != '-') {
+        args->command = find_disk_command(argv[2]);
+        if (args->command == CMD_NONE) {
+            snprintf(err, err_size,
+                     "unknown disk command '%s' (%s; hvctl disk --help describes them)", argv[2],
+                     DISK_SUBCOMMANDS);
+            return -1;
+        }
+        first_arg = 3;
     }
     cmd = &commands[args->command];
 
     /* --help anywhere (before "--") wins over everything else on the line. */
-    for (int i = 2; i < argc && strcmp(argv[i], "--") != 0; i++) {
+    for (int i = first_arg; i < argc && strcmp(argv[i], "--") != 0; i++) {
         if (is_help(argv[i])) {
             args->help = true;
             return 0;
         }
     }
+    if (args->command == CMD_DISK) {
+        snprintf(err, err_size, "disk: missing the disk command (%s; hvctl disk --help)",
+                 DISK_SUBCOMMANDS);
+        return -1;
+    }
 
-    for (int i = 2; i < argc; i++) {
+    for (int i = first_arg; i < argc; i++) {
         const char *arg = argv[i];
 
         if (!operands_only && strcmp(arg, "--") == 0) {
@@ -199,23 +310,36 @@ int hvctl_args_parse(int argc, char *const argv[], struct hvctl_args *args, char
         } else if (!operands_only && arg[0] == '-' && arg[1] != '\0') {
             if (parse_option(cmd, argc, argv, &i, args, err, err_size) != 0)
                 return -1;
-        } else if (cmd->takes_name && args->name == NULL) {
-            args->name = arg;
+        } else if (args->operand_count < HVCTL_OPERANDS_MAX &&
+                   cmd->operands[args->operand_count] != NULL) {
+            args->operands[args->operand_count++] = arg;
         } else {
             snprintf(err, err_size, "%s: unexpected argument '%s'", cmd->name, arg);
             return -1;
         }
     }
 
-    if (cmd->takes_name && args->name == NULL) {
-        snprintf(err, err_size, "%s: missing the VM name (hvctl %s --help)", cmd->name, cmd->name);
+    if (args->operand_count < cmd->min_operands) {
+        const char *missing = cmd->operands[args->operand_count];
+
+        if (strcmp(missing, "NAME") == 0)
+            snprintf(err, err_size, "%s: missing the VM name (hvctl %s --help)", cmd->name,
+                     cmd->name);
+        else
+            snprintf(err, err_size, "%s: missing %s (hvctl %s --help)", cmd->name, missing,
+                     cmd->name);
         return -1;
     }
+    if (args->operand_count > 0 && strcmp(cmd->operands[0], "NAME") == 0)
+        args->name = args->operands[0];
     if ((args->given & cmd->required) != cmd->required) {
-        /* Only create has a required option. */
-        snprintf(err, err_size, "%s: --kernel PATH is required", cmd->name);
+        /* create needs --kernel, disk expand --size. */
+        snprintf(err, err_size, "%s: %s is required", cmd->name,
+                 (cmd->required & OPT_KERNEL) ? "--kernel PATH" : "--size SIZE");
         return -1;
     }
+    if (args->command >= CMD_DISK && check_disk_command(args, err, err_size) != 0)
+        return -1;
     if (args->command == CMD_SET) {
         char settable[96];
 

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * hvctl's command line: "hvctl COMMAND [OPTIONS] [NAME]".  Options may come
- * before or after NAME, as "--opt VALUE" or "--opt=VALUE"; "--" ends them.
+ * hvctl's command line: "hvctl COMMAND [OPTIONS] [NAME]", or for the disk
+ * commands "hvctl disk SUBCOMMAND [OPTIONS] OPERANDS..." (a VM NAME and/or
+ * image paths).  Options may come before or after the operands, as
+ * "--opt VALUE" or "--opt=VALUE"; "--" ends them.
  * This only checks the shape of the command line (which options a command
  * takes, that values and NAME are there); whether the values make sense is
  * the command's business, because that is a different kind of error (exit
@@ -29,6 +31,15 @@ enum hvctl_command {
     CMD_LIST,
     CMD_CONSOLE,
     CMD_KVP,
+    CMD_DISK, /* "hvctl disk" alone: only its help; the rest are its subcommands */
+    CMD_DISK_CREATE,
+    CMD_DISK_INFO,
+    CMD_DISK_CONVERT,
+    CMD_DISK_COMPACT,
+    CMD_DISK_EXPAND,
+    CMD_DISK_ATTACH,
+    CMD_DISK_DETACH,
+    CMD_DISK_LIST,
     CMD_COUNT
 };
 
@@ -46,22 +57,43 @@ enum hvctl_option {
     OPT_TIMEOUT = 1u << 9,
     OPT_FORCE = 1u << 10,
     OPT_SET = 1u << 11,
+    OPT_DISK = 1u << 12, /* create --disk PATH[,readonly], may be repeated */
+    OPT_SIZE = 1u << 13,
+    OPT_FIXED = 1u << 14,
+    OPT_DYNAMIC = 1u << 15,
+    OPT_PARENT = 1u << 16,
+    OPT_BLOCK_SIZE = 1u << 17,
+    OPT_READONLY = 1u << 18,
+    OPT_LUN = 1u << 19,
 };
+
+#define HVCTL_DISK_OPTIONS_MAX 64 /* --disk given at most this often (a VM's disks) */
+#define HVCTL_OPERANDS_MAX     2
 
 struct hvctl_args {
     enum hvctl_command command;
     bool help;                     /* COMMAND --help: print its help and do nothing else */
     enum hvctl_command help_topic; /* "hvctl help COMMAND"; CMD_NONE for the overview */
-    const char *name;              /* the VM's name, as given (not validated here) */
-    unsigned given;                /* OPT_* of the options given */
+    const char *name;              /* the VM's name, as given (not validated here); NULL for
+                                    * the disk commands on images (create, info, ...) */
+    /* The operands in order, the VM's NAME included (disk attach NAME PATH: NAME, PATH). */
+    const char *operands[HVCTL_OPERANDS_MAX];
+    unsigned operand_count;
+    unsigned given; /* OPT_* of the options given */
     /* The values of the options that take one; NULL when not given. */
     const char *memory;
     const char *cpus;
     const char *kernel;
     const char *initrd;
     const char *cmdline;
-    const char *timeout; /* stop --timeout SECONDS */
-    const char *set;     /* kvp --set KEY=VALUE */
+    const char *timeout;                       /* stop --timeout SECONDS */
+    const char *set;                           /* kvp --set KEY=VALUE */
+    const char *size;                          /* disk create, expand --size SIZE */
+    const char *parent;                        /* disk create --parent PATH */
+    const char *block_size;                    /* disk create, convert --block-size SIZE */
+    const char *lun;                           /* disk attach, detach --lun N */
+    const char *disks[HVCTL_DISK_OPTIONS_MAX]; /* create --disk, in order */
+    unsigned disk_count;
 };
 
 /*
@@ -71,7 +103,7 @@ struct hvctl_args {
 int hvctl_args_parse(int argc, char *const argv[], struct hvctl_args *args, char *err,
                      size_t err_size);
 
-/* "create", "stop", ...; NULL for CMD_NONE, CMD_HELP and CMD_VERSION. */
+/* "create", "stop", "disk attach", ...; NULL for CMD_NONE, CMD_HELP and CMD_VERSION. */
 const char *hvctl_command_name(enum hvctl_command command);
 
 /* The options @command accepts (OPT_* bits). */

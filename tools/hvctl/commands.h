@@ -31,4 +31,16 @@ int cmd_console(const struct hvctl_paths *paths, const struct hvctl_args *args);
 /* kvp.c */
 int cmd_kvp(const struct hvctl_paths *paths, const struct hvctl_args *args);
 
+/* disk_commands.c: disk images */
+int cmd_disk_create(const struct hvctl_paths *paths, const struct hvctl_args *args);
+int cmd_disk_info(const struct hvctl_paths *paths, const struct hvctl_args *args);
+int cmd_disk_convert(const struct hvctl_paths *paths, const struct hvctl_args *args);
+int cmd_disk_compact(const struct hvctl_paths *paths, const struct hvctl_args *args);
+int cmd_disk_expand(const struct hvctl_paths *paths, const struct hvctl_args *args);
+
+/* disk_vm_commands.c: a VM's disks */
+int cmd_disk_attach(const struct hvctl_paths *paths, const struct hvctl_args *args);
+int cmd_disk_detach(const struct hvctl_paths *paths, const struct hvctl_args *args);
+int cmd_disk_list(const struct hvctl_paths *paths, const struct hvctl_args *args);
+
 #endif

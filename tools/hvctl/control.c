@@ -329,6 +329,28 @@ long control_percent_encode(const char *in, size_t len, char *out, size_t out_si
     return percent_encode(in, len, out, out_size);
 }
 
+int control_disk_attach_request(unsigned lun, bool read_only, const char *path, char *out,
+                                size_t out_size, char *err, size_t err_size)
+{
+    size_t limit = out_size < CONTROL_REQUEST_MAX ? out_size : CONTROL_REQUEST_MAX;
+    int head = snprintf(out, out_size, "disk-attach %u %s ", lun, read_only ? "ro" : "rw");
+
+    /* The newline takes the last byte of a line, the NUL here the last of @out. */
+    if (head < 0 || (size_t)head >= limit - 1 ||
+        control_percent_encode(path, strlen(path), out + head, limit - 1 - (size_t)head) < 0) {
+        snprintf(err, err_size,
+                 "the path, encoded for the worker, is longer than its request line (%d bytes)",
+                 CONTROL_REQUEST_MAX);
+        return -1;
+    }
+    return 0;
+}
+
+void control_disk_detach_request(unsigned lun, char *out, size_t out_size)
+{
+    snprintf(out, out_size, "disk-detach %u", lun);
+}
+
 int control_parse_kvp(char *reply, struct kvp_pair **pairs, size_t *count, size_t *total, char *err,
                       size_t err_size)
 {

@@ -13,12 +13,22 @@
  *   kvp       -> "ok TOTAL[ POOL:KEY=VALUE]..." (percent-encoded; fewer than TOTAL
  *                pairs when they did not fit in CONTROL_KVP_REPLY_MAX)
  *   kvp-set KEY=VALUE -> "ok" (KEY and VALUE percent-encoded)
- * Any request may get "error MESSAGE" instead.  Percent-encoding: bytes
- * '!' to '~' but '%', ':' and '=' are themselves, every other byte is %XX.
+ *   disk-attach LUN MODE PATH -> "ok" (hot add: the worker opens the image PATH,
+ *                percent-encoded and absolute, rw or ro as MODE says, and gives it to
+ *                the guest's SCSI controller at LUN, 0 to 63, which must be free)
+ *   disk-detach LUN -> "ok" (hot remove: the guest loses the disk at LUN, and the
+ *                worker closes its image)
+ * Any request may get "error MESSAGE" instead; a refused disk-attach or
+ * disk-detach changes nothing.  Percent-encoding: bytes '!' to '~' but '%',
+ * ':' and '=' are themselves, every other byte is %XX.  A request line, its
+ * newline included, is at most CONTROL_REQUEST_MAX bytes (the worker's
+ * CONTROL_LINE_MAX).  hvctl sends disk-attach and disk-detach under the
+ * VM's lock, before it writes the change into vm.conf.
  */
 #ifndef HVCTL_CONTROL_H
 #define HVCTL_CONTROL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "vm_state.h"
@@ -26,6 +36,7 @@
 #define CONTROL_REPLY_MAX     1024  /* room for every reply but kvp's */
 #define CONTROL_KVP_REPLY_MAX 65536 /* the worker's longest reply, its newline included */
 #define CONTROL_TIMEOUT_MS    5000  /* a worker that takes longer is stuck */
+#define CONTROL_REQUEST_MAX   8192  /* a request line, its newline included */
 
 /* The message of the worker's reply to shutdown when the guest cannot take it. */
 #define CONTROL_NO_SHUTDOWN_SERVICE "no shutdown service in the guest"
@@ -45,6 +56,17 @@ int unix_connect(const char *socket_path, int timeout_ms, char *err, size_t err_
  */
 int control_request(const char *socket_path, const char *request, char *reply, size_t reply_size,
                     int timeout_ms, char *err, size_t err_size);
+
+/*
+ * The disk-attach request for the image @path at @lun into @out (without a
+ * newline): 0, or -1 with the reason in @err when it would not fit in a
+ * request line (@out_size, at most CONTROL_REQUEST_MAX - 1 used).
+ */
+int control_disk_attach_request(unsigned lun, bool read_only, const char *path, char *out,
+                                size_t out_size, char *err, size_t err_size);
+
+/* The disk-detach request for @lun into @out (at least 32 bytes). */
+void control_disk_detach_request(unsigned lun, char *out, size_t out_size);
 
 /* A reply to pause, resume or stop: 0 for "ok", else -1 with the worker's message in @err. */
 int control_parse_ok(const char *reply, char *err, size_t err_size);

@@ -15,7 +15,7 @@
 /* One VM's row: its configuration, and what its worker says if it runs. */
 static int fill_row(const struct hvctl_paths *paths, const char *name, struct vm_row *row)
 {
-    struct vm_config c;
+    static struct vm_config c; /* 64 disk paths: too large for the stack */
     struct vm_status st;
     char err[HVCTL_ERR_MAX];
 

@@ -33,6 +33,14 @@ static const char overview[] =
     "  list [--json]                        list the VMs: NAME STATE CPUS MEMORY UPTIME HEARTBEAT\n"
     "  console NAME [--log]                 attach to a VM's serial console (detach: Ctrl-])\n"
     "  kvp NAME [--set KEY=VALUE]           print the guest's key-value pairs, or give it one\n"
+    "  disk create PATH --size SIZE         create a virtual hard disk (raw, .vhd, .vhdx)\n"
+    "  disk info PATH                       describe a disk image and its parents\n"
+    "  disk convert IN OUT                  copy a disk into a new image of another format\n"
+    "  disk compact PATH                    give back the space of unused blocks\n"
+    "  disk expand PATH --size SIZE         make a disk larger\n"
+    "  disk attach NAME PATH                give a VM a disk (also while it runs)\n"
+    "  disk detach NAME PATH|--lun N        take a disk from a VM (also while it runs)\n"
+    "  disk list NAME                       list a VM's disks: LUN MODE FORMAT SIZE PATH\n"
     "  help [COMMAND]                       this help, or a command's\n"
     "\n"
     "hvctl COMMAND --help describes a command and its options.\n"
@@ -50,7 +58,7 @@ static const char overview[] =
 static const char *const command_help[CMD_COUNT] = {
     [CMD_CREATE] =
         "Usage: hvctl create NAME --kernel PATH [--initrd PATH] [--memory SIZE] [--cpus N]\n"
-        "                         [--cmdline TEXT]\n"
+        "                         [--cmdline TEXT] [--disk PATH[,readonly]]...\n"
         "\n"
         "Create the VM NAME, off, and save its configuration in\n"
         "$HVCORE_STATE_DIR/vms/NAME/vm.conf.  NAME is 1 to 63 letters, digits, '.', '_' and\n"
@@ -64,10 +72,16 @@ static const char *const command_help[CMD_COUNT] = {
         "  --cpus N        virtual CPUs, 1 to 64 (default 1); more than the parent has is\n"
         "                  allowed, with a warning\n"
         "  --cmdline TEXT  the kernel's command line (default \"" VM_CMDLINE_DEFAULT "\")\n"
+        "  --disk PATH[,readonly]\n"
+        "                  a disk image (raw, VHD or VHDX) for the VM's SCSI controller; give it\n"
+        "                  once per disk, up to 64: they get LUNs 0, 1, 2... in this order.\n"
+        "                  ,readonly: the guest cannot write to it.  The image must open (and\n"
+        "                  not be in use by a running VM)\n"
         "\n"
-        "Relative paths are made absolute.  Example:\n"
+        "Relative paths are made absolute (and disk paths canonical).  Example:\n"
         "  hvctl create web --memory 1G --cpus 2 --kernel /boot/vmlinuz --initrd "
-        "/boot/initrd.img\n",
+        "/boot/initrd.img\n"
+        "               --disk /vms/web.vhdx --disk /vms/data.vhd,readonly\n",
     [CMD_SET] =
         "Usage: hvctl set NAME [--memory SIZE] [--cpus N] [--kernel PATH] [--initrd PATH]\n"
         "                      [--no-initrd] [--cmdline TEXT]\n"
@@ -161,11 +175,114 @@ static const char *const command_help[CMD_COUNT] = {
         "                   setting a KEY again replaces it).  KEY is 1 to 255 characters, VALUE\n"
         "                   up to 1023, in UTF-8 (at most 511 and 2047 bytes); the first '='\n"
         "                   ends KEY.  The guest gets it once its data exchange service runs.\n",
+    [CMD_DISK] =
+        "Usage: hvctl disk COMMAND [OPTIONS] OPERANDS\n"
+        "\n"
+        "Virtual hard disks: make and change disk images, and give them to VMs.  Three formats:\n"
+        "raw (the disk's bytes), VHD (.vhd, up to 2040G) and VHDX (.vhdx, up to 64T); an image\n"
+        "is recognized by its content, a new one's format comes from its name's extension.\n"
+        "\n"
+        "Commands:\n"
+        "  create PATH --size SIZE [--fixed] [--block-size SIZE]   a new, empty image\n"
+        "  create PATH --parent PARENT         a differencing image on PARENT\n"
+        "  info PATH                           format, type, sizes, parents\n"
+        "  convert IN OUT [--fixed|--dynamic]  copy IN (flattened) into a new image OUT\n"
+        "  compact PATH                        give back the space of blocks that hold zeros\n"
+        "  expand PATH --size SIZE             make the disk larger\n"
+        "  attach NAME PATH [--readonly] [--lun N]  give the VM NAME a disk\n"
+        "  detach NAME PATH|--lun N            take a disk from the VM NAME\n"
+        "  list NAME                           the VM NAME's disks\n"
+        "\n"
+        "hvctl disk COMMAND --help describes one.  An image that a running VM uses is locked:\n"
+        "it cannot be compacted, expanded, or given to another VM meanwhile.\n",
+    [CMD_DISK_CREATE] =
+        "Usage: hvctl disk create PATH --size SIZE [--fixed|--dynamic] [--block-size SIZE]\n"
+        "       hvctl disk create PATH --parent PARENT [--block-size SIZE]\n"
+        "\n"
+        "Create the disk image PATH, which must not exist.  Its format comes from the name:\n"
+        ".vhd is VHD, .vhdx is VHDX, anything else raw.  A new disk reads as zeros.\n"
+        "\n"
+        "Options:\n"
+        "  --size SIZE        the disk's size, with an optional suffix K, M, G or T (powers of\n"
+        "                     1024): a multiple of 1M (required without --parent)\n"
+        "  --dynamic          the file grows as the disk is written (the default; raw images\n"
+        "                     are always fixed)\n"
+        "  --fixed            the file has the disk's whole size at once\n"
+        "  --parent PARENT    a differencing image: it reads as PARENT, and keeps only what\n"
+        "                     is written to it; its size is PARENT's\n"
+        "  --block-size SIZE  the allocation unit of a dynamic or differencing image (default:\n"
+        "                     VHD 2M, VHDX 32M)\n"
+        "\n"
+        "Example:\n"
+        "  hvctl disk create /vms/web.vhdx --size 20G\n",
+    [CMD_DISK_INFO] =
+        "Usage: hvctl disk info PATH\n"
+        "\n"
+        "Describe the disk image PATH: its format, type (fixed, dynamic or differencing),\n"
+        "virtual size (what the guest sees), file size and the space it takes, block size,\n"
+        "sector sizes, and for a differencing image each image of its parent chain.\n",
+    [CMD_DISK_CONVERT] =
+        "Usage: hvctl disk convert IN OUT [--fixed|--dynamic] [--block-size SIZE]\n"
+        "\n"
+        "Copy the disk IN, with its parents flattened into it, into the new image OUT (which\n"
+        "must not exist), in the format OUT's name says (.vhd, .vhdx, else raw).  Blocks that\n"
+        "hold only zeros stay unallocated in a dynamic OUT.  On a terminal a progress bar\n"
+        "shows on stderr.  On failure OUT is removed.\n"
+        "\n"
+        "Options:\n"
+        "  --dynamic          OUT grows as it is written (the default)\n"
+        "  --fixed            OUT has its whole size at once\n"
+        "  --block-size SIZE  OUT's allocation unit (default: VHD 2M, VHDX 32M)\n",
+    [CMD_DISK_COMPACT] =
+        "Usage: hvctl disk compact PATH\n"
+        "\n"
+        "Give back the space of the blocks of the dynamic or differencing image PATH that\n"
+        "hold only zeros (in a differencing image, where its parent reads as zeros too), so\n"
+        "that the file shrinks.  Refused while a running VM uses it.  In the guest, trim the\n"
+        "file systems first (fstrim) so that unused blocks are zeros.  On a terminal a\n"
+        "progress bar shows on stderr.\n",
+    [CMD_DISK_EXPAND] =
+        "Usage: hvctl disk expand PATH --size SIZE\n"
+        "\n"
+        "Make the disk PATH SIZE large (a multiple of 1M, more than now); the new space reads\n"
+        "as zeros.  Refused while a running VM uses it.  The guest's partitions and file\n"
+        "systems stay as they were: grow them inside the guest.\n"
+        "\n"
+        "Options:\n"
+        "  --size SIZE  the new size, with an optional suffix K, M, G or T (required)\n",
+    [CMD_DISK_ATTACH] =
+        "Usage: hvctl disk attach NAME PATH [--readonly] [--lun N]\n"
+        "\n"
+        "Give the VM NAME the disk image PATH, on its SCSI controller.  While the VM runs,\n"
+        "the disk is added at once (the guest sees a new disk) and kept in its configuration;\n"
+        "while it is off, only the configuration changes.  The image must open and must not\n"
+        "be in use by a running VM; a VM has each image once, and at most 64 disks.\n"
+        "\n"
+        "Options:\n"
+        "  --readonly  the guest cannot write to the disk\n"
+        "  --lun N     its LUN, 0 to 63, which must be free (default: the lowest free one)\n",
+    [CMD_DISK_DETACH] =
+        "Usage: hvctl disk detach NAME PATH\n"
+        "       hvctl disk detach NAME --lun N\n"
+        "\n"
+        "Take the disk PATH (or the one at LUN N) from the VM NAME.  While the VM runs, the\n"
+        "disk is removed at once (unmount it in the guest first) and from its\n"
+        "configuration; while it is off, only the configuration changes.  The image file\n"
+        "stays.\n"
+        "\n"
+        "Options:\n"
+        "  --lun N  the disk at LUN N instead of PATH\n",
+    [CMD_DISK_LIST] =
+        "Usage: hvctl disk list NAME\n"
+        "\n"
+        "List the VM NAME's disks, by LUN: LUN MODE FORMAT SIZE PATH.  MODE is rw or ro.\n"
+        "FORMAT and SIZE come from the image: '-' when it cannot be opened (while the VM\n"
+        "runs, its writable disks are locked), with a warning unless that is the reason.\n",
 };
 
 static int print_help(enum hvctl_command topic)
 {
-    if (topic == CMD_NONE || command_help[topic] == NULL)
+    if (topic == CMD_NONE || topic >= CMD_COUNT || command_help[topic] == NULL)
         fputs(overview, stdout);
     else
         fputs(command_help[topic], stdout);
@@ -175,10 +292,26 @@ static int print_help(enum hvctl_command topic)
 typedef int (*command_fn)(const struct hvctl_paths *, const struct hvctl_args *);
 
 static const command_fn command_fns[CMD_COUNT] = {
-    [CMD_CREATE] = cmd_create, [CMD_SET] = cmd_set,         [CMD_SHOW] = cmd_show,
-    [CMD_DELETE] = cmd_delete, [CMD_START] = cmd_start,     [CMD_STOP] = cmd_stop,
-    [CMD_PAUSE] = cmd_pause,   [CMD_RESUME] = cmd_resume,   [CMD_STATUS] = cmd_status,
-    [CMD_LIST] = cmd_list,     [CMD_CONSOLE] = cmd_console, [CMD_KVP] = cmd_kvp,
+    [CMD_CREATE] = cmd_create,
+    [CMD_SET] = cmd_set,
+    [CMD_SHOW] = cmd_show,
+    [CMD_DELETE] = cmd_delete,
+    [CMD_START] = cmd_start,
+    [CMD_STOP] = cmd_stop,
+    [CMD_PAUSE] = cmd_pause,
+    [CMD_RESUME] = cmd_resume,
+    [CMD_STATUS] = cmd_status,
+    [CMD_LIST] = cmd_list,
+    [CMD_CONSOLE] = cmd_console,
+    [CMD_KVP] = cmd_kvp,
+    [CMD_DISK_CREATE] = cmd_disk_create,
+    [CMD_DISK_INFO] = cmd_disk_info,
+    [CMD_DISK_CONVERT] = cmd_disk_convert,
+    [CMD_DISK_COMPACT] = cmd_disk_compact,
+    [CMD_DISK_EXPAND] = cmd_disk_expand,
+    [CMD_DISK_ATTACH] = cmd_disk_attach,
+    [CMD_DISK_DETACH] = cmd_disk_detach,
+    [CMD_DISK_LIST] = cmd_disk_list,
 };
 
 int main(int argc, char **argv)
@@ -203,5 +336,7 @@ int main(int argc, char **argv)
         hvctl_error("%s", err);
         return HVCTL_EXIT_ERROR;
     }
+    if (command_fns[args.command] == NULL) /* "hvctl disk" alone does not parse */
+        return print_help(args.command);
     return command_fns[args.command](&paths, &args);
 }

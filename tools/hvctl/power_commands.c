@@ -22,7 +22,7 @@
 
 int cmd_start(const struct hvctl_paths *paths, const struct hvctl_args *args)
 {
-    struct vm_config c;
+    static struct vm_config c; /* 64 disk paths: too large for the stack */
     struct vm_status st;
     char err[HVCTL_ERR_MAX], config_path[VM_PATH_MAX];
     int lock_fd = vm_lock_existing(paths, args->name);

@@ -1,11 +1,13 @@
 # hvctl, the partition manager of the parent partition (tools/hvctl/README.md):
 # one static binary, as the parent's initramfs has no shared libraries to
 # offer.  `make hvctl` builds it; `make hvctl-cli-test` runs it, against a
-# fake worker, through tests/hvctl/cli-test.sh.
-HVCTL_SRCS   := $(sort $(wildcard tools/hvctl/*.c)) tools/lib/percent.c
-HVCTL_HDRS   := $(sort $(wildcard tools/hvctl/*.h)) tools/lib/percent.h
+# fake worker, through tests/hvctl/cli-test.sh.  It links the disk library
+# (disk/disk.mk, included before this file) for the hvctl disk commands.
+HVCTL_SRCS   := $(sort $(wildcard tools/hvctl/*.c)) tools/lib/percent.c $(DISK_SRCS)
+HVCTL_HDRS   := $(sort $(wildcard tools/hvctl/*.h)) tools/lib/percent.h $(DISK_HDRS)
 HVCTL_BIN    := $(BUILD)/tools/hvctl
-HVCTL_CFLAGS := -static -O2 -std=gnu11 -Wall -Wextra -Werror -Ihv/include -Itools/lib
+HVCTL_CFLAGS := -static -O2 -std=gnu11 -Wall -Wextra -Werror -Ihv/include -Itools/lib \
+	$(DISK_CFLAGS)
 
 .PHONY: hvctl hvctl-cli-test
 hvctl: $(HVCTL_BIN)
@@ -33,8 +35,8 @@ UNIT_TESTS += hvctl_size
 unit_hvctl_size_SRCS := tools/hvctl/size.c
 
 UNIT_TESTS += hvctl_config
-unit_hvctl_config_SRCS := tools/hvctl/vm_config.c tools/hvctl/names.c tools/hvctl/size.c \
-	tools/hvctl/fsutil.c
+unit_hvctl_config_SRCS := tools/hvctl/vm_config.c tools/hvctl/vm_disks.c tools/hvctl/names.c \
+	tools/hvctl/size.c tools/hvctl/fsutil.c
 
 UNIT_TESTS += hvctl_options
 unit_hvctl_options_SRCS := tools/hvctl/vm_options.c tools/hvctl/boot_files.c \

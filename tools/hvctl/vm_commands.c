@@ -9,12 +9,14 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "disk_check.h"
 #include "fsutil.h"
 #include "host.h"
 #include "list_format.h"
 #include "lock.h"
 #include "msg.h"
 #include "size.h"
+#include "vm_disks.h"
 #include "vm_lookup.h"
 #include "vm_options.h"
 #include "worker.h"
@@ -38,9 +40,38 @@ static int make_dir(const char *path)
     return 0;
 }
 
+/*
+ * create's --disk options, in order, into @c at LUNs 0, 1, 2...: each path
+ * made canonical, each image opened once to check it.  0, or -1 after
+ * saying what was wrong.
+ */
+static int add_disks(const struct hvctl_args *args, struct vm_config *c)
+{
+    char err[HVCTL_ERR_MAX], arg[VM_PATH_MAX], path[VM_PATH_MAX];
+    bool read_only;
+
+    for (unsigned i = 0; i < args->disk_count; i++) {
+        if (vm_disk_option_parse(args->disks[i], arg, sizeof(arg), &read_only, err, sizeof(err)) !=
+            0) {
+            hvctl_error("%s", err);
+            return -1;
+        }
+        if (disk_resolve(arg, path, sizeof(path), err, sizeof(err)) != 0) {
+            hvctl_error("--disk %s", err); /* "ARG: reason" */
+            return -1;
+        }
+        if (vm_disk_add(c, -1, read_only, path, err, sizeof(err)) < 0 ||
+            disk_check_opens(path, read_only, err, sizeof(err)) != 0) {
+            hvctl_error("--disk %s: %s", args->disks[i], err);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int cmd_create(const struct hvctl_paths *paths, const struct hvctl_args *args)
 {
-    struct vm_config c;
+    static struct vm_config c; /* 64 disk paths: too large for the stack */
     char err[HVCTL_ERR_MAX], vms_dir[VM_PATH_MAX], dir[VM_PATH_MAX], config_path[VM_PATH_MAX];
     struct stat st;
     int lock_fd;
@@ -62,6 +93,8 @@ int cmd_create(const struct hvctl_paths *paths, const struct hvctl_args *args)
         hvctl_error("%s", err);
         return HVCTL_EXIT_ERROR;
     }
+    if (add_disks(args, &c) != 0)
+        return HVCTL_EXIT_ERROR;
     path_vms_dir(paths, vms_dir);
     if (make_dir(paths->state_dir) != 0 || make_dir(vms_dir) != 0)
         return HVCTL_EXIT_ERROR;
@@ -91,7 +124,7 @@ int cmd_create(const struct hvctl_paths *paths, const struct hvctl_args *args)
 
 int cmd_set(const struct hvctl_paths *paths, const struct hvctl_args *args)
 {
-    struct vm_config c;
+    static struct vm_config c;
     char err[HVCTL_ERR_MAX], dir[VM_PATH_MAX];
     int lock_fd = vm_lock_existing(paths, args->name);
     int status = HVCTL_EXIT_ERROR;
@@ -121,7 +154,7 @@ int cmd_set(const struct hvctl_paths *paths, const struct hvctl_args *args)
 
 int cmd_show(const struct hvctl_paths *paths, const struct hvctl_args *args)
 {
-    struct vm_config c;
+    static struct vm_config c;
     struct vm_status st;
     char err[HVCTL_ERR_MAX], config_path[VM_PATH_MAX], memory[SIZE_TEXT_MAX],
         uptime[UPTIME_TEXT_MAX];
@@ -151,6 +184,9 @@ int cmd_show(const struct hvctl_paths *paths, const struct hvctl_args *args)
     printf("kernel:   %s\n", c.kernel);
     printf("initrd:   %s\n", c.initrd[0] ? c.initrd : "(none)");
     printf("cmdline:  %s\n", c.cmdline[0] ? c.cmdline : "(empty)");
+    for (unsigned i = 0; i < c.disk_count; i++)
+        printf("disk:     LUN %u, %s, %s\n", c.disks[i].lun, c.disks[i].read_only ? "ro" : "rw",
+               c.disks[i].path);
     printf("config:   %s\n", config_path);
     return HVCTL_EXIT_OK;
 }

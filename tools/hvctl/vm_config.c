@@ -3,22 +3,39 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fsutil.h"
 #include "size.h"
 #include "vm_config.h"
 
-/* Room for the longest valid file: two paths, a command line and the rest. */
-#define VM_CONFIG_TEXT_MAX (2 * VM_PATH_MAX + VM_CMDLINE_MAX + 512)
+/* Room for the longest valid file: two paths, a command line, the disks and the rest. */
+#define VM_CONFIG_TEXT_MAX                                                                         \
+    (2 * VM_PATH_MAX + VM_CMDLINE_MAX + 512 + VM_DISKS_MAX * (VM_PATH_MAX + 16))
 /* Room for one reason, before "line N: " or "PATH: " is put in front. */
 #define WHY_MAX 512
 
-enum config_key { KEY_NAME, KEY_MEMORY, KEY_CPUS, KEY_KERNEL, KEY_INITRD, KEY_CMDLINE, KEY_COUNT };
+enum config_key {
+    KEY_NAME,
+    KEY_MEMORY,
+    KEY_CPUS,
+    KEY_KERNEL,
+    KEY_INITRD,
+    KEY_CMDLINE,
+    KEY_DISK,
+    KEY_COUNT
+};
 
 static const char *const key_names[KEY_COUNT] = {
     [KEY_NAME] = "name",     [KEY_MEMORY] = "memory", [KEY_CPUS] = "cpus",
     [KEY_KERNEL] = "kernel", [KEY_INITRD] = "initrd", [KEY_CMDLINE] = "cmdline",
+    [KEY_DISK] = "disk",
+};
+
+/* The keys that may come more than once: one line per item. */
+static const bool key_repeats[KEY_COUNT] = {
+    [KEY_DISK] = true,
 };
 
 static const bool key_required[KEY_COUNT] = {
@@ -147,13 +164,54 @@ static int check_name(const char *name, char *err, size_t err_size)
     return 0;
 }
 
+static int check_disk(const struct vm_disk *d, char *err, size_t err_size)
+{
+    if (d->lun > VM_DISK_LUN_MAX) {
+        snprintf(err, err_size, "disk LUN %u is out of range (0 to %d)", d->lun, VM_DISK_LUN_MAX);
+        return -1;
+    }
+    return check_path("disk", d->path, err, err_size);
+}
+
+/* Disk @i against those before it: a LUN or a path twice. */
+static int check_disk_unique(const struct vm_config *c, unsigned i, char *err, size_t err_size)
+{
+    for (unsigned j = 0; j < i; j++) {
+        if (c->disks[j].lun == c->disks[i].lun) {
+            snprintf(err, err_size, "disk LUN %u is given twice", c->disks[i].lun);
+            return -1;
+        }
+        if (strcmp(c->disks[j].path, c->disks[i].path) == 0) {
+            snprintf(err, err_size, "disk %s is given twice (LUNs %u and %u)", c->disks[i].path,
+                     c->disks[j].lun, c->disks[i].lun);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int check_disks(const struct vm_config *c, char *err, size_t err_size)
+{
+    if (c->disk_count > VM_DISKS_MAX) {
+        snprintf(err, err_size, "%u disks, more than the %d a VM can have", c->disk_count,
+                 VM_DISKS_MAX);
+        return -1;
+    }
+    for (unsigned i = 0; i < c->disk_count; i++) {
+        if (check_disk(&c->disks[i], err, err_size) != 0 ||
+            check_disk_unique(c, i, err, err_size) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 int vm_config_validate(const struct vm_config *c, char *err, size_t err_size)
 {
     if (check_name(c->name, err, err_size) != 0 || check_memory(c->memory, err, err_size) != 0 ||
         check_cpus(c->cpus, err, err_size) != 0 ||
         check_path("kernel", c->kernel, err, err_size) != 0 ||
         (c->initrd[0] != '\0' && check_path("initrd", c->initrd, err, err_size) != 0) ||
-        check_cmdline(c->cmdline, err, err_size) != 0)
+        check_cmdline(c->cmdline, err, err_size) != 0 || check_disks(c, err, err_size) != 0)
         return -1;
     return 0;
 }
@@ -166,6 +224,61 @@ static int copy_value(char *field, size_t size, const char *value, size_t len)
     memcpy(field, value, len);
     field[len] = '\0';
     return 0;
+}
+
+/* The value of a disk= line, "LUN,MODE,PATH", into the next of @c->disks. */
+static void parse_disk(const char *value, size_t len, struct vm_config *c, char *why,
+                       size_t why_size)
+{
+    const char *comma1 = memchr(value, ',', len), *comma2, *mode, *path;
+    size_t mode_len, path_len;
+    struct vm_disk *d;
+    uint64_t lun;
+
+    if (c->disk_count == VM_DISKS_MAX) {
+        snprintf(why, why_size, "more than %d disk= lines (a VM has at most %d disks)",
+                 VM_DISKS_MAX, VM_DISKS_MAX);
+        return;
+    }
+    comma2 = comma1 ? memchr(comma1 + 1, ',', len - (size_t)(comma1 + 1 - value)) : NULL;
+    if (comma2 == NULL) {
+        snprintf(why, why_size, "disk '%.*s' is not LUN,MODE,PATH", (int)(len > 40 ? 40 : len),
+                 value);
+        return;
+    }
+    d = &c->disks[c->disk_count];
+    mode = comma1 + 1;
+    mode_len = (size_t)(comma2 - mode);
+    path = comma2 + 1;
+    path_len = len - (size_t)(path - value);
+    if (parse_decimal(value, (size_t)(comma1 - value), &lun) != 0 ||
+        (comma1 - value > 1 && value[0] == '0')) {
+        snprintf(why, why_size, "disk LUN '%.*s' is not a number",
+                 (int)(comma1 - value > 40 ? 40 : comma1 - value), value);
+        return;
+    }
+    if (lun > VM_DISK_LUN_MAX) {
+        snprintf(why, why_size, "disk LUN %llu is out of range (0 to %d)", (unsigned long long)lun,
+                 VM_DISK_LUN_MAX);
+        return;
+    }
+    d->lun = (unsigned)lun;
+    if (mode_len == 2 && memcmp(mode, "rw", 2) == 0) {
+        d->read_only = false;
+    } else if (mode_len == 2 && memcmp(mode, "ro", 2) == 0) {
+        d->read_only = true;
+    } else {
+        snprintf(why, why_size, "disk mode '%.*s' is neither rw nor ro",
+                 (int)(mode_len > 40 ? 40 : mode_len), mode);
+        return;
+    }
+    if (copy_value(d->path, sizeof(d->path), path, path_len) != 0) {
+        snprintf(why, why_size, "disk path is longer than %d bytes", VM_PATH_MAX - 1);
+        return;
+    }
+    if (check_path("disk", d->path, why, why_size) != 0)
+        return;
+    c->disk_count++;
 }
 
 /* @key of @len bytes, quoted for a message: at most 40 characters, control ones as '?'. */
@@ -183,7 +296,8 @@ static void quote_key(const char *key, size_t len, char *out, size_t out_size)
 
 /* One "key=value" line (not blank, not a comment). */
 static int parse_line(const char *line, size_t len, unsigned line_no, struct vm_config *c,
-                      unsigned seen_on[KEY_COUNT], char *err, size_t err_size)
+                      unsigned seen_on[KEY_COUNT], unsigned disk_lines[VM_DISKS_MAX], char *err,
+                      size_t err_size)
 {
     const char *eq = memchr(line, '=', len);
     const char *value;
@@ -218,7 +332,7 @@ static int parse_line(const char *line, size_t len, unsigned line_no, struct vm_
         snprintf(err, err_size, "line %u: unknown key '%s'", line_no, quoted);
         return -1;
     }
-    if (seen_on[key] != 0) {
+    if (seen_on[key] != 0 && !key_repeats[key]) {
         snprintf(err, err_size, "line %u: %s given a second time (first on line %u)", line_no,
                  key_names[key], seen_on[key]);
         return -1;
@@ -273,6 +387,28 @@ static int parse_line(const char *line, size_t len, unsigned line_no, struct vm_
             snprintf(why, sizeof(why), "cmdline is longer than %d bytes (the Linux limit)",
                      VM_CMDLINE_MAX - 1);
         break;
+    case KEY_DISK: {
+        unsigned before = c->disk_count;
+
+        parse_disk(value, value_len, c, why, sizeof(why));
+        if (why[0] == '\0' && c->disk_count > before) {
+            /* Twice the same LUN or path: say which line had it first. */
+            const struct vm_disk *d = &c->disks[before];
+
+            for (unsigned j = 0; j < before; j++) {
+                if (c->disks[j].lun == d->lun)
+                    snprintf(why, sizeof(why), "disk LUN %u given a second time (first on line %u)",
+                             d->lun, disk_lines[j]);
+                else if (strcmp(c->disks[j].path, d->path) == 0)
+                    snprintf(why, sizeof(why), "disk %s given a second time (first on line %u)",
+                             d->path, disk_lines[j]);
+                if (why[0] != '\0')
+                    break;
+            }
+            disk_lines[before] = line_no;
+        }
+        break;
+    }
     case KEY_COUNT:
         break;
     }
@@ -295,6 +431,7 @@ static bool is_blank_or_comment(const char *line, size_t len)
 int vm_config_parse(const char *text, size_t len, struct vm_config *c, char *err, size_t err_size)
 {
     unsigned seen_on[KEY_COUNT] = {0};
+    unsigned disk_lines[VM_DISKS_MAX] = {0};
     unsigned line_no = 0;
     size_t pos = 0;
 
@@ -312,7 +449,7 @@ int vm_config_parse(const char *text, size_t len, struct vm_config *c, char *err
         }
         if (is_blank_or_comment(line, line_len))
             continue;
-        if (parse_line(line, line_len, line_no, c, seen_on, err, err_size) != 0)
+        if (parse_line(line, line_len, line_no, c, seen_on, disk_lines, err, err_size) != 0)
             return -1;
     }
     for (enum config_key key = 0; key < KEY_COUNT; key++) {
@@ -328,6 +465,7 @@ int vm_config_parse(const char *text, size_t len, struct vm_config *c, char *err
 long vm_config_format(const struct vm_config *c, char *buf, size_t buf_size, char *err,
                       size_t err_size)
 {
+    size_t used;
     int n;
 
     if (vm_config_validate(c, err, err_size) != 0)
@@ -339,6 +477,15 @@ long vm_config_format(const struct vm_config *c, char *buf, size_t buf_size, cha
                  c->name, c->name, (unsigned long long)c->memory, c->cpus, c->kernel,
                  c->initrd[0] ? "initrd=" : "", c->initrd, c->initrd[0] ? "\n" : "",
                  c->cmdline[0] ? "cmdline=" : "", c->cmdline, c->cmdline[0] ? "\n" : "");
+    for (unsigned i = 0; n >= 0 && (size_t)n < buf_size && i < c->disk_count; i++) {
+        const struct vm_disk *d = &c->disks[i];
+        int more;
+
+        used = (size_t)n;
+        more = snprintf(buf + used, buf_size - used, "disk=%u,%s,%s\n", d->lun,
+                        d->read_only ? "ro" : "rw", d->path);
+        n = more < 0 ? more : n + more;
+    }
     if (n < 0 || (size_t)n >= buf_size) {
         snprintf(err, err_size, "configuration too long for the buffer");
         return -1;
@@ -348,28 +495,39 @@ long vm_config_format(const struct vm_config *c, char *buf, size_t buf_size, cha
 
 int vm_config_read(const char *path, struct vm_config *c, char *err, size_t err_size)
 {
-    char text[VM_CONFIG_FILE_MAX];
+    char *text = malloc(VM_CONFIG_FILE_MAX);
     char why[WHY_MAX];
     size_t len;
+    int rc = -1;
 
-    if (read_small_file(path, text, sizeof(text), &len) != 0) {
+    if (text == NULL) {
+        snprintf(err, err_size, "%s: out of memory", path);
+        return -1;
+    }
+    if (read_small_file(path, text, VM_CONFIG_FILE_MAX, &len) != 0)
         snprintf(err, err_size, "%s: %s", path,
                  errno == EFBIG ? "too large to be a VM configuration" : strerror(errno));
-        return -1;
-    }
-    if (vm_config_parse(text, len, c, why, sizeof(why)) != 0) {
+    else if (vm_config_parse(text, len, c, why, sizeof(why)) != 0)
         snprintf(err, err_size, "%s: %s", path, why);
-        return -1;
-    }
-    return 0;
+    else
+        rc = 0;
+    free(text);
+    return rc;
 }
 
 int vm_config_write(const char *dir, const struct vm_config *c, char *err, size_t err_size)
 {
-    char text[VM_CONFIG_TEXT_MAX];
-    long len = vm_config_format(c, text, sizeof(text), err, err_size);
+    char *text = malloc(VM_CONFIG_TEXT_MAX);
+    long len;
+    int rc = -1;
 
-    if (len < 0)
+    if (text == NULL) {
+        snprintf(err, err_size, "out of memory");
         return -1;
-    return write_file_atomic(dir, VM_CONFIG_FILE, text, (size_t)len, 0644, err, err_size);
+    }
+    len = vm_config_format(c, text, VM_CONFIG_TEXT_MAX, err, err_size);
+    if (len >= 0)
+        rc = write_file_atomic(dir, VM_CONFIG_FILE, text, (size_t)len, 0644, err, err_size);
+    free(text);
+    return rc;
 }

@@ -11,13 +11,21 @@
  *   kernel    absolute path
  *   initrd    absolute path (optional)
  *   cmdline   the rest of the line, spaces and '=' included (optional)
- * Unknown keys, repeated keys and missing required keys are errors; so are
- * control characters in any value (a newline would end the line) and paths
- * that end with a space (the worker refuses them).
+ *   disk      LUN,MODE,PATH, once per disk (optional, at most 64): LUN 0 to
+ *             63 in decimal, each LUN once; MODE rw or ro; PATH absolute,
+ *             the rest of the line (so it may hold commas), each path once.
+ *             hvctl writes them sorted by LUN, and stores PATH canonical
+ *             (realpath) as the user gave it; the worker opens each disk at
+ *             start and serves it on its SCSI controller at that LUN
+ * Unknown keys, repeated keys (but disk) and missing required keys are
+ * errors; so are control characters in any value (a newline would end the
+ * line) and paths that end with a space (the worker refuses them).
+ * tools/vmwp/config.h is the worker's side of this contract.
  */
 #ifndef HVCTL_VM_CONFIG_H
 #define HVCTL_VM_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,16 +40,28 @@
 /* Linux on x86 takes at most 2047 bytes of command line (COMMAND_LINE_SIZE 2048). */
 #define VM_CMDLINE_MAX     2048 /* with the NUL */
 #define VM_CMDLINE_DEFAULT "console=ttyS0"
-/* Far more than any valid file: a guard against reading something else. */
-#define VM_CONFIG_FILE_MAX 65536
+#define VM_DISKS_MAX       64 /* disk= lines */
+#define VM_DISK_LUN_MAX    63
+/* More than any valid file (64 disks with the longest paths make about
+ * 270 KiB): a guard against reading something else. */
+#define VM_CONFIG_FILE_MAX (512 * 1024)
+
+/* One disk= line. */
+struct vm_disk {
+    unsigned lun; /* 0 to VM_DISK_LUN_MAX */
+    bool read_only;
+    char path[VM_PATH_MAX]; /* absolute */
+};
 
 struct vm_config {
     char name[VM_NAME_MAX + 1];
     uint64_t memory; /* bytes */
     unsigned cpus;
     char kernel[VM_PATH_MAX];
-    char initrd[VM_PATH_MAX];     /* "" when there is none */
-    char cmdline[VM_CMDLINE_MAX]; /* may be "" */
+    char initrd[VM_PATH_MAX];           /* "" when there is none */
+    char cmdline[VM_CMDLINE_MAX];       /* may be "" */
+    struct vm_disk disks[VM_DISKS_MAX]; /* sorted by LUN when hvctl made them */
+    unsigned disk_count;
 };
 
 /*
