@@ -14,8 +14,8 @@
 
 /* The SCSI controller's instance GUID: unique within the child, which is
  * all the guest needs (Linux names the device after it). */
-static const struct vmbus_guid scsi_instance = {
-    {0x5c, 0x1d, 0x3a, 0x2e, 0x00, 0x00, 0x4d, 0x00, 0x8a, 0x3b, 0x53, 0x43, 0x53, 0x49, 0x00, 0x00}};
+static const struct vmbus_guid scsi_instance = {{0x5c, 0x1d, 0x3a, 0x2e, 0x00, 0x00, 0x4d, 0x00,
+                                                 0x8a, 0x3b, 0x53, 0x43, 0x53, 0x49, 0x00, 0x00}};
 
 static void io_execute(void *item)
 {
@@ -61,8 +61,8 @@ int storage_start(struct vm_storage *st, struct vmbus_host_ctx *vmbus, char *err
     return 0;
 }
 
-int storage_attach(struct vm_storage *st, unsigned lun, const char *path, bool read_only,
-                   char *err, size_t errlen)
+int storage_attach(struct vm_storage *st, unsigned lun, const char *path, bool read_only, char *err,
+                   size_t errlen)
 {
     struct disk *d;
     int rc;
