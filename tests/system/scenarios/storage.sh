@@ -70,8 +70,9 @@ vm_ask st ro 'd=$(lun_dev 10); echo "vm-check: ro $(dd if=/dev/$d bs=1M count=1 
 pass "the read-only disk reads its data and refuses writes"
 
 # ext4 and data on every disk.
-vm_ask st rand 'head -c 64M /dev/urandom > /tmp/rand && echo "vm-check: rand $(md5sum < /tmp/rand | cut -d" " -f1)"'
-ASK_TIMEOUT=900 vm_ask st write 'for x in '"$(echo "$disks" | awk '{for (i = 1; i <= NF; i += 3) printf "%s:%s ", $i, $(i + 2)}')"'; do l=${x%:*} mib=${x#*:}; d=$(lun_dev $l); mkfs.ext4 -q -F /dev/$d && mkdir -p /mnt/$l && mount /dev/$d /mnt/$l && head -c ${mib}M /tmp/rand > /mnt/$l/data && sync && echo "vm-check: write $l $(md5sum < /mnt/$l/data | cut -d" " -f1)" || echo "vm-check: write $l FAILED"; done'
+vm_ask st rand 'head -c 67108864 /dev/urandom > /tmp/rand && echo "vm-check: rand $(md5sum < /tmp/rand | cut -d" " -f1)"'
+[ -n "$REPLY" ] || fail "the child could not make 64 MiB of random data"
+ASK_TIMEOUT=900 vm_ask st write 'for x in '"$(echo "$disks" | awk '{for (i = 1; i <= NF; i += 3) printf "%s:%s ", $i, $(i + 2)}')"'; do l=${x%:*} mib=${x#*:}; d=$(lun_dev $l); mkfs.ext4 -q -F /dev/$d && mkdir -p /mnt/$l && mount /dev/$d /mnt/$l && head -c $((mib * 1048576)) /tmp/rand > /mnt/$l/data && sync && echo "vm-check: write $l $(md5sum < /mnt/$l/data | cut -d" " -f1)" || echo "vm-check: write $l FAILED"; done'
 echo "$REPLY" | sed 's/^/written: /'
 echo "$REPLY" | grep -q FAILED && fail "mkfs, mount or the write failed on a disk"
 [ "$(echo "$REPLY" | wc -l)" -eq 10 ] || fail "not every disk was written"
@@ -79,7 +80,7 @@ sums1=$REPLY
 pass "mkfs.ext4 and data written on every disk"
 
 # --- hot add and remove, with I/O running on another disk ---------------------------
-vm_ask st bg '(i=0; while [ $i -lt 30 ]; do dd if=/tmp/rand of=/mnt/0/bg bs=1M count=8 conv=fsync 2>/dev/null || echo "vm-check: bgerr $i"; i=$((i + 1)); done; echo vm-check: bgdone $(md5sum < /mnt/0/bg | cut -d" " -f1) $(head -c 8M /tmp/rand | md5sum | cut -d" " -f1)) &'
+vm_ask st bg '(i=0; while [ $i -lt 30 ]; do dd if=/tmp/rand of=/mnt/0/bg bs=1M count=8 conv=fsync 2>/dev/null || echo "vm-check: bgerr $i"; i=$((i + 1)); done; echo vm-check: bgdone $(md5sum < /mnt/0/bg | cut -d" " -f1) $(head -c 8388608 /tmp/rand | md5sum | cut -d" " -f1)) &'
 hvctl disk attach st $work/hot.vhdx || fail "hvctl disk attach failed"
 hvctl disk list st | sed 's/^/list: /'
 hvctl disk list st | grep -q "hot.vhdx" || fail "hvctl disk list does not show the new disk"
@@ -90,7 +91,7 @@ until grep -q "^vm-check: hot yes" /run/hvcore/st/console.log; do
     i=$((i + 1))
     sleep 1
 done
-vm_ask st hotio 'd=$(lun_dev 11); dd if=/tmp/rand of=/dev/$d bs=1M count=8 oflag=direct 2>/dev/null; echo "vm-check: hotio $d $(dd if=/dev/$d bs=1M count=8 iflag=direct 2>/dev/null | md5sum | cut -d" " -f1) $(head -c 8M /tmp/rand | md5sum | cut -d" " -f1)"'
+vm_ask st hotio 'd=$(lun_dev 11); dd if=/tmp/rand of=/dev/$d bs=1M count=8 oflag=direct 2>/dev/null; echo "vm-check: hotio $d $(dd if=/dev/$d bs=1M count=8 iflag=direct 2>/dev/null | md5sum | cut -d" " -f1) $(head -c 8388608 /tmp/rand | md5sum | cut -d" " -f1)"'
 set -- $REPLY
 [ $# -eq 3 ] && [ "$2" = "$3" ] || fail "I/O on the hot-added disk: '$REPLY'"
 hotdev=$1
