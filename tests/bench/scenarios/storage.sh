@@ -19,7 +19,7 @@ hvctl create sb --memory 256M --cpus 1 --kernel /data/vmlinuz --initrd /data/ini
     fail "hvctl create failed"
 vm_start_and_wait sb
 ASK_TIMEOUT=600 vm_ask sb db 'mkdir -p /t && mount -o ro /dev/$(ls /sys/bus/scsi/devices/*:0:0:1/block) /t && d=/dev/$(ls /sys/bus/scsi/devices/*:0:0:0/block) && for m in seqread seqwrite randread; do /t/diskbench $m $d '"$secs"' | sed "s/^diskbench:/vm-check: db/"; done'
-echo "$REPLY" | sed 's/^/bench: child/'
+echo "$REPLY" | sed 's/^/bench: child /'
 [ "$(echo "$REPLY" | grep -c .)" -eq 3 ] || fail "diskbench in the child failed"
 hvctl stop --turn-off sb
 umount /work

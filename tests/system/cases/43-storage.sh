@@ -21,9 +21,9 @@ cp "$CHILD_INITRD" "$data/initrd.img"
 # by default; a fixed VHD with a 1 MiB pattern at 100 MiB (the parent of a
 # differencing disk hvctl makes); a dynamic VHD with data, attached read-only.
 md5() { md5sum | cut -d' ' -f1; }
-qemu-img create -q -f vpc -o subformat=dynamic "$work/root/q-dyn.vhd" 128M || fail "qemu-img create"
-qemu-img create -q -f vpc -o subformat=fixed "$work/root/q-fixed.vhd" 128M || fail "qemu-img create"
-qemu-img create -q -f vhdx "$work/root/q.vhdx" 128M || fail "qemu-img create"
+qemu-img create -q -f vpc -o subformat=dynamic "$work/root/q-dyn.vhd" 32M || fail "qemu-img create"
+qemu-img create -q -f vpc -o subformat=fixed "$work/root/q-fixed.vhd" 32M || fail "qemu-img create"
+qemu-img create -q -f vhdx "$work/root/q.vhdx" 32M || fail "qemu-img create"
 head -c 1M /dev/urandom > "$work/pattern"
 md5 < "$work/pattern" > "$data/pattern.md5"
 truncate -s 128M "$work/base.raw"
@@ -32,12 +32,12 @@ qemu-img convert -f raw -O vpc -o subformat=fixed,force_size=on "$work/base.raw"
     "$work/root/q-base.vhd" || fail "qemu-img convert"
 head -c 1M /dev/urandom > "$work/ro.raw"
 md5 < "$work/ro.raw" > "$data/ro.md5"
-truncate -s 64M "$work/ro.raw"
+truncate -s 16M "$work/ro.raw"
 qemu-img convert -f raw -O vpc -o subformat=dynamic "$work/ro.raw" "$work/root/q-ro.vhd" ||
     fail "qemu-img convert"
 rm -f "$work/ro.raw" "$work/base.raw"
 # The scratch space the parent keeps the images on, writable.
-mkfs.ext4 -q -F -L HVWORK -d "$work/root" "$work/work.img" 3G || fail "mkfs.ext4 of the work disk"
+mkfs.ext4 -q -F -L HVWORK -d "$work/root" "$work/work.img" 2G || fail "mkfs.ext4 of the work disk"
 rm -rf "$work/root"
 
 scenario storage "$HERE/scenarios/storage.sh" "$data" --smp 2 --mem 2G --timeout 2400 \

@@ -18,22 +18,24 @@ mount "$wdev" $work || fail "cannot mount the work disk $wdev"
 # --- the disk tools --------------------------------------------------------------
 hvctl disk create $work/dyn.vhdx --size 128M || fail "disk create dyn.vhdx"
 hvctl disk create $work/diff.vhd --parent $work/q-base.vhd || fail "disk create diff.vhd"
-hvctl disk create $work/raw.img --size 128M || fail "disk create raw.img"
-hvctl disk create $work/dyn.vhd --size 128M || fail "disk create dyn.vhd"
-hvctl disk create $work/fixed.vhd --size 128M --fixed || fail "disk create fixed.vhd"
-hvctl disk create $work/fixed.vhdx --size 128M --fixed || fail "disk create fixed.vhdx"
-hvctl disk create $work/basex.vhdx --size 128M || fail "disk create basex.vhdx"
+hvctl disk create $work/raw.img --size 32M || fail "disk create raw.img"
+hvctl disk create $work/dyn.vhd --size 32M || fail "disk create dyn.vhd"
+hvctl disk create $work/fixed.vhd --size 32M --fixed || fail "disk create fixed.vhd"
+hvctl disk create $work/fixed.vhdx --size 32M --fixed || fail "disk create fixed.vhdx"
+hvctl disk create $work/basex.vhdx --size 32M || fail "disk create basex.vhdx"
 hvctl disk create $work/diff.vhdx --parent $work/basex.vhdx || fail "disk create diff.vhdx"
-hvctl disk create $work/hot.vhdx --size 64M || fail "disk create hot.vhdx"
+hvctl disk create $work/hot.vhdx --size 32M || fail "disk create hot.vhdx"
 hvctl disk info $work/diff.vhd | sed 's/^/info: /'
 hvctl disk info $work/diff.vhd | grep -q "q-base.vhd" || fail "disk info does not show the parent"
 pass "hvctl disk created raw, VHD and VHDX disks (fixed, dynamic, differencing)"
 
-# LUN: image, MiB of data the child writes to it.  LUN 1 is the VHD
+# LUN: image, MiB of data the child writes to it (64 MiB on the two
+# 128 MiB disks, 4 MiB on the 32 MiB ones: a nested child under TCG is
+# slow).  LUN 1 is the VHD
 # differencing disk on the fixed VHD qemu-img made (with a pattern the
 # child must read through it); 6-8 were made by qemu-img.
-set -- 0 dyn.vhdx 64  1 diff.vhd 64  2 raw.img 16  3 dyn.vhd 16  4 fixed.vhd 16 \
-    5 fixed.vhdx 16  6 diff.vhdx 16  7 q-dyn.vhd 16  8 q-fixed.vhd 16  9 q.vhdx 16
+set -- 0 dyn.vhdx 64  1 diff.vhd 64  2 raw.img 4  3 dyn.vhd 4  4 fixed.vhd 4 \
+    5 fixed.vhdx 4  6 diff.vhdx 4  7 q-dyn.vhd 4  8 q-fixed.vhd 4  9 q.vhdx 4
 disks=$*
 opts=""
 while [ $# -gt 0 ]; do
@@ -80,7 +82,7 @@ sums1=$REPLY
 pass "mkfs.ext4 and data written on every disk"
 
 # --- hot add and remove, with I/O running on another disk ---------------------------
-vm_ask st bg '(i=0; while [ $i -lt 30 ]; do dd if=/tmp/rand of=/mnt/0/bg bs=1M count=8 conv=fsync 2>/dev/null || echo "vm-check: bgerr $i"; i=$((i + 1)); done; echo vm-check: bgdone $(md5sum < /mnt/0/bg | cut -d" " -f1) $(head -c 8388608 /tmp/rand | md5sum | cut -d" " -f1)) &'
+vm_ask st bg '(i=0; while [ $i -lt 20 ]; do dd if=/tmp/rand of=/mnt/0/bg bs=1M count=1 conv=fsync 2>/dev/null || echo "vm-check: bgerr $i"; i=$((i + 1)); done; echo vm-check: bgdone $(md5sum < /mnt/0/bg | cut -d" " -f1) $(head -c 1048576 /tmp/rand | md5sum | cut -d" " -f1)) &'
 hvctl disk attach st $work/hot.vhdx || fail "hvctl disk attach failed"
 hvctl disk list st | sed 's/^/list: /'
 hvctl disk list st | grep -q "hot.vhdx" || fail "hvctl disk list does not show the new disk"
@@ -91,7 +93,7 @@ until grep -q "^vm-check: hot yes" /run/hvcore/st/console.log; do
     i=$((i + 1))
     sleep 1
 done
-vm_ask st hotio 'd=$(lun_dev 11); dd if=/tmp/rand of=/dev/$d bs=1M count=8 oflag=direct 2>/dev/null; echo "vm-check: hotio $d $(dd if=/dev/$d bs=1M count=8 iflag=direct 2>/dev/null | md5sum | cut -d" " -f1) $(head -c 8388608 /tmp/rand | md5sum | cut -d" " -f1)"'
+vm_ask st hotio 'd=$(lun_dev 11); dd if=/tmp/rand of=/dev/$d bs=1M count=4 oflag=direct 2>/dev/null; echo "vm-check: hotio $d $(dd if=/dev/$d bs=1M count=4 iflag=direct 2>/dev/null | md5sum | cut -d" " -f1) $(head -c 4194304 /tmp/rand | md5sum | cut -d" " -f1)"'
 set -- $REPLY
 [ $# -eq 3 ] && [ "$2" = "$3" ] || fail "I/O on the hot-added disk: '$REPLY'"
 hotdev=$1
@@ -122,8 +124,9 @@ ASK_TIMEOUT=900 vm_ask st read 'for l in 0 1 2 3 4 5 6 7 8 9; do d=$(lun_dev $l)
 [ "$REPLY" = "$sums1" ] || { echo "$REPLY" | sed 's/^/read: /'; fail "the data read after a restart differs"; }
 pass "after hvctl stop and start every disk holds the same data (10 checksums match)"
 
-# The whole of each disk as the guest sees it, for the host's qemu-img.
-ASK_TIMEOUT=900 vm_ask st whole 'for l in 0 1 2 3 4 5 6 7 8 9; do umount /mnt/$l; echo "vm-check: whole $l $(md5sum < /dev/$(lun_dev $l) | cut -d" " -f1)"; done'
+# The whole of each disk as the guest sees it, for the host's qemu-img
+# (which reads no differencing image: LUNs 1 and 6 are left out).
+ASK_TIMEOUT=900 vm_ask st whole 'for l in 0 1 2 3 4 5 6 7 8 9; do umount /mnt/$l; [ $l = 1 ] || [ $l = 6 ] || echo "vm-check: whole $l $(md5sum < /dev/$(lun_dev $l) | cut -d" " -f1)"; done'
 echo "$REPLY" | sed 's/^/disk-md5: /'
 hvctl stop st 2> /tmp/stop.err || fail "hvctl stop st failed: $(cat /tmp/stop.err)"
 hvctl disk list st | sed 's/^/list: /'
