@@ -280,7 +280,10 @@ bool disk_read_only(const struct disk *d)
 
 bool disk_can_discard(const struct disk *d)
 {
-    return d->drv->discard != NULL && !d->read_only;
+    /* A fixed VHD or VHDX keeps every block by definition: only raw files
+     * (hole punching) and dynamic or differencing images give space back. */
+    return d->drv->discard != NULL && !d->read_only &&
+           (d->format == DISK_FORMAT_RAW || d->type != DISK_TYPE_FIXED);
 }
 
 /* Aligned to a sector and inside the disk, without overflowing. */
@@ -331,7 +334,7 @@ int disk_discard(struct disk *d, uint64_t offset, uint64_t len)
         return -EROFS;
     if (!range_ok(d, offset, len))
         return -EINVAL;
-    if (!d->drv->discard)
+    if (!disk_can_discard(d))
         return -EOPNOTSUPP;
     if (len == 0)
         return 0;

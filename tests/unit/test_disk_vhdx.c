@@ -240,6 +240,21 @@ static void test_fixed_rw(void **state)
     rw_roundtrip(DISK_TYPE_FIXED, 24 * MiB, 2 * MiB, 0, offs, lens, 3);
 }
 
+/* A fixed VHDX keeps its blocks: no discard is offered (the guest sees no UNMAP). */
+static void test_fixed_no_discard(void **state)
+{
+    (void)state;
+    const struct disk_create_params p = {.format = DISK_FORMAT_VHDX, .type = DISK_TYPE_FIXED,
+                                         .size = 8 * MiB};
+    struct disk *d;
+
+    assert_int_equal(disk_create(tmp("nodiscard.vhdx"), &p, err, sizeof(err)), 0);
+    assert_int_equal(disk_open(tmp("nodiscard.vhdx"), 0, &d, err, sizeof(err)), 0);
+    assert_false(disk_can_discard(d));
+    assert_int_equal(disk_discard(d, 0, MiB), -EOPNOTSUPP);
+    assert_int_equal(disk_close(d), 0);
+}
+
 static void test_chunk_boundary(void **state)
 {
     (void)state;
@@ -991,6 +1006,7 @@ int main(void)
         cmocka_unit_test(test_dynamic_rw),
         cmocka_unit_test(test_dynamic_default_block),
         cmocka_unit_test(test_fixed_rw),
+        cmocka_unit_test(test_fixed_no_discard),
         cmocka_unit_test(test_chunk_boundary),
         cmocka_unit_test(test_4k_sectors),
         cmocka_unit_test(test_unwritten_reads_zero_and_status),

@@ -88,7 +88,8 @@ void disk_get_info(const struct disk *d, struct disk_info *info);
 const struct disk *disk_parent(const struct disk *d);
 uint64_t disk_size(const struct disk *d);
 bool disk_read_only(const struct disk *d);
-/* Whether disk_discard() can give space back (dynamic and differencing VHDX, raw). */
+/* Whether disk_discard() can give space back: raw files, dynamic and differencing
+ * VHDX (VHD has no discard; a fixed image keeps every block). */
 bool disk_can_discard(const struct disk *d);
 
 /*
