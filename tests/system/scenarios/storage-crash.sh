@@ -30,7 +30,16 @@ while [ $k -le "$rounds" ]; do
     wait_for /run/hvcore/cr/console.log "^vm-check: flushed$k $n" 300 ||
         fail "round $k: the child did not write $n blocks"
     usleep $(($(od -An -N2 -tu2 /dev/urandom) * 3))
-    kill -9 "$(cat /run/hvcore/cr/vmwp.pid)" || fail "round $k: cannot kill the worker"
+    pid=$(cat /run/hvcore/cr/vmwp.pid)
+    kill -9 "$pid" || fail "round $k: cannot kill the worker"
+    # Gone for good (its VP threads leave the hypervisor first; until then
+    # it still holds the image's lock).
+    i=0
+    while [ -d "/proc/$pid" ]; do
+        [ $i -lt 100 ] || fail "round $k: the killed worker does not go away"
+        usleep 100000
+        i=$((i + 1))
+    done
     i=0
     until hvctl list | grep -q '^cr  *\(off\|crashed\)'; do
         [ $i -lt 100 ] || { hvctl list; fail "round $k: the killed VM does not show as off"; }
