@@ -32,10 +32,11 @@ while [ $k -le "$rounds" ]; do
     usleep $(($(od -An -N2 -tu2 /dev/urandom) * 3))
     pid=$(cat /run/hvcore/cr/vmwp.pid)
     kill -9 "$pid" || fail "round $k: cannot kill the worker"
-    # Gone for good, or a zombie (its VP threads leave the hypervisor
-    # first; until then it still holds the image's lock).
+    # Gone for good: no thread left (a zombie leader may still have threads
+    # leaving the hypervisor, and they hold the image's lock until then).
     i=0
-    while [ -d "/proc/$pid" ] && ! grep -q '^[0-9]* (.*) Z ' "/proc/$pid/stat" 2>/dev/null; do
+    while [ -d "/proc/$pid" ] && { [ "$(ls "/proc/$pid/task" 2>/dev/null | wc -l)" -gt 1 ] ||
+        ! grep -q ') Z ' "/proc/$pid/stat" 2>/dev/null; }; do
         [ $i -lt 100 ] || fail "round $k: the killed worker does not go away"
         usleep 100000
         i=$((i + 1))
