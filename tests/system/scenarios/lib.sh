@@ -36,10 +36,21 @@ hv_range() {
 # be unique within the run: the whole console log is searched.
 vm_ask() {
     # Two lines: COMMAND may end in '&'.
-    printf '%s\necho vm-check: %s-end\n' "$3" "$2" | hvctl console "$1" > /dev/null
+    printf '%s\necho vm-check: %s-end\n' "$3" "$2" | timeout 60 hvctl console "$1" > /dev/null ||
+        { vm_dump "$1"; fail "hvctl console $1 did not take '$2'"; }
     wait_for "/run/hvcore/$1/console.log" "^vm-check: $2-end" "${ASK_TIMEOUT:-300}" ||
-        fail "the child $1 did not answer '$2'"
+        { vm_dump "$1"; fail "the child $1 did not answer '$2'"; }
     REPLY=$(sed -n "s/^vm-check: $2 //p" "/run/hvcore/$1/console.log" | tr -d '\r')
+}
+
+# vm_dump VM: what the worker's threads are doing, and its log (for a
+# child that stopped answering).
+vm_dump() {
+    pid=$(cat "/run/hvcore/$1/vmwp.pid" 2>/dev/null)
+    for t in /proc/$pid/task/*; do
+        echo "vmwp-thread: $(cut -d' ' -f2,3 "$t/stat" 2>/dev/null) wchan=$(cat "$t/wchan" 2>/dev/null) syscall=$(cut -d' ' -f1 "$t/syscall" 2>/dev/null)"
+    done
+    tail -n 20 "/run/hvcore/$1/vmwp.log" 2>/dev/null | sed 's/^/vmwp| /'
 }
 
 # vm_start_and_wait VM: start VM, stream its console with a "VM| " prefix,
