@@ -244,8 +244,8 @@ static void test_fixed_rw(void **state)
 static void test_fixed_no_discard(void **state)
 {
     (void)state;
-    const struct disk_create_params p = {.format = DISK_FORMAT_VHDX, .type = DISK_TYPE_FIXED,
-                                         .size = 8 * MiB};
+    const struct disk_create_params p = {
+        .format = DISK_FORMAT_VHDX, .type = DISK_TYPE_FIXED, .size = 8 * MiB};
     struct disk *d;
 
     assert_int_equal(disk_create(tmp("nodiscard.vhdx"), &p, err, sizeof(err)), 0);

@@ -33,8 +33,8 @@ int storage_start(struct vm_storage *st, struct vmbus_host_ctx *vmbus, char *err
  * guest, if its storvsc runs, is told to rescan.  0, or -1 with the
  * message for the user in @err ("LUN 3 has a disk", the disk library's
  * reason the image does not open). */
-int storage_attach(struct vm_storage *st, unsigned lun, const char *path, bool read_only,
-                   char *err, size_t errlen);
+int storage_attach(struct vm_storage *st, unsigned lun, const char *path, bool read_only, char *err,
+                   size_t errlen);
 
 /* Take the disk at @lun away (closed once its requests are done).  0, or
  * -1 with a message in @err. */
