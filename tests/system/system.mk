@@ -1,7 +1,7 @@
 # System tests: boot the real image under QEMU + OVMF (tests/system/cases).
 # The synthetic-storage cases (43, 44) run apart, with `make system-storage`:
-# a child's console sometimes stops answering after a hot remove under I/O
-# (issue 6's notes), and a hung case would hold up the whole check.
+# the run sometimes hangs after a hot remove under I/O, the parent's console
+# included (docs/testing.md), and a hung case would hold up the whole check.
 STORAGE_CASES := $(sort $(wildcard tests/system/cases/4[34]-storage*.sh))
 SYSTEM_CASES := $(filter-out $(STORAGE_CASES),$(sort $(wildcard tests/system/cases/*.sh)))
 
