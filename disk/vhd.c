@@ -211,7 +211,12 @@ static int read_in_block(struct disk *d, uint64_t offset, uint64_t len, const st
     return 0;
 }
 
-static int dynamic_readv(struct disk *d, uint64_t offset, const struct iovec *iov, int iovcnt)
+typedef int block_io_fn(struct disk *d, uint64_t offset, uint64_t len, const struct iovec *iov,
+                        int iovcnt, uint64_t skip, struct slice_room *room);
+
+/* Split a request at block boundaries and hand each piece to @fn. */
+static int for_each_block(struct disk *d, uint64_t offset, const struct iovec *iov, int iovcnt,
+                          block_io_fn *fn)
 {
     struct vhd *v = d->priv;
     uint64_t len = disk_iov_length(iov, iovcnt), done = 0;
@@ -222,11 +227,16 @@ static int dynamic_readv(struct disk *d, uint64_t offset, const struct iovec *io
         uint64_t in_block = v->header.block_size - (offset + done) % v->header.block_size;
         uint64_t n = len - done < in_block ? len - done : in_block;
 
-        r = read_in_block(d, offset + done, n, iov, iovcnt, done, &room);
+        r = fn(d, offset + done, n, iov, iovcnt, done, &room);
         done += n;
     }
     slice_room_free(&room);
     return r;
+}
+
+static int dynamic_readv(struct disk *d, uint64_t offset, const struct iovec *iov, int iovcnt)
+{
+    return for_each_block(d, offset, iov, iovcnt, read_in_block);
 }
 
 /* Set the bits of sectors [first, first + count) of a differencing block and write back
@@ -352,20 +362,7 @@ static int write_in_block(struct disk *d, uint64_t offset, uint64_t len, const s
 
 static int dynamic_writev(struct disk *d, uint64_t offset, const struct iovec *iov, int iovcnt)
 {
-    struct vhd *v = d->priv;
-    uint64_t len = disk_iov_length(iov, iovcnt), done = 0;
-    struct slice_room room;
-    int r = slice_room_init(&room, iovcnt);
-
-    while (r == 0 && done < len) {
-        uint64_t in_block = v->header.block_size - (offset + done) % v->header.block_size;
-        uint64_t n = len - done < in_block ? len - done : in_block;
-
-        r = write_in_block(d, offset + done, n, iov, iovcnt, done, &room);
-        done += n;
-    }
-    slice_room_free(&room);
-    return r;
+    return for_each_block(d, offset, iov, iovcnt, write_in_block);
 }
 
 static int vhd_readv(struct disk *d, uint64_t offset, const struct iovec *iov, int iovcnt)

@@ -125,7 +125,13 @@ static int attach_locked(const struct hvctl_paths *paths, const struct hvctl_arg
     return HVCTL_EXIT_OK;
 }
 
-int cmd_disk_attach(const struct hvctl_paths *paths, const struct hvctl_args *args)
+/*
+ * Attach and detach alike: check the VM exists and --lun parses, then run
+ * @locked (-1 for no --lun) under the VM's lock.
+ */
+static int under_vm_lock(const struct hvctl_paths *paths, const struct hvctl_args *args,
+                         int (*locked)(const struct hvctl_paths *, const struct hvctl_args *, int,
+                                       int))
 {
     char err[HVCTL_ERR_MAX];
     unsigned lun = 0;
@@ -140,9 +146,14 @@ int cmd_disk_attach(const struct hvctl_paths *paths, const struct hvctl_args *ar
     lock_fd = vm_lock_existing(paths, args->name);
     if (lock_fd < 0)
         return HVCTL_EXIT_ERROR;
-    status = attach_locked(paths, args, lock_fd, (args->given & OPT_LUN) ? (int)lun : -1);
+    status = locked(paths, args, lock_fd, (args->given & OPT_LUN) ? (int)lun : -1);
     vm_unlock(lock_fd);
     return status;
+}
+
+int cmd_disk_attach(const struct hvctl_paths *paths, const struct hvctl_args *args)
+{
+    return under_vm_lock(paths, args, attach_locked);
 }
 
 /*
@@ -177,7 +188,7 @@ static int find_disk(const struct hvctl_args *args, unsigned lun)
 }
 
 static int detach_locked(const struct hvctl_paths *paths, const struct hvctl_args *args,
-                         int lock_fd, unsigned want_lun)
+                         int lock_fd, int want_lun)
 {
     const char *name = args->name;
     char err[HVCTL_ERR_MAX], request[CONTROL_REQUEST_MAX];
@@ -188,7 +199,7 @@ static int detach_locked(const struct hvctl_paths *paths, const struct hvctl_arg
         hvctl_error("%s", err);
         return HVCTL_EXIT_ERROR;
     }
-    at = find_disk(args, want_lun);
+    at = find_disk(args, (unsigned)want_lun);
     if (at < 0)
         return HVCTL_EXIT_ERROR;
     gone = config.disks[at];
@@ -215,22 +226,7 @@ static int detach_locked(const struct hvctl_paths *paths, const struct hvctl_arg
 
 int cmd_disk_detach(const struct hvctl_paths *paths, const struct hvctl_args *args)
 {
-    char err[HVCTL_ERR_MAX];
-    unsigned lun = 0;
-    int lock_fd, status;
-
-    if (vm_check_exists(paths, args->name) != 0)
-        return HVCTL_EXIT_ERROR;
-    if ((args->given & OPT_LUN) && vm_disk_lun_parse(args->lun, &lun, err, sizeof(err)) != 0) {
-        hvctl_error("%s", err);
-        return HVCTL_EXIT_ERROR;
-    }
-    lock_fd = vm_lock_existing(paths, args->name);
-    if (lock_fd < 0)
-        return HVCTL_EXIT_ERROR;
-    status = detach_locked(paths, args, lock_fd, lun);
-    vm_unlock(lock_fd);
-    return status;
+    return under_vm_lock(paths, args, detach_locked);
 }
 
 int cmd_disk_list(const struct hvctl_paths *paths, const struct hvctl_args *args)
