@@ -36,27 +36,6 @@ int disk_pread_full(int fd, void *buf, size_t len, uint64_t offset)
     return 0;
 }
 
-int disk_pwrite_full(int fd, const void *buf, size_t len, uint64_t offset)
-{
-    const uint8_t *p = buf;
-
-    while (len > 0) {
-        ssize_t n = pwrite(fd, p, len, (off_t)offset);
-
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -errno;
-        }
-        if (n == 0)
-            return -EIO;
-        p += n;
-        len -= (size_t)n;
-        offset += (uint64_t)n;
-    }
-    return 0;
-}
-
 uint64_t disk_iov_length(const struct iovec *iov, int iovcnt)
 {
     uint64_t total = 0;
@@ -247,6 +226,13 @@ int disk_preadv_full(int fd, const struct iovec *iov, int iovcnt, uint64_t offse
         offset += (uint64_t)n;
     }
     return 0;
+}
+
+int disk_pwrite_full(int fd, const void *buf, size_t len, uint64_t offset)
+{
+    const struct iovec one = {.iov_base = (void *)buf, .iov_len = len};
+
+    return disk_pwritev_full(fd, &one, 1, offset);
 }
 
 int disk_pwritev_full(int fd, const struct iovec *iov, int iovcnt, uint64_t offset)
