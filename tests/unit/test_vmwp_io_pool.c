@@ -94,7 +94,7 @@ static void test_every_item_once(void **state)
         assert_int_equal(items[i].completed, 1);
         assert_true(items[i].lock_held_at_completion);
     }
-    io_pool_stop(&pool);
+    io_pool_destroy(&pool);
 }
 
 static void test_slow_item_does_not_stall_others(void **state)
@@ -121,7 +121,7 @@ static void test_slow_item_does_not_stall_others(void **state)
     io_pool_drain(&pool);
     assert_int_equal(slow.completed, 1);
     assert_int_equal(completed_total, 9);
-    io_pool_stop(&pool);
+    io_pool_destroy(&pool);
 }
 
 static void test_refusals(void **state)
@@ -141,8 +141,10 @@ static void test_refusals(void **state)
                      0);
     io_pool_drain(&pool); /* nothing in flight: returns at once */
     io_pool_stop(&pool);
+    /* Stopped but not destroyed: submit refuses, safely. */
     assert_int_equal(io_pool_submit(&pool, &it), -1);
     assert_int_equal(it.executed, 0);
+    io_pool_destroy(&pool);
 }
 
 int main(void)

@@ -63,12 +63,13 @@ int io_pool_start(struct io_pool *p, unsigned threads, pthread_mutex_t *complete
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->work, NULL);
     pthread_cond_init(&p->idle, NULL);
+    p->initialized = true;
     for (unsigned i = 0; i < threads; i++) {
         int rc = pthread_create(&p->threads[i], NULL, io_thread, p);
 
         if (rc != 0) {
             snprintf(err, errlen, "I/O pool: cannot start a thread: %s", strerror(rc));
-            io_pool_stop(p);
+            io_pool_destroy(p);
             return -1;
         }
         p->nthreads++;
@@ -135,7 +136,15 @@ void io_pool_stop(struct io_pool *p)
     p->nthreads = 0;
     free(p->ring);
     p->ring = NULL;
+}
+
+void io_pool_destroy(struct io_pool *p)
+{
+    io_pool_stop(p);
+    if (!p->initialized)
+        return;
     pthread_mutex_destroy(&p->lock);
     pthread_cond_destroy(&p->work);
     pthread_cond_destroy(&p->idle);
+    p->initialized = false;
 }

@@ -26,6 +26,7 @@ struct io_pool {
     size_t cap, head, count;
     size_t in_flight; /* queued or executing, not yet completed */
     bool stop;
+    bool initialized; /* the lock and conditions exist (until io_pool_destroy) */
     pthread_t threads[IO_POOL_THREADS_MAX];
     unsigned nthreads;
     pthread_mutex_t *complete_lock;
@@ -50,7 +51,12 @@ int io_pool_submit(struct io_pool *p, void *item);
  * the completion lock (the threads need it to complete). */
 void io_pool_drain(struct io_pool *p);
 
-/* Drain, then end the threads and free the queue. */
+/* Drain, then end the threads and free the queue.  The pool stays valid:
+ * io_pool_submit() refuses from now on, so a device that is still
+ * reachable finishes its requests itself. */
 void io_pool_stop(struct io_pool *p);
+
+/* Stop if not stopped, then free the lock and conditions. */
+void io_pool_destroy(struct io_pool *p);
 
 #endif

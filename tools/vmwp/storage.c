@@ -124,4 +124,7 @@ void storage_stop(struct vm_storage *st)
         st->scsi = NULL;
         pthread_mutex_unlock(&st->vmbus->lock);
     }
+    /* Only now: until the controller is gone, a request may still come
+     * (and is done inline, the pool refusing it). */
+    io_pool_destroy(&st->pool);
 }
