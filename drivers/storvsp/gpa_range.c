@@ -75,6 +75,15 @@ static void add(struct gpa_buf *b, uint8_t *p, size_t len)
     b->len += len;
 }
 
+/* The range header at @hdr: its byte count, its offset in the first page,
+ * and the pfns that follow it (what byte_offset + byte_count spans). */
+static uint64_t range_header(const uint8_t *hdr, uint32_t *count, uint32_t *boff)
+{
+    *count = rd32(hdr);
+    *boff = rd32(hdr + 4);
+    return ((uint64_t)*boff + *count + GPA_PAGE_SIZE - 1) / GPA_PAGE_SIZE;
+}
+
 int gpa_range_parse(const struct vmbus_channel *ch, const uint8_t *pkt, size_t data_off,
                     size_t max_len, struct gpa_buf *out)
 {
@@ -98,11 +107,9 @@ int gpa_range_parse(const struct vmbus_channel *ch, const uint8_t *pkt, size_t d
 
         if (data_off - off < 8)
             return -EINVAL;
-        count = rd32(pkt + off);
-        boff = rd32(pkt + off + 4);
+        pages = range_header(pkt + off, &count, &boff);
         if (boff >= GPA_PAGE_SIZE)
             return -EINVAL;
-        pages = ((uint64_t)boff + count + GPA_PAGE_SIZE - 1) / GPA_PAGE_SIZE;
         off += 8;
         if ((data_off - off) / 8 < pages)
             return -EINVAL;
@@ -112,18 +119,21 @@ int gpa_range_parse(const struct vmbus_channel *ch, const uint8_t *pkt, size_t d
     }
     if (total > max_len)
         return -EINVAL;
-    if (total == 0)
-        return 0;
 
-    out->iov = calloc((size_t)npages, sizeof(*out->iov));
-    if (!out->iov)
-        return -ENOMEM;
+    if (total > 0) {
+        out->iov = calloc((size_t)npages, sizeof(*out->iov));
+        if (!out->iov)
+            return -ENOMEM;
+    }
 
-    /* Second pass: each page guest RAM, the bytes of the range in it. */
+    /* Second pass: each page guest RAM, the bytes of the range in it.  A
+     * pfn is checked even where no byte of it is used (a range of 0 bytes
+     * at a non-zero offset), so that every pfn the packet lists is guest
+     * RAM whatever the byte counts. */
     off = RANGES_START;
     for (uint32_t i = 0; i < nranges; i++) {
-        uint32_t count = rd32(pkt + off), boff = rd32(pkt + off + 4);
-        uint64_t pages = ((uint64_t)boff + count + GPA_PAGE_SIZE - 1) / GPA_PAGE_SIZE;
+        uint32_t count, boff;
+        uint64_t pages = range_header(pkt + off, &count, &boff);
         uint32_t left = count;
 
         off += 8;
@@ -133,6 +143,7 @@ int gpa_range_parse(const struct vmbus_channel *ch, const uint8_t *pkt, size_t d
             uint32_t n = GPA_PAGE_SIZE - start < left ? GPA_PAGE_SIZE - start : left;
             uint8_t *page;
 
+            /* pfn * 4096 must not wrap (to guest RAM, possibly). */
             if (pfn > UINT64_MAX / GPA_PAGE_SIZE)
                 goto bad;
             page = vmbus_channel_guest_ptr(ch, pfn * GPA_PAGE_SIZE, GPA_PAGE_SIZE);

@@ -28,7 +28,8 @@ struct gpa_buf {
 /*
  * Parse the ranges of the GPA-direct packet @pkt, whose payload starts at
  * byte @data_off (the descriptor's offset8 * 8): the ranges must lie in
- * [24, @data_off).  Every page must be guest RAM of @ch; the whole buffer
+ * [24, @data_off).  Every pfn listed (even one of a range of 0 bytes) must
+ * be guest RAM of @ch; the whole buffer
  * may be at most @max_len bytes.  0 and @out (free with gpa_buf_free), or
  * -EINVAL (malformed, too large, or not guest RAM) / -ENOMEM, and then
  * @out is empty.

@@ -11,6 +11,7 @@
  * the image), thin provisioned with UNMAP where the image can give space
  * back.
  */
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,10 +96,11 @@ static void put64(uint8_t *p, uint64_t v)
     put32(p + 4, (uint32_t)v);
 }
 
-size_t scsi_copy_to_iov(const struct iovec *iov, int iovcnt, size_t buf_len, const void *src,
-                        size_t len)
+/* Copy between @buf and the iovecs: into them if @to_iov, else out of them.
+ * At most @len and @buf_len bytes; the bytes copied. */
+static size_t copy_iov(const struct iovec *iov, int iovcnt, size_t buf_len, uint8_t *buf,
+                       size_t len, bool to_iov)
 {
-    const uint8_t *s = src;
     size_t done = 0;
 
     if (len > buf_len)
@@ -106,27 +108,26 @@ size_t scsi_copy_to_iov(const struct iovec *iov, int iovcnt, size_t buf_len, con
     for (int i = 0; i < iovcnt && done < len; i++) {
         size_t n = iov[i].iov_len < len - done ? iov[i].iov_len : len - done;
 
-        memcpy(iov[i].iov_base, s + done, n);
+        if (to_iov)
+            memcpy(iov[i].iov_base, buf + done, n);
+        else
+            memcpy(buf + done, iov[i].iov_base, n);
         done += n;
     }
     return done;
 }
 
+size_t scsi_copy_to_iov(const struct iovec *iov, int iovcnt, size_t buf_len, const void *src,
+                        size_t len)
+{
+    /* Only read through: the cast drops const for the shared loop. */
+    return copy_iov(iov, iovcnt, buf_len, (uint8_t *)(uintptr_t)src, len, true);
+}
+
 size_t scsi_copy_from_iov(const struct iovec *iov, int iovcnt, size_t buf_len, void *dst,
                           size_t len)
 {
-    uint8_t *d = dst;
-    size_t done = 0;
-
-    if (len > buf_len)
-        len = buf_len;
-    for (int i = 0; i < iovcnt && done < len; i++) {
-        size_t n = iov[i].iov_len < len - done ? iov[i].iov_len : len - done;
-
-        memcpy(d + done, iov[i].iov_base, n);
-        done += n;
-    }
-    return done;
+    return copy_iov(iov, iovcnt, buf_len, dst, len, false);
 }
 
 void scsi_set_sense(struct scsi_result *res, uint8_t key, uint16_t asc_ascq)
@@ -487,7 +488,9 @@ static void rw(const struct scsi_disk *sd, bool write, uint64_t lba, uint32_t co
     }
     bytes = (uint64_t)count * sd->block_size; /* < 2^44: no overflow */
     /* The guest's buffer is exactly the transfer (storvsc sends it so); a
-     * mismatch is a confused or hostile guest. */
+     * mismatch is a confused or hostile guest.  storvsp's GPA parser
+     * already caps buffers at the maximum, so the second test is defence
+     * in depth for other callers (tested directly in test_storvsp.c). */
     if (bytes != buf_len || bytes > sd->max_transfer) {
         scsi_set_sense(res, SENSE_ILLEGAL_REQUEST, ASC_INVALID_FIELD_IN_CDB);
         return;
@@ -500,6 +503,18 @@ static void rw(const struct scsi_disk *sd, bool write, uint64_t lba, uint32_t co
     op->offset = lba * sd->block_size;
     op->len = bytes;
     op->fua = write && fua;
+}
+
+/* VERIFY: no data compared (BYTCHK is not honoured: the medium cannot
+ * miscompare with itself), but the range is checked as READ checks it. */
+static void verify(const struct scsi_disk *sd, uint64_t lba, uint32_t count,
+                   struct scsi_result *res)
+{
+    if (lba > sd->blocks || count > sd->blocks - lba) {
+        scsi_set_sense(res, SENSE_ILLEGAL_REQUEST, ASC_LBA_OUT_OF_RANGE);
+        return;
+    }
+    good(res, 0);
 }
 
 /* ---- UNMAP ---------------------------------------------------------------------------- */
@@ -604,36 +619,15 @@ static size_t cdb_group_len(uint8_t opcode)
     }
 }
 
-static bool supported(uint8_t opcode)
+/* A CDB shorter than its opcode's group: the fields are not all there.
+ * Checked by each supported opcode (an unsupported one is an invalid
+ * opcode whatever its length). */
+static bool cdb_short(const uint8_t *c, size_t cdb_len, struct scsi_result *res)
 {
-    switch (opcode) {
-    case OP_TEST_UNIT_READY:
-    case OP_REQUEST_SENSE:
-    case OP_READ6:
-    case OP_WRITE6:
-    case OP_INQUIRY:
-    case OP_MODE_SENSE6:
-    case OP_START_STOP_UNIT:
-    case OP_PREVENT_ALLOW:
-    case OP_READ_CAPACITY10:
-    case OP_READ10:
-    case OP_WRITE10:
-    case OP_VERIFY10:
-    case OP_SYNC_CACHE10:
-    case OP_UNMAP:
-    case OP_MODE_SENSE10:
-    case OP_READ16:
-    case OP_WRITE16:
-    case OP_VERIFY16:
-    case OP_SYNC_CACHE16:
-    case OP_SERVICE_ACTION_IN:
-    case OP_READ12:
-    case OP_WRITE12:
-    case OP_VERIFY12:
-        return true;
-    default:
+    if (cdb_len >= cdb_group_len(c[0]))
         return false;
-    }
+    scsi_set_sense(res, SENSE_ILLEGAL_REQUEST, ASC_INVALID_FIELD_IN_CDB);
+    return true;
 }
 
 void scsi_disk_command(const struct scsi_disk *sd, const uint8_t *cdb, size_t cdb_len,
@@ -643,34 +637,36 @@ void scsi_disk_command(const struct scsi_disk *sd, const uint8_t *cdb, size_t cd
     uint8_t c[16];
     uint8_t sense[SCSI_SENSE_LEN];
 
+    /* The caller (storvsp's packet layer) refuses any other length. */
+    assert(cdb_len >= 1 && cdb_len <= sizeof(c));
     memset(op, 0, sizeof(*op));
     memset(res, 0, sizeof(*res));
-    if (cdb_len == 0 || cdb_len > sizeof(c)) {
-        scsi_set_sense(res, SENSE_ILLEGAL_REQUEST, ASC_INVALID_FIELD_IN_CDB);
-        return;
-    }
     memset(c, 0, sizeof(c));
     memcpy(c, cdb, cdb_len);
-    if (!supported(c[0])) {
-        scsi_set_sense(res, SENSE_ILLEGAL_REQUEST, ASC_INVALID_OPCODE);
-        return;
-    }
-    /* Shorter than its opcode's group: the fields are not all there. */
-    if (cdb_len < cdb_group_len(c[0])) {
-        scsi_set_sense(res, SENSE_ILLEGAL_REQUEST, ASC_INVALID_FIELD_IN_CDB);
-        return;
-    }
 
+    /* The one list of supported opcodes: each case checks its length. */
     switch (c[0]) {
     case OP_TEST_UNIT_READY:
     case OP_START_STOP_UNIT:
     case OP_PREVENT_ALLOW:
+        if (!cdb_short(c, cdb_len, res))
+            good(res, 0);
+        return;
     case OP_VERIFY10:
+        if (!cdb_short(c, cdb_len, res))
+            verify(sd, be32(c + 2), be16(c + 7), res);
+        return;
     case OP_VERIFY12:
+        if (!cdb_short(c, cdb_len, res))
+            verify(sd, be32(c + 2), be32(c + 6), res);
+        return;
     case OP_VERIFY16:
-        good(res, 0);
+        if (!cdb_short(c, cdb_len, res))
+            verify(sd, be64(c + 2), be32(c + 10), res);
         return;
     case OP_REQUEST_SENSE:
+        if (cdb_short(c, cdb_len, res))
+            return;
         /* Sense is autosense here: nothing is pending. */
         memset(sense, 0, sizeof(sense));
         sense[0] = 0x70;
@@ -679,18 +675,21 @@ void scsi_disk_command(const struct scsi_disk *sd, const uint8_t *cdb, size_t cd
         data_in(res, iov, iovcnt, buf_len, sense, sizeof(sense), c[4]);
         return;
     case OP_INQUIRY:
-        inquiry(sd, c, iov, iovcnt, buf_len, res);
+        if (!cdb_short(c, cdb_len, res))
+            inquiry(sd, c, iov, iovcnt, buf_len, res);
         return;
     case OP_MODE_SENSE6:
-        mode_sense(sd, c, false, iov, iovcnt, buf_len, res);
-        return;
     case OP_MODE_SENSE10:
-        mode_sense(sd, c, true, iov, iovcnt, buf_len, res);
+        if (!cdb_short(c, cdb_len, res))
+            mode_sense(sd, c, c[0] == OP_MODE_SENSE10, iov, iovcnt, buf_len, res);
         return;
     case OP_READ_CAPACITY10:
-        read_capacity10(sd, iov, iovcnt, buf_len, res);
+        if (!cdb_short(c, cdb_len, res))
+            read_capacity10(sd, iov, iovcnt, buf_len, res);
         return;
     case OP_SERVICE_ACTION_IN:
+        if (cdb_short(c, cdb_len, res))
+            return;
         if ((c[1] & 0x1f) != SAI_READ_CAPACITY16) {
             scsi_set_sense(res, SENSE_ILLEGAL_REQUEST, ASC_INVALID_FIELD_IN_CDB);
             return;
@@ -701,24 +700,30 @@ void scsi_disk_command(const struct scsi_disk *sd, const uint8_t *cdb, size_t cd
     case OP_WRITE6: {
         uint32_t count = c[4] ? c[4] : 256; /* SBC: 0 means 256 here */
 
-        rw(sd, c[0] == OP_WRITE6, (uint64_t)(c[1] & 0x1f) << 16 | be16(c + 2), count, false,
-           buf_len, op, res);
+        if (!cdb_short(c, cdb_len, res))
+            rw(sd, c[0] == OP_WRITE6, (uint64_t)(c[1] & 0x1f) << 16 | be16(c + 2), count, false,
+               buf_len, op, res);
         return;
     }
     case OP_READ10:
     case OP_WRITE10:
-        rw(sd, c[0] == OP_WRITE10, be32(c + 2), be16(c + 7), c[1] & 0x08, buf_len, op, res);
+        if (!cdb_short(c, cdb_len, res))
+            rw(sd, c[0] == OP_WRITE10, be32(c + 2), be16(c + 7), c[1] & 0x08, buf_len, op, res);
         return;
     case OP_READ12:
     case OP_WRITE12:
-        rw(sd, c[0] == OP_WRITE12, be32(c + 2), be32(c + 6), c[1] & 0x08, buf_len, op, res);
+        if (!cdb_short(c, cdb_len, res))
+            rw(sd, c[0] == OP_WRITE12, be32(c + 2), be32(c + 6), c[1] & 0x08, buf_len, op, res);
         return;
     case OP_READ16:
     case OP_WRITE16:
-        rw(sd, c[0] == OP_WRITE16, be64(c + 2), be32(c + 10), c[1] & 0x08, buf_len, op, res);
+        if (!cdb_short(c, cdb_len, res))
+            rw(sd, c[0] == OP_WRITE16, be64(c + 2), be32(c + 10), c[1] & 0x08, buf_len, op, res);
         return;
     case OP_SYNC_CACHE10:
     case OP_SYNC_CACHE16:
+        if (cdb_short(c, cdb_len, res))
+            return;
         if (sd->read_only) {
             good(res, 0);
             return;
@@ -726,7 +731,8 @@ void scsi_disk_command(const struct scsi_disk *sd, const uint8_t *cdb, size_t cd
         op->kind = SCSI_OP_FLUSH;
         return;
     case OP_UNMAP:
-        unmap(sd, c, iov, iovcnt, buf_len, op, res);
+        if (!cdb_short(c, cdb_len, res))
+            unmap(sd, c, iov, iovcnt, buf_len, op, res);
         return;
     default:
         scsi_set_sense(res, SENSE_ILLEGAL_REQUEST, ASC_INVALID_OPCODE);

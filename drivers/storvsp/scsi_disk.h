@@ -105,8 +105,9 @@ int scsi_disk_init(struct scsi_disk *sd, struct disk *d, const uint8_t id[16], u
                    uint32_t max_transfer);
 
 /*
- * Decode and check @cdb (@cdb_len bytes, 1..16) against the guest's data
- * buffer (@iov, @iovcnt: @buf_len bytes in all).  Either the result is
+ * Decode and check @cdb (@cdb_len bytes, 1..16: the caller must have
+ * refused any other length) against the guest's data buffer (@iov,
+ * @iovcnt: @buf_len bytes in all).  Either the result is
  * final (@op->kind SCSI_OP_NONE; any data-in already copied, at most the
  * allocation length and @buf_len), or @op says what disk operation to run
  * and the result is filled in by scsi_disk_finish().

@@ -23,6 +23,7 @@
  * in its ring, so the guest is throttled instead of the host queueing
  * without bound.
  */
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,6 +116,8 @@ static void complete_status(struct storvsp *s, uint64_t tid, uint32_t status)
     send_packet(s, VMBUS_PKT_COMP, tid, &p);
 }
 
+_Static_assert(SCSI_SENSE_LEN <= VSTOR_SENSE_MAX, "sense data fits the packet");
+
 static uint32_t srb_nt_status(uint8_t srb_status)
 {
     switch (srb_status & 0x3f) {
@@ -155,11 +158,9 @@ static void complete_srb(struct storvsp *s, uint64_t tid, const struct vstor_srb
     } else if (res) {
         srb_status = SRB_STATUS_ERROR;
         p.srb.scsi_status = res->status;
-        /* As much sense as the guest's buffer takes (its own length, at
-         * most the 20 bytes the packet has). */
+        /* As much sense as the guest's buffer takes (its own length): all
+         * our sense fits the packet's 20 bytes. */
         sense_len = req->sense_info_length;
-        if (sense_len > VSTOR_SENSE_MAX)
-            sense_len = VSTOR_SENSE_MAX;
         if (sense_len > SCSI_SENSE_LEN)
             sense_len = SCSI_SENSE_LEN;
         if (sense_len) {
@@ -203,9 +204,12 @@ static void present_luns(const struct storvsp *s, bool *present)
         present[i] = s->luns[i] != NULL;
 }
 
-static void execute_srb(struct storvsp *s, uint64_t tid, const uint8_t *pkt, size_t off,
-                        uint16_t type, const uint8_t *payload, size_t plen)
+/* The EXECUTE_SRB at byte @off of @pkt (a packet of @type whose payload is
+ * @plen bytes, the vstor header included). */
+static void execute_srb(struct storvsp *s, uint64_t tid, uint16_t type, const uint8_t *pkt,
+                        size_t off, size_t plen)
 {
+    const uint8_t *payload = pkt + off;
     struct vstor_srb req;
     struct gpa_buf buf;
     struct scsi_result res;
@@ -230,6 +234,9 @@ static void execute_srb(struct storvsp *s, uint64_t tid, const uint8_t *pkt, siz
         complete_srb(s, tid, &req, SRB_STATUS_INVALID_REQUEST, NULL);
         return;
     }
+    /* The one check of cdb_length: everything below (the SCSI layer
+     * included) may rely on 1..16 bytes.  Out of range is a malformed
+     * request, not a SCSI error. */
     cdb_len = req.cdb_length;
     if (req.data_transfer_length > buf.len || cdb_len == 0 || cdb_len > VSTOR_CDB_MAX) {
         gpa_buf_free(&buf);
@@ -388,7 +395,6 @@ static void handle_packet(struct storvsp *s, const uint8_t *pkt, uint32_t len)
         p.operation = VSTOR_OP_COMPLETE_IO;
         p.version.major_minor = v.major_minor;
         if (version_ok(v.major_minor)) {
-            s->version = v.major_minor;
             s->state = VSTOR_WAIT_PROPERTIES;
             p.status = NT_SUCCESS;
         } else {
@@ -422,7 +428,7 @@ static void handle_packet(struct storvsp *s, const uint8_t *pkt, uint32_t len)
     case VSTOR_OP_EXECUTE_SRB:
         if (s->state != VSTOR_READY)
             break;
-        execute_srb(s, desc.trans_id, pkt, off, desc.type, payload, plen);
+        execute_srb(s, desc.trans_id, desc.type, pkt, off, plen);
         return;
     case VSTOR_OP_RESET_LUN:
     case VSTOR_OP_RESET_ADAPTER:
@@ -488,7 +494,6 @@ static int dev_open(struct vmbus_channel *ch, void *dev)
     s->ch = ch;
     s->gen++;
     s->state = VSTOR_WAIT_BEGIN;
-    s->version = 0;
     backlog_clear(s);
     return 0;
 }
@@ -526,7 +531,6 @@ struct storvsp *storvsp_create(struct vmbus_server *srv, const struct storvsp_ho
     s = calloc(1, sizeof(*s));
     if (!s)
         return NULL;
-    s->srv = srv;
     s->host = *host;
     s->instance = *instance;
     s->state = VSTOR_CLOSED;
@@ -548,6 +552,8 @@ void storvsp_destroy(struct storvsp *s)
 {
     if (!s)
         return;
+    /* The host has completed every request it was given: an io holds s. */
+    assert(s->inflight == 0);
     vmbus_server_rescind(s->ch); /* close runs if open */
     s->ch = NULL;
     s->state = VSTOR_CLOSED;

@@ -85,8 +85,6 @@ struct vstor_srb {
     uint32_t queue_sort_key;
 } __attribute__((packed));
 
-#define VSTOR_SRB_SIZE_WIN7 36u /* without the Windows 8 extension */
-
 struct vstor_properties {
     uint32_t reserved;
     uint16_t max_channel_count;
@@ -150,16 +148,15 @@ struct storvsp_pending {
  * without bound. */
 #define STORVSP_INFLIGHT_MAX 1024u
 /* Packets up to this size are read into the controller's buffer (a GPA
- * packet of a 4 MiB transfer fits); larger ones into a heap buffer. */
+ * packet of a STORVSP_MAX_TRANSFER_BYTES (512 KiB) transfer, 129 pfns, is
+ * about 1.1 KiB); larger ones into a heap buffer. */
 #define STORVSP_RX_SIZE 8192u
 
 struct storvsp {
-    struct vmbus_server *srv;
     struct storvsp_host host;
     struct vmbus_guid instance;
     struct vmbus_channel *ch;
     enum vstor_state state;
-    uint16_t version;
     /* Bumped at every open and close: a completion from an older one is
      * for a ring the guest no longer reads. */
     uint64_t gen;

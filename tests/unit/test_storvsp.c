@@ -24,6 +24,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -31,6 +33,9 @@
 #include <disk/disk.h>
 #include <storvsp/storvsp.h>
 #include <vmbus/channel.h>
+
+/* The SCSI layer itself, for what storvsp never lets through to it. */
+#include "../../drivers/storvsp/scsi_disk.h"
 
 /* ---- Linux's wire format, spelled out --------------------------------------------------- */
 
@@ -214,6 +219,45 @@ int vmbus_channel_skip(struct vmbus_channel *ch)
     return VMBUS_RING_OK;
 }
 
+/* ---- the disk's system calls, observed ------------------------------------------------------
+ *
+ * The raw driver flushes with fdatasync() and discards with fallocate();
+ * these definitions in the executable take the place of libc's, count the
+ * calls and make them (or fail them on request). */
+
+static unsigned nflush, npunch;
+static int flush_errno; /* fail fdatasync with this, once */
+static int punch_rc;    /* what the last hole punch returned */
+static struct {
+    off_t off, len;
+} punched[8];
+
+int fdatasync(int fd)
+{
+    nflush++;
+    if (flush_errno) {
+        errno = flush_errno;
+        flush_errno = 0;
+        return -1;
+    }
+    return (int)syscall(SYS_fdatasync, fd);
+}
+
+int fallocate(int fd, int mode, off_t off, off_t len)
+{
+    if (mode & FALLOC_FL_PUNCH_HOLE) {
+        if (npunch < 8) {
+            punched[npunch].off = off;
+            punched[npunch].len = len;
+        }
+        npunch++;
+    }
+    if (!(mode & FALLOC_FL_PUNCH_HOLE))
+        return (int)syscall(SYS_fallocate, fd, mode, off, len);
+    punch_rc = (int)syscall(SYS_fallocate, fd, mode, off, len);
+    return punch_rc;
+}
+
 /* ---- the fake host's I/O threads --------------------------------------------------------- */
 
 static struct storvsp_io *ioq[2048];
@@ -291,6 +335,8 @@ static int setup(void **state)
     assert_non_null(guest);
     nio = 0;
     io_inline = false;
+    nflush = npunch = 0;
+    flush_errno = 0;
     noffers = 0;
     next_tid = 100;
     s = storvsp_create(SRV, &host, &instance);
@@ -426,15 +472,14 @@ struct cmd {
     uint32_t ranges; /* range count; 0: 1 */
     bool raw_dtl;    /* use dtl even when 0 */
     bool no_flags;   /* vstor_packet.flags 0 */
+    uint64_t pfn_or; /* or'd into every pfn */
 };
 
-/* Build the packet storvsc_queuecommand() sends for @c and send it. */
-static uint64_t send_cmd(const struct cmd *c)
+/* The vstor packet storvsc_queuecommand() builds for @c. */
+static void srb_packet(const struct cmd *c, struct vstor_packet *pkt)
 {
-    uint8_t buf[4096];
     struct vstor_packet p;
     struct vmscsi_request *r = &p.vm_srb;
-    uint64_t tid = next_tid++;
 
     memset(&p, 0, sizeof(p));
     p.operation = OP_EXECUTE_SRB;
@@ -449,6 +494,17 @@ static uint64_t send_cmd(const struct cmd *c)
     r->data_in = c->data_in;
     r->data_transfer_length = c->dtl || c->raw_dtl ? c->dtl : c->len;
     r->time_out_value = 60;
+    *pkt = p;
+}
+
+/* Build the packet storvsc_queuecommand() sends for @c and send it. */
+static uint64_t send_cmd(const struct cmd *c)
+{
+    uint8_t buf[4096];
+    struct vstor_packet p;
+    uint64_t tid = next_tid++;
+
+    srb_packet(c, &p);
     if (c->len == 0 && c->npfn <= 0) {
         guest_inband(tid, &p);
         return tid;
@@ -474,7 +530,7 @@ static uint64_t send_cmd(const struct cmd *c)
         memcpy(buf + 24, &c->len, 4);
         memcpy(buf + 28, &off, 4);
         for (uint32_t i = 0; i < npfn; i++) {
-            uint64_t pfn = c->gpa / 4096 + i;
+            uint64_t pfn = (c->gpa / 4096 + i) | c->pfn_or;
 
             memcpy(buf + 32 + 8 * i, &pfn, 8);
         }
@@ -1070,19 +1126,108 @@ static void test_write_read(void **state)
     }
 }
 
+/* Send @c: it must go to the I/O threads, not be answered inline. */
+static uint64_t send_queued(const struct cmd *c)
+{
+    unsigned before = fake.nsent, queued = nio;
+    uint64_t tid = send_cmd(c);
+
+    assert_int_equal(nio, queued + 1);
+    assert_int_equal(fake.nsent, before);
+    return tid;
+}
+
 static void test_sync_cache(void **state)
 {
     static const uint8_t sc10[10] = {0x35};
     static const uint8_t sc16[16] = {0x91};
     struct vmscsi_request r;
+    struct cmd c;
+    uint64_t tid;
 
     (void)state;
     guest_init();
     attach(0, 0, 0);
+    attach(1, 1, DISK_OPEN_READ_ONLY);
+
+    /* SYNCHRONIZE CACHE 10 and 16: a flush on an I/O thread. */
+    memset(&c, 0, sizeof(c));
+    memcpy(c.cdb, sc10, 10);
+    c.cdb_len = 10;
+    tid = send_queued(&c);
+    assert_int_equal(nflush, 0);
+    run_ios();
+    assert_int_equal(nflush, 1);
+    r = completion(tid)->vm_srb;
+    assert_good(&r);
+    memcpy(c.cdb, sc16, 16);
+    c.cdb_len = 16;
+    tid = send_queued(&c);
+    run_ios();
+    assert_int_equal(nflush, 2);
+    r = completion(tid)->vm_srb;
+    assert_good(&r);
     r = simple(0, sc10, 10, 0);
     assert_good(&r);
-    r = simple(0, sc16, 16, 0);
+    assert_int_equal(nflush, 3);
+
+    /* A flush that fails: a write error. */
+    flush_errno = EIO;
+    r = simple(0, sc10, 10, 0);
+    assert_sense(&r, 0x3, 0x0c, 0);
+
+    /* A plain write does not flush; FUA writes (10, 16) do, after it. */
+    nflush = 0;
+    pattern(gmem(BUF_A), 4096, 4);
+    r = rw10(0, true, 16, 8, BUF_A, 4096);
     assert_good(&r);
+    assert_int_equal(nflush, 0);
+    memset(&c, 0, sizeof(c));
+    c.cdb[0] = 0x2a;
+    c.cdb[1] = 0x08; /* FUA */
+    c.cdb[5] = 24;
+    c.cdb[8] = 8;
+    c.cdb_len = 10;
+    c.data_in = WRITE_TYPE;
+    c.gpa = BUF_A;
+    c.len = 4096;
+    tid = send_queued(&c);
+    assert_int_equal(nflush, 0);
+    run_ios();
+    assert_int_equal(nflush, 1);
+    r = completion(tid)->vm_srb;
+    assert_good(&r);
+    assert_int_equal(r.data_transfer_length, 4096);
+    memset(c.cdb, 0, sizeof(c.cdb));
+    c.cdb[0] = 0x8a;
+    c.cdb[1] = 0x08;
+    c.cdb[9] = 32;
+    c.cdb[13] = 8;
+    c.cdb_len = 16;
+    r = run(&c);
+    assert_good(&r);
+    assert_int_equal(nflush, 2);
+    /* The FUA write's flush failing fails the write. */
+    flush_errno = EIO;
+    r = run(&c);
+    assert_sense(&r, 0x3, 0x0c, 0);
+    /* The data is there. */
+    memset(gmem(BUF_B), 0, 4096);
+    r = rw10(0, false, 24, 8, BUF_B, 4096);
+    assert_good(&r);
+    assert_memory_equal(gmem(BUF_B), gmem(BUF_A), 4096);
+
+    /* A read-only disk has nothing to flush: answered inline. */
+    nflush = 0;
+    memset(&c, 0, sizeof(c));
+    c.lun = 1;
+    memcpy(c.cdb, sc10, 10);
+    c.cdb_len = 10;
+    tid = send_cmd(&c);
+    assert_int_equal(nio, 0);
+    r = completion(tid)->vm_srb;
+    assert_good(&r);
+    assert_int_equal(nflush, 0);
 }
 
 static struct vmscsi_request unmap_cmd(uint8_t lun, const uint8_t *param, uint16_t plen,
@@ -1103,11 +1248,28 @@ static struct vmscsi_request unmap_cmd(uint8_t lun, const uint8_t *param, uint16
     return run(&c);
 }
 
+/* Allocated bytes of image @i, and where its first hole is. */
+static void image_alloc(int i, off_t *blocks, off_t *hole)
+{
+    struct stat st;
+    int fd = open(paths[i], O_RDONLY);
+
+    assert_true(fd >= 0);
+    assert_int_equal(fstat(fd, &st), 0);
+    *blocks = st.st_blocks;
+    *hole = lseek(fd, 0, SEEK_HOLE);
+    close(fd);
+}
+
 static void test_unmap(void **state)
 {
+    static uint8_t big[8 + 16 * 257];
     uint8_t param[40];
-    uint8_t zero[4096], buf[4096];
+    uint8_t zero[4096];
     struct vmscsi_request r;
+    struct cmd c;
+    off_t blocks0, hole0, blocks1, hole1;
+    uint64_t tid;
 
     (void)state;
     guest_init();
@@ -1117,34 +1279,101 @@ static void test_unmap(void **state)
     pattern(gmem(BUF_B), 4096, 1);
     r = rw10(0, true, 0, 8, BUF_B, 4096);
     assert_good(&r);
+    image_alloc(0, &blocks0, &hole0);
+    assert_true(blocks0 > 0);
 
+    /* One descriptor: a discard on an I/O thread, of exactly its bytes. */
     memset(param, 0, sizeof(param));
     param[1] = 22;
     param[3] = 16;
     put_be64(param + 8, 0);
     put_be32(param + 16, 8);
-    r = unmap_cmd(0, param, 24, 24);
+    memcpy(gmem(BUF_A), param, 24);
+    memset(&c, 0, sizeof(c));
+    c.cdb[0] = 0x42;
+    c.cdb[8] = 24;
+    c.cdb_len = 10;
+    c.data_in = WRITE_TYPE;
+    c.gpa = BUF_A;
+    c.len = 24;
+    tid = send_queued(&c);
+    assert_int_equal(npunch, 0);
+    run_ios();
+    r = completion(tid)->vm_srb;
     assert_good(&r);
-    /* Raw images punch holes: the blocks read as zeros again (the file
-     * system of the test directory permitting). */
-    memset(zero, 0, sizeof(zero));
-    r = rw10(0, false, 0, 8, BUF_B, 4096);
-    assert_good(&r);
-    memcpy(buf, gmem(BUF_B), sizeof(buf));
-    if (memcmp(buf, zero, sizeof(buf)) != 0)
-        print_message("note: the file system kept the data (no hole punching)\n");
+    assert_int_equal(npunch, 1);
+    assert_int_equal(punched[0].off, 0);
+    assert_int_equal(punched[0].len, 4096);
+    /* Raw images punch holes: the blocks read as zeros again and the file
+     * gives the space back (the file system of the test directory
+     * permitting: only that is skipped). */
+    if (punch_rc == 0) {
+        image_alloc(0, &blocks1, &hole1);
+        assert_true(blocks1 < blocks0);
+        if (hole0 > 0) /* the file system reports holes */
+            assert_int_equal(hole1, 0);
+        memset(zero, 0, sizeof(zero));
+        r = rw10(0, false, 0, 8, BUF_B, 4096);
+        assert_good(&r);
+        assert_memory_equal(gmem(BUF_B), zero, sizeof(zero));
+    } else {
+        print_message("note: the file system cannot punch holes; hole check skipped\n");
+    }
 
-    /* A descriptor past the end; a second one past the end. */
+    /* A zero-block descriptor: nothing to discard, answered inline. */
+    npunch = 0;
+    put_be64(param + 8, 64);
+    put_be32(param + 16, 0);
+    memcpy(gmem(BUF_A), param, 24);
+    tid = send_cmd(&c);
+    assert_int_equal(nio, 0);
+    r = completion(tid)->vm_srb;
+    assert_good(&r);
+    assert_int_equal(npunch, 0);
+    /* With a real one beside it: only the real one is discarded. */
+    param[1] = 38;
+    param[3] = 32;
+    put_be64(param + 24, 80);
+    put_be32(param + 32, 2);
+    r = unmap_cmd(0, param, 40, 40);
+    assert_good(&r);
+    assert_int_equal(npunch, 1);
+    assert_int_equal(punched[0].off, 80 * 512);
+    assert_int_equal(punched[0].len, 1024);
+    param[1] = 22;
+    param[3] = 16;
+    memset(param + 24, 0, 16);
+
+    /* LBA + count past the end: straddling, starting at the end, an empty
+     * range past the end.  An empty range at the very end is fine. */
+    npunch = 0;
     put_be64(param + 8, DISK_BYTES / 512 - 4);
+    put_be32(param + 16, 8);
     r = unmap_cmd(0, param, 24, 24);
     assert_sense(&r, 0x5, 0x21, 0);
+    put_be64(param + 8, DISK_BYTES / 512);
+    put_be32(param + 16, 1);
+    r = unmap_cmd(0, param, 24, 24);
+    assert_sense(&r, 0x5, 0x21, 0);
+    put_be64(param + 8, DISK_BYTES / 512 + 1);
+    put_be32(param + 16, 0);
+    r = unmap_cmd(0, param, 24, 24);
+    assert_sense(&r, 0x5, 0x21, 0);
+    put_be64(param + 8, DISK_BYTES / 512);
+    r = unmap_cmd(0, param, 24, 24);
+    assert_good(&r);
+    assert_int_equal(npunch, 0);
+
+    /* A second descriptor past the end. */
     param[1] = 38;
     param[3] = 32;
     put_be64(param + 8, 0);
+    put_be32(param + 16, 8);
     put_be64(param + 24, UINT64_MAX - 2);
     put_be32(param + 32, 8);
     r = unmap_cmd(0, param, 40, 40);
     assert_sense(&r, 0x5, 0x21, 0);
+    assert_int_equal(npunch, 0);
     /* Block descriptor length not a multiple of 16, or past the list. */
     param[3] = 20;
     r = unmap_cmd(0, param, 40, 40);
@@ -1157,7 +1386,32 @@ static void test_unmap(void **state)
     assert_sense(&r, 0x5, 0x1a, 0);
     r = unmap_cmd(0, param, 4, 4);
     assert_sense(&r, 0x5, 0x1a, 0);
+
+    /* 256 descriptors (the limit VPD 0xB0 announces): all discarded. */
+    memset(big, 0, sizeof(big));
+    for (unsigned i = 0; i < 257; i++) {
+        put_be64(big + 8 + 16 * i, 2 * i);
+        put_be32(big + 16 + 16 * i, 1);
+    }
+    big[2] = (16 * 256) >> 8;
+    big[3] = (uint8_t)(16 * 256);
+    npunch = 0;
+    r = unmap_cmd(0, big, 8 + 16 * 256, 8 + 16 * 256);
+    assert_good(&r);
+    assert_int_equal(npunch, 256);
+    /* 257: refused, nothing discarded; the list also longer than the
+     * buffer. */
+    big[2] = (16 * 257) >> 8;
+    big[3] = (uint8_t)(16 * 257);
+    npunch = 0;
+    r = unmap_cmd(0, big, sizeof(big), sizeof(big));
+    assert_sense(&r, 0x5, 0x26, 0);
+    r = unmap_cmd(0, big, sizeof(big), 8 + 16 * 256);
+    assert_sense(&r, 0x5, 0x1a, 0);
+    assert_int_equal(npunch, 0);
+
     /* A disk that cannot discard has no UNMAP. */
+    param[1] = 22;
     param[3] = 16;
     r = unmap_cmd(1, param, 24, 24);
     assert_sense(&r, 0x5, 0x20, 0);
@@ -1510,6 +1764,24 @@ static void test_gpa_checks(void **state)
     r = run(&c);
     assert_int_equal(r.srb_status & 0x3f, SRB_INVALID_REQUEST);
 
+    /* pfns whose address wraps (pfn * 4096 past 2^64) onto guest RAM:
+     * bit 52 over BUF_A; 2^52 itself (0); 2^52 + 1 (0x1000). */
+    {
+        static const uint64_t gpas[] = {BUF_A, 0, 0x1000};
+
+        for (unsigned i = 0; i < 3; i++) {
+            c.gpa = gpas[i];
+            c.pfn_or = 1ull << 52;
+            memset(gmem(c.gpa), before, 4096);
+            r = run(&c);
+            assert_int_equal(r.srb_status & 0x3f, SRB_INVALID_REQUEST);
+            assert_int_equal(r.data_transfer_length, 0);
+            assert_int_equal(gmem(c.gpa)[0], before); /* nothing moved */
+            assert_int_equal(gmem(c.gpa)[4095], before);
+        }
+        c.pfn_or = 0;
+    }
+
     /* Fewer pfns than the range spans: the next "pfn" would be the start
      * of the vstor packet (operation 3, flags 0: pfn 3, guest RAM here). */
     c.gpa = BUF_A + 0x800;
@@ -1709,6 +1981,395 @@ static void test_bad_cdbs(void **state)
     tur_ok(0);
 }
 
+/* QUERY_PROTOCOL_VERSION without its version during the handshake: refused,
+ * and the handshake goes on from where it was. */
+static void test_short_version(void **state)
+{
+    uint8_t buf[32];
+    struct vmbus_packet_desc d;
+    struct vstor_packet p;
+    const struct vstor_packet *c;
+
+    (void)state;
+    guest_open();
+    assert_int_equal(control(OP_BEGIN_INIT, 0)->status, 0);
+    /* Header only, not padded to 8 bytes: 12 bytes of payload. */
+    memset(buf, 0, sizeof(buf));
+    memset(&p, 0, sizeof(p));
+    p.operation = OP_QUERY_VERSION;
+    p.flags = 1;
+    d.type = VMBUS_PKT_DATA_INBAND;
+    d.offset8 = 2;
+    d.len8 = 4;
+    d.flags = VMBUS_PKT_FLAG_COMPLETION;
+    d.trans_id = 8001;
+    memcpy(buf, &d, sizeof(d));
+    memcpy(buf + 16, &p, 12);
+    guest_raw(buf, 16 + 12);
+    c = completion(8001);
+    assert_int_equal(c->status, 0xc000000d); /* STATUS_INVALID_PARAMETER */
+    /* Padded to 8 bytes the version reads as 0: a version mismatch. */
+    guest_inband_len(8002, &p, 12);
+    assert_int_equal(completion(8002)->status, 0xc0000059); /* REVISION_MISMATCH */
+    /* Still waiting for a version: properties are out of order. */
+    assert_int_not_equal(control(OP_QUERY_PROPERTIES, 0)->status, 0);
+    assert_int_equal(control(OP_QUERY_VERSION, 0x0602)->status, 0);
+    assert_int_equal(control(OP_QUERY_PROPERTIES, 0)->status, 0);
+    assert_int_equal(control(OP_END_INIT, 0)->status, 0);
+    attach(0, 0, 0);
+    tur_ok(0);
+}
+
+/* data_transfer_length below the GPA buffer: the request is that long. */
+static void test_short_transfer(void **state)
+{
+    struct vmscsi_request r;
+    struct cmd c;
+    const uint8_t *d = gmem(BUF_A);
+
+    (void)state;
+    guest_init();
+    attach(0, 0, 0);
+    memset(&c, 0, sizeof(c));
+    c.cdb[0] = 0x12;
+    c.cdb[4] = 255; /* allocation length beyond the transfer */
+    c.cdb_len = 6;
+    c.data_in = READ_TYPE;
+    c.gpa = BUF_A;
+    c.len = 4096;
+    c.dtl = 36;
+    memset(gmem(BUF_A), 0xee, 4096);
+    r = run(&c);
+    assert_good(&r);
+    assert_int_equal(r.data_transfer_length, 36);
+    assert_memory_equal(d + 8, "Msft    ", 8);
+    for (unsigned i = 36; i < 4096; i++)
+        assert_int_equal(d[i], 0xee);
+    /* VPD 0x83 (68 bytes) into 20. */
+    c.cdb[1] = 1;
+    c.cdb[2] = 0x83;
+    c.dtl = 20;
+    memset(gmem(BUF_A), 0xee, 4096);
+    r = run(&c);
+    assert_good(&r);
+    assert_int_equal(r.data_transfer_length, 20);
+    for (unsigned i = 20; i < 4096; i++)
+        assert_int_equal(d[i], 0xee);
+
+    /* READ of 4096 bytes from an 8192-byte buffer: the second page stays. */
+    pattern(gmem(BUF_B), 4096, 6);
+    r = rw10(0, true, 40, 8, BUF_B, 4096);
+    assert_good(&r);
+    memset(&c, 0, sizeof(c));
+    c.cdb[0] = 0x28;
+    c.cdb[5] = 40;
+    c.cdb[8] = 8;
+    c.cdb_len = 10;
+    c.data_in = READ_TYPE;
+    c.gpa = BUF_A + 0x200;
+    c.len = 8192;
+    c.dtl = 4096;
+    memset(gmem(BUF_A), 0xee, 3 * 4096);
+    r = run(&c);
+    assert_good(&r);
+    assert_int_equal(r.data_transfer_length, 4096);
+    assert_memory_equal(gmem(BUF_A + 0x200), gmem(BUF_B), 4096);
+    for (unsigned i = 0x200 + 4096; i < 3 * 4096; i++)
+        assert_int_equal(d[i], 0xee);
+}
+
+struct grange {
+    uint64_t gpa;
+    uint32_t len;
+    int32_t npfn; /* -1: what offset + len spans */
+};
+
+/* @c with its buffer as the @n ranges @rg (data_transfer_length their sum,
+ * or c->dtl). */
+static uint64_t send_ranges(const struct cmd *c, const struct grange *rg, unsigned n)
+{
+    uint8_t buf[2048];
+    struct vmbus_packet_desc d;
+    struct vstor_packet p;
+    struct cmd cc = *c;
+    uint32_t off = 24, total = 0;
+    uint64_t tid = next_tid++;
+
+    memset(buf, 0, sizeof(buf));
+    memcpy(buf + 20, &n, 4);
+    for (unsigned i = 0; i < n; i++) {
+        uint32_t boff = (uint32_t)(rg[i].gpa & 4095);
+        uint32_t npfn = rg[i].npfn >= 0 ? (uint32_t)rg[i].npfn : (boff + rg[i].len + 4095) / 4096;
+
+        assert_true(off + 8 + 8 * npfn + sizeof(p) <= sizeof(buf));
+        memcpy(buf + off, &rg[i].len, 4);
+        memcpy(buf + off + 4, &boff, 4);
+        off += 8;
+        for (uint32_t j = 0; j < npfn; j++, off += 8) {
+            uint64_t pfn = rg[i].gpa / 4096 + j;
+
+            memcpy(buf + off, &pfn, 8);
+        }
+        total += rg[i].len;
+    }
+    if (!cc.dtl)
+        cc.len = total;
+    srb_packet(&cc, &p);
+    d.type = VMBUS_PKT_DATA_GPA_DIRECT;
+    d.offset8 = (uint16_t)(off / 8);
+    d.len8 = (uint16_t)((off + sizeof(p)) / 8);
+    d.flags = VMBUS_PKT_FLAG_COMPLETION;
+    d.trans_id = tid;
+    memcpy(buf, &d, sizeof(d));
+    memcpy(buf + off, &p, sizeof(p));
+    guest_raw(buf, off + sizeof(p));
+    return tid;
+}
+
+static struct vmscsi_request run_ranges(const struct cmd *c, const struct grange *rg, unsigned n)
+{
+    uint64_t tid = send_ranges(c, rg, n);
+
+    run_ios();
+    return completion(tid)->vm_srb;
+}
+
+/* Several ranges are one buffer, in order; a range of 0 bytes adds none,
+ * but every pfn listed must still be guest RAM; at most 16 ranges. */
+static void test_gpa_ranges(void **state)
+{
+    uint8_t expect[8192];
+    struct vmscsi_request r;
+    struct cmd c;
+
+    (void)state;
+    guest_init();
+    attach(0, 0, 0);
+    pattern(expect, sizeof(expect), 8);
+    memcpy(gmem(BUF_B), expect, sizeof(expect));
+    r = rw10(0, true, 0, 16, BUF_B, 8192);
+    assert_good(&r);
+
+    memset(&c, 0, sizeof(c));
+    c.cdb[0] = 0x28;
+    c.cdb[8] = 8;
+    c.cdb_len = 10;
+    c.data_in = READ_TYPE;
+
+    /* Two ranges, the first mid-page. */
+    {
+        const struct grange rg[] = {{BUF_A + 0x800, 2048, -1}, {BUF_A + 0x4000, 2048, -1}};
+
+        memset(gmem(BUF_A), 0, 0x5000);
+        r = run_ranges(&c, rg, 2);
+        assert_good(&r);
+        assert_int_equal(r.data_transfer_length, 4096);
+        assert_memory_equal(gmem(BUF_A + 0x800), expect, 2048);
+        assert_memory_equal(gmem(BUF_A + 0x4000), expect + 2048, 2048);
+        assert_int_equal(gmem(BUF_A + 0x4800)[0], 0);
+    }
+    /* A range of 0 bytes between them (no pfn; one pfn at an offset). */
+    {
+        const struct grange rg[] = {{BUF_A, 1024, -1},
+                                    {BUF_A + 0x3000, 0, 0},
+                                    {BUF_A + 0x3100, 0, -1},
+                                    {BUF_A + 0x4000, 3072, -1}};
+
+        memset(gmem(BUF_A), 0, 0x5000);
+        r = run_ranges(&c, rg, 4);
+        assert_good(&r);
+        assert_memory_equal(gmem(BUF_A), expect, 1024);
+        assert_memory_equal(gmem(BUF_A + 0x4000), expect + 1024, 3072);
+        assert_int_equal(gmem(BUF_A + 0x3100)[0], 0);
+    }
+    /* ...but with its pfn outside guest RAM: refused, whether or not the
+     * other ranges carry bytes. */
+    {
+        const struct grange rg[] = {{BUF_A, 4096, -1}, {GUEST_MEM + 0x100, 0, -1}};
+        const struct grange one[] = {{GUEST_MEM + 0x100, 0, -1}};
+        static const uint8_t tur[6] = {0};
+        struct cmd t;
+
+        r = run_ranges(&c, rg, 2);
+        assert_int_equal(r.srb_status & 0x3f, SRB_INVALID_REQUEST);
+        memset(&t, 0, sizeof(t));
+        memcpy(t.cdb, tur, 6);
+        t.cdb_len = 6;
+        r = run_ranges(&t, one, 1);
+        assert_int_equal(r.srb_status & 0x3f, SRB_INVALID_REQUEST);
+        /* A buffer of 0 bytes in guest RAM: fine. */
+        {
+            const struct grange ok[] = {{BUF_A + 0x100, 0, -1}, {BUF_A, 0, 0}};
+
+            r = run_ranges(&t, ok, 2);
+            assert_good(&r);
+        }
+    }
+    /* Truncated by data_transfer_length across the ranges. */
+    {
+        const struct grange rg[] = {{BUF_A, 1024, -1}, {BUF_A + 0x4000, 3072, -1}};
+
+        memset(gmem(BUF_A), 0, 0x5000);
+        c.cdb[8] = 4;
+        c.dtl = 2048;
+        r = run_ranges(&c, rg, 2);
+        assert_good(&r);
+        assert_int_equal(r.data_transfer_length, 2048);
+        assert_memory_equal(gmem(BUF_A), expect, 1024);
+        assert_memory_equal(gmem(BUF_A + 0x4000), expect + 1024, 1024);
+        assert_int_equal(gmem(BUF_A + 0x4400)[0], 0);
+        c.dtl = 0;
+    }
+    /* 16 ranges of 512 bytes: accepted; 17: refused. */
+    {
+        struct grange rg[17];
+
+        for (unsigned i = 0; i < 17; i++) {
+            rg[i].gpa = BUF_A + 0x1000 * i + 0x100;
+            rg[i].len = 512;
+            rg[i].npfn = -1;
+        }
+        memset(gmem(BUF_A), 0, 0x11000);
+        c.cdb[8] = 16;
+        r = run_ranges(&c, rg, 16);
+        assert_good(&r);
+        for (unsigned i = 0; i < 16; i++)
+            assert_memory_equal(gmem(rg[i].gpa), expect + 512 * i, 512);
+        c.cdb[8] = 17;
+        r = run_ranges(&c, rg, 17);
+        assert_int_equal(r.srb_status & 0x3f, SRB_INVALID_REQUEST);
+    }
+    tur_ok(0);
+}
+
+/* VERIFY checks its range as READ does. */
+static void test_verify(void **state)
+{
+    static const uint8_t lens[] = {10, 12, 16};
+    static const uint8_t ops[] = {0x2f, 0xaf, 0x8f};
+    struct vmscsi_request r;
+    struct cmd c;
+
+    (void)state;
+    guest_init();
+    attach(0, 0, 0);
+    memset(&c, 0, sizeof(c));
+    c.cdb_len = 16;
+    for (unsigned i = 0; i < 3; i++) {
+        uint8_t *lba = c.cdb + 2;
+        uint8_t *cnt = c.cdb + (i == 0 ? 7 : i == 1 ? 6 : 10);
+
+        memset(c.cdb, 0, sizeof(c.cdb));
+        c.cdb[0] = ops[i];
+        c.cdb_len = lens[i];
+        /* Inside; ending at the end; empty at the end. */
+        cnt[i == 0 ? 1 : 3] = 8;
+        r = run(&c);
+        assert_good(&r);
+        if (i == 2)
+            put_be64(lba, DISK_BYTES / 512 - 8);
+        else
+            put_be32(lba, DISK_BYTES / 512 - 8);
+        r = run(&c);
+        assert_good(&r);
+        /* Straddling the end; past it. */
+        if (i == 2)
+            put_be64(lba, DISK_BYTES / 512 - 4);
+        else
+            put_be32(lba, DISK_BYTES / 512 - 4);
+        r = run(&c);
+        assert_sense(&r, 0x5, 0x21, 0);
+        cnt[i == 0 ? 1 : 3] = 0;
+        if (i == 2)
+            put_be64(lba, DISK_BYTES / 512);
+        else
+            put_be32(lba, DISK_BYTES / 512);
+        r = run(&c);
+        assert_good(&r);
+        if (i == 2)
+            put_be64(lba, UINT64_MAX);
+        else
+            put_be32(lba, DISK_BYTES / 512 + 1);
+        r = run(&c);
+        assert_sense(&r, 0x5, 0x21, 0);
+        /* Shorter than its group. */
+        c.cdb_len = (uint8_t)(lens[i] - 1);
+        r = run(&c);
+        assert_sense(&r, 0x5, 0x24, 0);
+    }
+    tur_ok(0);
+}
+
+/* Every supported opcode, one byte short of its group: INVALID FIELD IN
+ * CDB; an unsupported one of any length: INVALID COMMAND OPERATION CODE. */
+static void test_cdb_lengths(void **state)
+{
+    static const uint8_t ops[] = {0x00, 0x03, 0x08, 0x0a, 0x12, 0x1a, 0x1b, 0x1e,
+                                  0x25, 0x28, 0x2a, 0x2f, 0x35, 0x42, 0x5a, 0x88,
+                                  0x8a, 0x8f, 0x91, 0x9e, 0xa8, 0xaa, 0xaf};
+    static const uint8_t bad[] = {0x01, 0x41, 0x93, 0xa1, 0xc5, 0xff};
+    struct vmscsi_request r;
+    struct cmd c;
+
+    (void)state;
+    guest_init();
+    attach(0, 0, 0);
+    memset(&c, 0, sizeof(c));
+    for (unsigned i = 0; i < sizeof(ops); i++) {
+        uint8_t g = ops[i] < 0x20 ? 6 : ops[i] < 0x60 ? 10 : ops[i] < 0xa0 ? 16 : 12;
+
+        memset(c.cdb, 0, sizeof(c.cdb));
+        c.cdb[0] = ops[i];
+        c.cdb_len = (uint8_t)(g - 1);
+        r = run(&c);
+        assert_sense(&r, 0x5, 0x24, 0);
+    }
+    for (unsigned i = 0; i < sizeof(bad); i++) {
+        for (uint8_t len = 1; len <= 16; len++) {
+            memset(c.cdb, 0, sizeof(c.cdb));
+            c.cdb[0] = bad[i];
+            c.cdb_len = len;
+            r = run(&c);
+            assert_sense(&r, 0x5, 0x20, 0);
+        }
+    }
+    tur_ok(0);
+}
+
+/* The SCSI layer's own transfer limit, which storvsp's GPA parser keeps
+ * any guest from reaching (it caps buffers at the same size): called
+ * directly with a smaller limit. */
+static void test_scsi_max_transfer(void **state)
+{
+    static const uint8_t id[16] = {1};
+    struct scsi_disk sd;
+    struct scsi_op op;
+    struct scsi_result res;
+    struct disk *d = open_image(0, 0);
+    uint8_t *mem = calloc(1, 8192);
+    struct iovec iov = {mem, 8192};
+    uint8_t cdb[10] = {0x28, 0, 0, 0, 0, 0, 0, 0, 16, 0};
+
+    (void)state;
+    assert_non_null(mem);
+    assert_int_equal(scsi_disk_init(&sd, d, id, 0, 4096), 0);
+    /* 8 KiB with a matching buffer: over the 4 KiB limit. */
+    scsi_disk_command(&sd, cdb, 10, &iov, 1, 8192, &op, &res);
+    assert_int_equal(op.kind, SCSI_OP_NONE);
+    assert_int_equal(res.status, SCSI_STATUS_CHECK_CONDITION);
+    assert_int_equal(res.sense[2], SENSE_ILLEGAL_REQUEST);
+    assert_int_equal(res.sense[12] << 8 | res.sense[13], ASC_INVALID_FIELD_IN_CDB);
+    /* 4 KiB: a read to run. */
+    cdb[8] = 8;
+    iov.iov_len = 4096;
+    scsi_disk_command(&sd, cdb, 10, &iov, 1, 4096, &op, &res);
+    assert_int_equal(op.kind, SCSI_OP_READ);
+    assert_int_equal(op.len, 4096);
+    scsi_op_free(&op);
+    free(mem);
+    assert_int_equal(disk_close(d), 0);
+}
+
 static void test_inflight_limit(void **state)
 {
     struct cmd c;
@@ -1766,6 +2427,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_short_packets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_cdbs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_inflight_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_short_version, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_short_transfer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_gpa_ranges, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_verify, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cdb_lengths, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_scsi_max_transfer, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
