@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The public disk API: opening an image by its content (probe, lock, the
- * driver's open, the parent chain), the checks every I/O call gets before
- * it reaches a driver, and the small helpers the drivers share.  No locks
- * here: the hot path is a few comparisons and one indirect call.
+ * The public disk API: opening an image (the format its name says, checked
+ * against its content; lock; the driver's open; the parent chain), the checks every I/O call gets
+ * before it reaches a driver, and the small helpers the drivers share.  No locks here: the hot path
+ * is a few comparisons and one indirect call.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,13 +20,6 @@
 
 /* Deeper parent chains than this are refused (a loop, or a mistake). */
 #define DISK_CHAIN_MAX 16
-
-/* Most specific signature first: raw takes whatever is left. */
-static const struct disk_driver *const probe_order[] = {
-    &disk_driver_vhdx,
-    &disk_driver_vhd,
-    &disk_driver_raw,
-};
 
 /*
  * The images being opened on this thread, child first: a parent that is
@@ -51,22 +44,46 @@ void disk_seterr(char *err, size_t errlen, const char *fmt, ...)
     va_end(ap);
 }
 
-static const struct disk_driver *probe_driver(int fd, uint64_t file_size)
+/*
+ * The driver for the image @path: its name decides (see disk.h).  A raw
+ * name opens raw whatever the file holds; a .vhd or .vhdx name must hold
+ * that format's signature.  NULL with @err set otherwise.
+ */
+static const struct disk_driver *name_driver(const char *path, int fd, uint64_t file_size, int *rp,
+                                             char *err, size_t errlen)
 {
     uint8_t head[DISK_PROBE_HEAD], tail[DISK_PROBE_TAIL];
     size_t head_len = file_size < sizeof(head) ? (size_t)file_size : sizeof(head);
     size_t tail_len = file_size < sizeof(tail) ? (size_t)file_size : sizeof(tail);
+    const struct disk_driver *drv;
+    int r;
 
-    if (disk_pread_full(fd, head, head_len, 0) < 0 ||
-        disk_pread_full(fd, tail, tail_len, file_size - tail_len) < 0)
-        return NULL;
-    for (size_t i = 0; i < sizeof(probe_order) / sizeof(probe_order[0]); i++) {
-        const struct disk_driver *drv = probe_order[i];
-
-        if (drv->probe && drv->open && drv->probe(head, head_len, tail, tail_len, file_size))
-            return drv;
+    switch (disk_format_from_path(path)) {
+    case DISK_FORMAT_VHD:
+        drv = &disk_driver_vhd;
+        break;
+    case DISK_FORMAT_VHDX:
+        drv = &disk_driver_vhdx;
+        break;
+    default:
+        return &disk_driver_raw;
     }
-    return NULL;
+    r = disk_pread_full(fd, head, head_len, 0);
+    if (r == 0)
+        r = disk_pread_full(fd, tail, tail_len, file_size - tail_len);
+    if (r < 0) {
+        disk_seterr(err, errlen, "%s: cannot read the image: %s", path, strerror(-r));
+        *rp = r;
+        return NULL;
+    }
+    if (!drv->probe(head, head_len, tail, tail_len, file_size)) {
+        disk_seterr(err, errlen, "%s: named .%s but holds no %s", path,
+                    drv == &disk_driver_vhd ? "vhd" : "vhdx",
+                    drv == &disk_driver_vhd ? "VHD footer" : "VHDX signature");
+        *rp = -EINVAL;
+        return NULL;
+    }
+    return drv;
 }
 
 /* Lock @fd for @d: exclusively when writable, shared otherwise. */
@@ -127,8 +144,14 @@ static int open_image(const char *path, bool read_only, struct disk **out, char 
         disk_seterr(err, errlen, "%s: %s", path, strerror(-r));
         goto fail;
     }
-    if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
-        disk_seterr(err, errlen, "%s: not a file", path);
+    /* The drivers size images by st_size, which is 0 for a block device. */
+    if (S_ISBLK(st.st_mode)) {
+        disk_seterr(err, errlen, "%s is a block device: only image files are supported", path);
+        r = -EINVAL;
+        goto fail;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        disk_seterr(err, errlen, "%s is not a regular file: only image files are supported", path);
         r = -EINVAL;
         goto fail;
     }
@@ -148,12 +171,9 @@ static int open_image(const char *path, bool read_only, struct disk **out, char 
     r = lock_image(d, err, errlen);
     if (r < 0)
         goto fail;
-    d->drv = probe_driver(d->fd, (uint64_t)st.st_size);
-    if (!d->drv) {
-        disk_seterr(err, errlen, "%s: cannot read the image", path);
-        r = -EIO;
+    d->drv = name_driver(path, d->fd, (uint64_t)st.st_size, &r, err, errlen);
+    if (!d->drv)
         goto fail;
-    }
     d->format = d->drv->format;
     d->logical_sector_size = DISK_SECTOR_SIZE;
     d->physical_sector_size = DISK_SECTOR_SIZE;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Inside the disk library: what a format (raw.c, vhd.c, vhdx.c) implements
- * and what disk.c does for all of them (probing, locking, the parent chain,
- * the checks on every I/O call).
+ * and what disk.c does for all of them (the format from the name, checked
+ * against the content; locking; the parent chain; the checks on every I/O
+ * call).
  */
 #ifndef DISK_INTERNAL_H
 #define DISK_INTERNAL_H
@@ -32,8 +33,9 @@ struct disk {
 
 struct disk_driver {
     enum disk_format format;
-    /* Whether the file looks like this format: @head is its first
-     * min(DISK_PROBE_HEAD, size) bytes, @tail its last min(512, size). */
+    /* Whether a file named for this format (.vhd, .vhdx) holds it: @head is
+     * its first min(DISK_PROBE_HEAD, size) bytes, @tail its last min(512,
+     * size).  NULL for raw, which takes any content (see disk.h). */
     bool (*probe)(const uint8_t *head, size_t head_len, const uint8_t *tail, size_t tail_len,
                   uint64_t file_size);
     /* d->fd, d->path and d->read_only are set: read the metadata, check it
@@ -41,7 +43,7 @@ struct disk_driver {
      * disk_open_parent(), fill format/type/size/sector sizes and priv.
      * 0, or a negative errno and @err. */
     int (*open)(struct disk *d, char *err, size_t errlen);
-    /* Write back and free priv (the fd and the parent are disk.c's). */
+    /* Write back and free priv (the fd and the parent are disk.c's); NULL: nothing to do. */
     int (*close)(struct disk *d);
     /* Checked by disk.c: aligned to 512, inside the disk, not read-only for writes. */
     int (*readv)(struct disk *d, uint64_t offset, const struct iovec *iov, int iovcnt);
@@ -57,9 +59,6 @@ struct disk_driver {
                   size_t errlen);
     /* Grow an open, writable disk to @new_size (NULL: not possible). */
     int (*resize)(struct disk *d, uint64_t new_size, char *err, size_t errlen);
-    /* Give back zero blocks in place (NULL: disk_compact rewrites the file). */
-    int (*compact)(struct disk *d, disk_progress_fn progress, void *opaque, char *err,
-                   size_t errlen);
 };
 
 extern const struct disk_driver disk_driver_raw;

@@ -12,13 +12,6 @@
 
 #include "disk_internal.h"
 
-static bool raw_probe(const uint8_t *head, size_t head_len, const uint8_t *tail, size_t tail_len,
-                      uint64_t file_size)
-{
-    (void)head, (void)head_len, (void)tail, (void)tail_len, (void)file_size;
-    return true; /* anything the other formats do not claim */
-}
-
 static int raw_open(struct disk *d, char *err, size_t errlen)
 {
     struct stat st;
@@ -32,12 +25,6 @@ static int raw_open(struct disk *d, char *err, size_t errlen)
     d->type = DISK_TYPE_FIXED;
     d->size = (uint64_t)st.st_size / DISK_SECTOR_SIZE * DISK_SECTOR_SIZE;
     d->block_size = 0;
-    return 0;
-}
-
-static int raw_close(struct disk *d)
-{
-    (void)d;
     return 0;
 }
 
@@ -94,9 +81,9 @@ static int raw_resize(struct disk *d, uint64_t new_size, char *err, size_t errle
 
 const struct disk_driver disk_driver_raw = {
     .format = DISK_FORMAT_RAW,
-    .probe = raw_probe,
+    .probe = NULL, /* whatever the file holds: raw is chosen by name */
     .open = raw_open,
-    .close = raw_close,
+    .close = NULL, /* nothing of its own to write back or free */
     .readv = raw_readv,
     .writev = raw_writev,
     .flush = raw_flush,

@@ -2,7 +2,7 @@
 /*
  * The operations behind "hvctl disk": create, convert, compact, expand.
  * They work on whole images through the public API and the drivers'
- * create/resize/compact, and never leave a half-made file behind.
+ * create/resize, and never leave a half-made file behind.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -49,6 +49,15 @@ static int resolve_params(const char *path, const struct disk_create_params *p,
         q->format = disk_format_from_path(path);
     if (!driver_for(q->format)) {
         disk_seterr(err, errlen, "%s: unknown format", path);
+        return -EINVAL;
+    }
+    /* disk_open goes by the name: an image named otherwise would not open as made. */
+    if (q->format != disk_format_from_path(path)) {
+        disk_seterr(err, errlen, "%s: a %s image must be named %s", path,
+                    disk_format_name(q->format),
+                    q->format == DISK_FORMAT_VHD    ? ".vhd"
+                    : q->format == DISK_FORMAT_VHDX ? ".vhdx"
+                                                    : "other than .vhd or .vhdx");
         return -EINVAL;
     }
     if (q->type == DISK_TYPE_NONE)
@@ -271,7 +280,10 @@ static int copy_stored(struct disk *d, struct disk *out, disk_progress_fn progre
             bool keep = r == 0 && !disk_buf_is_zero(buf, run);
 
             if (r == 0 && !keep && d->parent) {
-                r = read_chunk(d->parent, at, below, run);
+                /* The parent may be smaller than the child: past its end, zeros. */
+                struct iovec iov = {.iov_base = below, .iov_len = run};
+
+                r = disk_read_below(d, at, run, &iov, 1, 0);
                 keep = r == 0 && !disk_buf_is_zero(below, run);
             }
             if (r == 0 && keep)
@@ -301,18 +313,14 @@ int disk_compact(const char *path, disk_progress_fn progress, void *opaque, char
     r = disk_open(path, 0, &d, err, errlen);
     if (r < 0)
         return r;
-    if (d->drv->compact) {
-        r = d->drv->compact(d, progress, opaque, err, errlen);
-        int c = disk_close(d);
-
-        return r < 0 ? r : c;
-    }
     if (d->type != DISK_TYPE_DYNAMIC && d->type != DISK_TYPE_DIFFERENCING) {
         disk_seterr(err, errlen, "%s: a %s %s image has nothing to compact", path,
                     disk_format_name(d->format), disk_type_name(d->type));
         disk_close(d);
         return -EOPNOTSUPP;
     }
+    const char *ext = d->format == DISK_FORMAT_VHDX ? ".vhdx" : ".vhd";
+
     tmp = malloc(strlen(path) + 32);
     parent_abs = malloc(PATH_MAX);
     if (!tmp || !parent_abs) {
@@ -320,9 +328,10 @@ int disk_compact(const char *path, disk_progress_fn progress, void *opaque, char
         r = -ENOMEM;
         goto out;
     }
-    /* Beside the image, so the rename is atomic and relative parent paths still hold. */
-    sprintf(tmp, "%s.compact-XXXXXX", path);
-    fd = mkostemp(tmp, O_CLOEXEC);
+    /* Beside the image, so the rename is atomic and relative parent paths still hold;
+     * named like it, since disk_open goes by the name. */
+    sprintf(tmp, "%s.compact-XXXXXX%s", path, ext);
+    fd = mkostemps(tmp, (int)strlen(ext), O_CLOEXEC);
     if (fd < 0) {
         r = -errno;
         disk_seterr(err, errlen, "%s: cannot make a temporary file: %s", path, strerror(-r));
@@ -335,6 +344,9 @@ int disk_compact(const char *path, disk_progress_fn progress, void *opaque, char
     q.format = d->format;
     q.type = d->type;
     q.size = d->size;
+    /* A new differencing VHD has its parent's size: one expanded since grows after. */
+    if (d->format == DISK_FORMAT_VHD && d->parent && d->parent->size < d->size)
+        q.size = d->parent->size;
     q.block_size = d->block_size;
     q.logical_sector_size = d->logical_sector_size;
     if (d->parent) {
@@ -352,6 +364,14 @@ int disk_compact(const char *path, disk_progress_fn progress, void *opaque, char
     close(fd);
     if (r == 0)
         r = disk_open(tmp, 0, &out, err, errlen);
+    if (r == 0 && out->size < d->size) {
+        if (out->drv->resize) {
+            r = out->drv->resize(out, d->size, err, errlen);
+        } else {
+            disk_seterr(err, errlen, "%s: cannot grow the copy", path);
+            r = -EOPNOTSUPP;
+        }
+    }
     if (r == 0 && d->format == DISK_FORMAT_VHD)
         r = vhd_keep_identity(out, d, err, errlen);
     if (r == 0)

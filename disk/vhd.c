@@ -9,11 +9,15 @@
  * Allocating a block takes alloc_lock, because it moves the end of the
  * file; setting bits in a block's sector bitmap takes that block's bitmap
  * lock, because the bitmap's sectors are written back whole.  Bits are set
- * once: after a region's first write, writes there take no lock.
+ * once, and in memory only after the bitmap that holds them is written:
+ * after a region's first write, writes there take no lock, and a writer
+ * that sees its bits set knows a flush will cover them.
  *
  * Crash safety: a new block is written (after the footer has moved to the
  * new end of the file), synced, and only then does its BAT entry point at
- * it, so a killed process leaves at worst an unused block.
+ * it, so a killed process leaves at worst an unused block.  Likewise data
+ * written to sectors of an allocated block whose bits are still clear is
+ * synced before the bitmap that claims it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,6 +27,7 @@
 #include <unistd.h>
 
 #include "vhd.h"
+#include "winpath.h"
 
 #define SECTOR DISK_SECTOR_SIZE
 
@@ -86,7 +91,13 @@ static uint32_t bit_run(const uint8_t *bitmap, uint32_t first, uint32_t count, b
     return n;
 }
 
-/* A differencing block's bitmap, read from the file the first time. */
+/*
+ * A block's sector bitmap, read from the file the first time.  In a dynamic
+ * disk every block normally has all its bits set (QEMU, Hyper-V and this
+ * library write them so): those share v->full_bitmap rather than each
+ * keeping a copy, so only a differencing block, or another writer's
+ * dynamic block with clear bits, costs its bitmap's bytes.
+ */
 static int block_bitmap(struct disk *d, uint32_t index, uint32_t entry, uint8_t **out)
 {
     struct vhd *v = d->priv;
@@ -111,6 +122,11 @@ static int block_bitmap(struct disk *d, uint32_t index, uint32_t entry, uint8_t 
                 free(bm);
                 bm = NULL;
             } else {
+                if (d->type == DISK_TYPE_DYNAMIC &&
+                    memcmp(bm, v->full_bitmap, v->bitmap_size) == 0) {
+                    free(bm);
+                    bm = v->full_bitmap;
+                }
                 atomic_store_explicit(&v->bitmaps[index], bm, memory_order_release);
             }
         }
@@ -151,16 +167,6 @@ static int file_io(struct disk *d, bool write, uint64_t file_offset, const struc
 
     return write ? disk_pwritev_full(d->fd, room->v, n, file_offset)
                  : disk_preadv_full(d->fd, room->v, n, file_offset);
-}
-
-static int fixed_readv(struct disk *d, uint64_t offset, const struct iovec *iov, int iovcnt)
-{
-    return disk_preadv_full(d->fd, iov, iovcnt, offset);
-}
-
-static int fixed_writev(struct disk *d, uint64_t offset, const struct iovec *iov, int iovcnt)
-{
-    return disk_pwritev_full(d->fd, iov, iovcnt, offset);
 }
 
 /* Part of one block: from this file, the parent, or zeros. */
@@ -211,41 +217,84 @@ static int read_in_block(struct disk *d, uint64_t offset, uint64_t len, const st
     return 0;
 }
 
-typedef int block_io_fn(struct disk *d, uint64_t offset, uint64_t len, const struct iovec *iov,
-                        int iovcnt, uint64_t skip, struct slice_room *room);
+/*
+ * Split [offset, offset + len) at block boundaries and call @fn for each
+ * piece in order, @done bytes in.  Stops at the first nonzero return (an
+ * error, or 1: the caller has what it needs) and returns it.
+ */
+typedef int block_fn(struct disk *d, uint64_t offset, uint64_t len, uint64_t done, void *ctx);
 
-/* Split a request at block boundaries and hand each piece to @fn. */
-static int for_each_block(struct disk *d, uint64_t offset, const struct iovec *iov, int iovcnt,
-                          block_io_fn *fn)
+static int for_each_block(struct disk *d, uint64_t offset, uint64_t len, block_fn *fn, void *ctx)
 {
     struct vhd *v = d->priv;
-    uint64_t len = disk_iov_length(iov, iovcnt), done = 0;
-    struct slice_room room;
-    int r = slice_room_init(&room, iovcnt);
+    uint64_t done = 0;
+    int r = 0;
 
     while (r == 0 && done < len) {
         uint64_t in_block = v->header.block_size - (offset + done) % v->header.block_size;
         uint64_t n = len - done < in_block ? len - done : in_block;
 
-        r = fn(d, offset + done, n, iov, iovcnt, done, &room);
+        r = fn(d, offset + done, n, done, ctx);
         done += n;
     }
-    slice_room_free(&room);
+    return r;
+}
+
+/* A guest request, for the per-block read and write functions. */
+struct request {
+    const struct iovec *iov;
+    int iovcnt;
+    struct slice_room room;
+};
+
+static int read_piece(struct disk *d, uint64_t offset, uint64_t len, uint64_t done, void *ctx)
+{
+    struct request *q = ctx;
+
+    return read_in_block(d, offset, len, q->iov, q->iovcnt, done, &q->room);
+}
+
+static int write_in_block(struct disk *d, uint64_t offset, uint64_t len, const struct iovec *iov,
+                          int iovcnt, uint64_t skip, struct slice_room *room);
+
+static int write_piece(struct disk *d, uint64_t offset, uint64_t len, uint64_t done, void *ctx)
+{
+    struct request *q = ctx;
+
+    return write_in_block(d, offset, len, q->iov, q->iovcnt, done, &q->room);
+}
+
+static int request_run(struct disk *d, uint64_t offset, const struct iovec *iov, int iovcnt,
+                       block_fn *fn)
+{
+    struct request q = {.iov = iov, .iovcnt = iovcnt};
+    int r = slice_room_init(&q.room, iovcnt);
+
+    if (r == 0)
+        r = for_each_block(d, offset, disk_iov_length(iov, iovcnt), fn, &q);
+    slice_room_free(&q.room);
     return r;
 }
 
 static int dynamic_readv(struct disk *d, uint64_t offset, const struct iovec *iov, int iovcnt)
 {
-    return for_each_block(d, offset, iov, iovcnt, read_in_block);
+    return request_run(d, offset, iov, iovcnt, read_piece);
 }
 
-/* Set the bits of sectors [first, first + count) of a differencing block and write back
- * the bitmap sectors that changed. */
+/*
+ * Set the bits of sectors [first, first + count) of an allocated block,
+ * whose data the caller has just written.  The data is synced first, so
+ * the bitmap never claims sectors whose data is not on disk; then, under
+ * the block's lock, the bitmap's changed sectors are written from a copy,
+ * and only once they are do the bits appear in memory: a writer that finds
+ * its bits set (and skips all this) knows the bitmap is in the file, so a
+ * flush after its write covers it.
+ */
 static int mark_sectors(struct disk *d, uint32_t index, uint32_t entry, uint32_t first,
                         uint32_t count)
 {
     struct vhd *v = d->priv;
-    uint8_t *bm;
+    uint8_t *bm, *copy = NULL;
     bool set;
     int r = block_bitmap(d, index, entry, &bm);
 
@@ -253,17 +302,33 @@ static int mark_sectors(struct disk *d, uint32_t index, uint32_t entry, uint32_t
         return r;
     if (bit_run(bm, first, count, &set) == count && set)
         return 0; /* the usual case once a region has been written */
+    if (fdatasync(d->fd) < 0)
+        return -errno;
 
     pthread_mutex_t *lock = &v->bitmap_locks[index % 16];
-
-    pthread_mutex_lock(lock);
-    for (uint32_t s = first; s < first + count; s++)
-        __atomic_fetch_or(&bm[s / 8], (uint8_t)(0x80u >> (s % 8)), __ATOMIC_RELAXED);
     uint32_t from = first / 8 / SECTOR * SECTOR;
     uint32_t to = (uint32_t)round_up_sector((first + count - 1) / 8 + 1);
 
-    r = disk_pwrite_full(d->fd, bm + from, to - from, (uint64_t)entry * SECTOR + from);
+    pthread_mutex_lock(lock);
+    if (bit_run(bm, first, count, &set) == count && set)
+        goto out; /* another writer's bitmap write covered these sectors meanwhile */
+    copy = malloc(to - from);
+    if (!copy) {
+        r = -ENOMEM;
+        goto out;
+    }
+    for (uint32_t i = from; i < to; i++)
+        copy[i - from] = __atomic_load_n(&bm[i], __ATOMIC_RELAXED);
+    for (uint32_t s = first; s < first + count; s++)
+        copy[s / 8 - from] |= (uint8_t)(0x80u >> (s % 8));
+    r = disk_pwrite_full(d->fd, copy, to - from, (uint64_t)entry * SECTOR + from);
+    if (r < 0)
+        goto out;
+    for (uint32_t i = from; i < to; i++)
+        __atomic_store_n(&bm[i], copy[i - from], __ATOMIC_RELEASE);
+out:
     pthread_mutex_unlock(lock);
+    free(copy);
     return r;
 }
 
@@ -326,8 +391,12 @@ static int allocate_block(struct disk *d, uint32_t index, uint32_t within, uint6
     r = disk_pwrite_full(d->fd, bat_entry, 4, v->header.table_offset + 4ull * index);
     if (r < 0)
         goto out;
-    atomic_store_explicit(&v->bitmaps[index], bitmap, memory_order_release);
-    bitmap = NULL;
+    if (d->type == DISK_TYPE_DYNAMIC) {
+        atomic_store_explicit(&v->bitmaps[index], v->full_bitmap, memory_order_release);
+    } else {
+        atomic_store_explicit(&v->bitmaps[index], bitmap, memory_order_release);
+        bitmap = NULL;
+    }
     atomic_store_explicit(&v->bat[index], (uint32_t)(start / SECTOR), memory_order_release);
 out:
     pthread_mutex_unlock(&v->alloc_lock);
@@ -362,18 +431,19 @@ static int write_in_block(struct disk *d, uint64_t offset, uint64_t len, const s
 
 static int dynamic_writev(struct disk *d, uint64_t offset, const struct iovec *iov, int iovcnt)
 {
-    return for_each_block(d, offset, iov, iovcnt, write_in_block);
+    return request_run(d, offset, iov, iovcnt, write_piece);
 }
 
 static int vhd_readv(struct disk *d, uint64_t offset, const struct iovec *iov, int iovcnt)
 {
-    return d->type == DISK_TYPE_FIXED ? fixed_readv(d, offset, iov, iovcnt)
+    /* A fixed disk is a raw image with a footer after it. */
+    return d->type == DISK_TYPE_FIXED ? disk_driver_raw.readv(d, offset, iov, iovcnt)
                                       : dynamic_readv(d, offset, iov, iovcnt);
 }
 
 static int vhd_writev(struct disk *d, uint64_t offset, const struct iovec *iov, int iovcnt)
 {
-    return d->type == DISK_TYPE_FIXED ? fixed_writev(d, offset, iov, iovcnt)
+    return d->type == DISK_TYPE_FIXED ? disk_driver_raw.writev(d, offset, iov, iovcnt)
                                       : dynamic_writev(d, offset, iov, iovcnt);
 }
 
@@ -406,32 +476,41 @@ static int status_in_block(struct disk *d, uint64_t offset, uint64_t len, uint64
     return set;
 }
 
+struct status_walk {
+    int status; /* of the pieces so far, -1 before the first */
+    uint64_t run;
+};
+
+static int status_piece(struct disk *d, uint64_t offset, uint64_t len, uint64_t done, void *ctx)
+{
+    struct status_walk *w = ctx;
+    uint64_t got;
+    int s = status_in_block(d, offset, len, &got);
+
+    (void)done;
+    if (s < 0)
+        return s;
+    if (w->status >= 0 && s != w->status)
+        return 1;
+    w->status = s;
+    w->run += got;
+    return got < len ? 1 : 0;
+}
+
 static int vhd_block_status(struct disk *d, uint64_t offset, uint64_t len, uint64_t *run)
 {
-    struct vhd *v = d->priv;
-    uint64_t done = 0;
-    int status = -1;
+    struct status_walk w = {.status = -1};
+    int r;
 
     if (d->type == DISK_TYPE_FIXED) {
         *run = len;
         return 1;
     }
-    while (done < len) {
-        uint64_t in_block = v->header.block_size - (offset + done) % v->header.block_size;
-        uint64_t n = len - done < in_block ? len - done : in_block, got;
-        int s = status_in_block(d, offset + done, n, &got);
-
-        if (s < 0)
-            return s;
-        if (status >= 0 && s != status)
-            break;
-        status = s;
-        done += got;
-        if (got < n)
-            break;
-    }
-    *run = done;
-    return status;
+    r = for_each_block(d, offset, len, status_piece, &w);
+    if (r < 0)
+        return r;
+    *run = w.run;
+    return w.status;
 }
 
 int vhd_write_footer(struct disk *d, char *err, size_t errlen)
@@ -462,10 +541,15 @@ static void free_vhd(struct vhd *v)
     if (!v)
         return;
     if (v->bitmaps) {
-        for (uint32_t i = 0; i < v->header.max_table_entries; i++)
-            free(atomic_load(&v->bitmaps[i]));
+        for (uint32_t i = 0; i < v->entries; i++) {
+            uint8_t *bm = atomic_load(&v->bitmaps[i]);
+
+            if (bm != v->full_bitmap)
+                free(bm);
+        }
         free(v->bitmaps);
     }
+    free(v->full_bitmap);
     free(v->bat);
     pthread_mutex_destroy(&v->alloc_lock);
     for (int i = 0; i < 16; i++)
@@ -531,7 +615,7 @@ static int open_vhd_parent(struct disk *d, uint64_t file_size, char *err, size_t
             l->data_length > file_size - l->data_offset)
             continue; /* another platform's, or not a path this library could use */
         if (disk_pread_full(d->fd, raw, l->data_length, l->data_offset) < 0 ||
-            vhd_utf16_to_utf8(raw, l->data_length, false, text, DISK_PATH_MAX) < 0)
+            winpath_utf16_to_utf8(raw, l->data_length, false, text, DISK_PATH_MAX) < 0)
             continue;
         to_slashes(text);
         if (which == RELATIVE)
@@ -540,8 +624,8 @@ static int open_vhd_parent(struct disk *d, uint64_t file_size, char *err, size_t
         else
             snprintf(paths[ABSOLUTE], DISK_PATH_MAX, "%s", text);
     }
-    if (vhd_utf16_to_utf8(v->header.parent_name, VHD_PARENT_NAME_BYTES, true, text,
-                          DISK_PATH_MAX) == 0) {
+    if (winpath_utf16_to_utf8(v->header.parent_name, VHD_PARENT_NAME_BYTES, true, text,
+                              DISK_PATH_MAX) > 0) {
         to_slashes(text);
         beside(d->path, text, paths[NAME], DISK_PATH_MAX);
     }
@@ -570,6 +654,44 @@ out:
     return r;
 }
 
+int vhd_load_bat(struct disk *d, uint32_t entries)
+{
+    struct vhd *v = d->priv;
+    uint32_t old = v->entries;
+    uint32_t in_file =
+        entries < v->header.max_table_entries ? entries : v->header.max_table_entries;
+    _Atomic uint32_t *bat;
+    uint8_t *_Atomic *bitmaps;
+    uint8_t *raw = NULL;
+    int r = 0;
+
+    if (entries <= old)
+        return 0;
+    bat = realloc(v->bat, sizeof(*bat) * entries);
+    if (!bat)
+        return -ENOMEM;
+    v->bat = bat;
+    bitmaps = realloc(v->bitmaps, sizeof(*bitmaps) * entries);
+    if (!bitmaps)
+        return -ENOMEM;
+    v->bitmaps = bitmaps;
+    if (in_file > old) {
+        raw = malloc(4ull * (in_file - old));
+        if (!raw)
+            return -ENOMEM;
+        r = disk_pread_full(d->fd, raw, 4ull * (in_file - old),
+                            v->header.table_offset + 4ull * old);
+    }
+    for (uint32_t i = old; r == 0 && i < entries; i++) {
+        atomic_init(&v->bat[i], i < in_file ? vhd_get32(raw + 4ull * (i - old)) : VHD_BAT_UNUSED);
+        atomic_init(&v->bitmaps[i], NULL);
+    }
+    free(raw);
+    if (r == 0)
+        v->entries = entries;
+    return r;
+}
+
 /* The dynamic header and the BAT, checked against the file. */
 static int open_dynamic(struct disk *d, uint64_t file_size, char *err, size_t errlen)
 {
@@ -577,7 +699,6 @@ static int open_dynamic(struct disk *d, uint64_t file_size, char *err, size_t er
     uint8_t raw[VHD_HEADER_SIZE], copy[VHD_FOOTER_SIZE];
     struct vhd_footer copy_footer;
     uint64_t footer_at = file_size - VHD_FOOTER_SIZE;
-    uint8_t *bat_raw;
     int r;
 
     v->header_offset = v->footer.data_offset;
@@ -631,23 +752,17 @@ static int open_dynamic(struct disk *d, uint64_t file_size, char *err, size_t er
                     d->path, (unsigned long long)h->table_offset, h->max_table_entries);
         return -EINVAL;
     }
-    v->bat = malloc(sizeof(*v->bat) * h->max_table_entries);
-    v->bitmaps = calloc(h->max_table_entries, sizeof(*v->bitmaps));
-    bat_raw = malloc(4ull * h->max_table_entries);
-    if (!v->bat || !v->bitmaps || !bat_raw) {
-        free(bat_raw);
-        disk_seterr(err, errlen, "%s: out of memory for the block table", d->path);
+    v->full_bitmap = malloc(v->bitmap_size);
+    if (!v->full_bitmap) {
+        disk_seterr(err, errlen, "%s: out of memory", d->path);
         return -ENOMEM;
     }
-    r = disk_pread_full(d->fd, bat_raw, 4ull * h->max_table_entries, h->table_offset);
+    memset(v->full_bitmap, 0xff, v->bitmap_size);
+    r = vhd_load_bat(d, (uint32_t)needed);
     if (r < 0) {
-        free(bat_raw);
-        disk_seterr(err, errlen, "%s: cannot read the block table", d->path);
+        disk_seterr(err, errlen, "%s: cannot read the block table: %s", d->path, strerror(-r));
         return r;
     }
-    for (uint32_t i = 0; i < h->max_table_entries; i++)
-        atomic_init(&v->bat[i], vhd_get32(bat_raw + 4ull * i));
-    free(bat_raw);
     /* New blocks go where the footer is now; a BAT entry pointing past it reads as -EIO. */
     v->next_free = round_up_sector(footer_at);
     d->block_size = h->block_size;

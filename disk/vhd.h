@@ -93,29 +93,38 @@ uint32_t vhd_timestamp_now(void);
 int vhd_new_unique_id(uint8_t id[16]);
 /* The bytes of a block's sector bitmap, padded to whole sectors. */
 uint32_t vhd_bitmap_size(uint32_t block_size);
-/* UTF-8 to UTF-16 (@big_endian or little) into @out of @cap bytes; the bytes, or -1. */
-int vhd_utf8_to_utf16(const char *in, uint8_t *out, size_t cap, bool big_endian);
-/* UTF-16 of @len bytes to NUL-terminated UTF-8 (stops at a NUL unit); 0 or -1. */
-int vhd_utf16_to_utf8(const uint8_t *in, size_t len, bool big_endian, char *out, size_t cap);
 
-/* The state of an open dynamic or differencing VHD (NULL priv data for fixed). */
+/*
+ * The state of an open VHD (every type has one; a fixed disk uses only the
+ * footer, footer_raw, next_free and the locks).
+ */
 struct vhd {
     struct vhd_footer footer;
     uint8_t footer_raw[VHD_FOOTER_SIZE]; /* as written at the end (and at 0) */
     uint64_t header_offset;
     struct vhd_header header;
     uint32_t bitmap_size;
-    uint64_t bat_bytes; /* the BAT's space in the file: entries * 4, padded to a sector */
-    /* Host-order BAT; entries are read without a lock and published with release
-     * stores once the block they point at is on disk. */
+    uint64_t bat_bytes; /* the BAT's space in the file: max_table_entries * 4, padded */
+    /* The BAT entries the disk uses, ceil(size / block_size): a table may have more
+     * (header.max_table_entries), which are never read (nor allocated for). */
+    uint32_t entries;
+    /* Host-order BAT of @entries; entries are read without a lock and published with
+     * release stores once the block they point at is on disk. */
     _Atomic uint32_t *bat;
-    /* Differencing: each allocated block's sector bitmap, loaded on first use. */
+    /* Each allocated block's sector bitmap (@entries), loaded on first use. */
     uint8_t *_Atomic *bitmaps;
+    /* All bits set: shared by the dynamic blocks whose bitmap is full (not freed
+     * through bitmaps[]). */
+    uint8_t *full_bitmap;
     /* Where the next block goes: the footer's place at the end of the file. */
     _Atomic uint64_t next_free;
     pthread_mutex_t alloc_lock;       /* block allocation and the end of the file */
     pthread_mutex_t bitmap_locks[16]; /* a differencing block's bitmap, by block number */
 };
+
+/* vhd.c: make the in-memory BAT cover @entries (more than v->entries): those
+ * the file's table has are read, the rest are unused.  0 or a negative errno. */
+int vhd_load_bat(struct disk *d, uint32_t entries);
 
 /* vhd.c: write the footer (both copies for dynamic disks) from d's state. */
 int vhd_write_footer(struct disk *d, char *err, size_t errlen);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "vhd.h"
+#include "winpath.h"
 
 #define SECTOR DISK_SECTOR_SIZE
 
@@ -82,39 +83,6 @@ static int create_fixed(int fd, const char *path, uint64_t size, char *err, size
     return r;
 }
 
-/*
- * The path of @to relative to the directory @from (both absolute and
- * canonical), Windows style: ".\\name" or "..\\dir\\name".
- */
-static int relative_path(const char *from, const char *to, char *out, size_t cap)
-{
-    size_t i = 0, common = 0, n = 0;
-
-    while (from[i] && from[i] == to[i]) {
-        if (from[i] == '/')
-            common = i;
-        i++;
-    }
-    if (from[i] == '\0' && to[i] == '/')
-        common = i;
-    if (strcmp(from, "/") == 0)
-        common = 0;
-    out[0] = '\0';
-    /* One ".." for each component of @from below the common directory. */
-    for (const char *p = from + common; *p; p++) {
-        if (*p == '/' && p[1] && p[1] != '/')
-            n += (size_t)snprintf(out + n, n < cap ? cap - n : 0, "..\\");
-    }
-    if (n == 0)
-        n += (size_t)snprintf(out, cap, ".\\");
-    for (const char *p = to + common + 1; *p && n < cap; p++)
-        out[n++] = *p == '/' ? '\\' : *p;
-    if (n >= cap)
-        return -ENAMETOOLONG;
-    out[n] = '\0';
-    return 0;
-}
-
 /* What a differencing child takes from its parent. */
 struct parent_ref {
     uint64_t size;
@@ -166,20 +134,21 @@ static int read_parent(const char *child, const char *parent_path, struct parent
         goto out;
     }
     dir = dirname(child_abs);
-    r = relative_path(dir, parent_abs, text, DISK_PATH_MAX);
+    r = winpath_relative(dir, parent_abs, text, DISK_PATH_MAX);
     if (r == 0)
-        ref->rel_len = vhd_utf8_to_utf16(text, ref->rel_utf16, sizeof(ref->rel_utf16), false);
+        ref->rel_len = winpath_utf8_to_utf16(text, ref->rel_utf16, sizeof(ref->rel_utf16), false);
     for (char *p = parent_abs; *p; p++) {
         if (*p == '/')
             *p = '\\';
     }
-    ref->abs_len = vhd_utf8_to_utf16(parent_abs, ref->abs_utf16, sizeof(ref->abs_utf16), false);
+    ref->abs_len = winpath_utf8_to_utf16(parent_abs, ref->abs_utf16, sizeof(ref->abs_utf16), false);
     /* The header's name field holds the file name (it has room for 256 units). */
     memset(ref->name_utf16, 0, sizeof(ref->name_utf16));
     const char *base = strrchr(parent_abs, '\\') + 1;
 
     if (r < 0 || ref->rel_len < 0 || ref->abs_len < 0 ||
-        vhd_utf8_to_utf16(base, (uint8_t *)ref->name_utf16, sizeof(ref->name_utf16), true) < 0) {
+        winpath_utf8_to_utf16(base, (uint8_t *)ref->name_utf16, sizeof(ref->name_utf16), true) <
+            0) {
         disk_seterr(err, errlen, "%s: the parent's path is too long or not UTF-8", child);
         r = -ENAMETOOLONG;
         goto out;

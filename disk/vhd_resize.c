@@ -68,7 +68,7 @@ static uint64_t after_bat_limit(const struct vhd *v)
 {
     uint64_t limit = v->next_free, t = v->header.table_offset;
 
-    for (uint32_t i = 0; i < v->header.max_table_entries; i++) {
+    for (uint32_t i = 0; i < v->entries; i++) {
         uint32_t e = atomic_load(&v->bat[i]);
 
         if (e != VHD_BAT_UNUSED && (uint64_t)e * SECTOR > t && (uint64_t)e * SECTOR < limit)
@@ -88,28 +88,15 @@ static uint64_t after_bat_limit(const struct vhd *v)
 static int grow_bat(struct disk *d, uint32_t entries, char *err, size_t errlen)
 {
     struct vhd *v = d->priv;
-    uint32_t old = v->header.max_table_entries;
     uint64_t bytes = round_up_sector(4ull * entries);
     uint8_t *raw = malloc(bytes), header_raw[VHD_HEADER_SIZE];
-    _Atomic uint32_t *bat = realloc(v->bat, sizeof(*bat) * entries);
-    uint8_t *_Atomic *bitmaps = NULL;
     struct vhd_header h = v->header;
     int r;
 
-    if (bat)
-        v->bat = bat;
-    if (bat)
-        bitmaps = realloc(v->bitmaps, sizeof(*bitmaps) * entries);
-    if (bitmaps)
-        v->bitmaps = bitmaps;
-    if (!raw || !bat || !bitmaps) {
-        free(raw);
+    /* v->entries == entries: vhd_resize loaded the table, the new entries unused. */
+    if (!raw) {
         disk_seterr(err, errlen, "%s: out of memory for the block table", d->path);
         return -ENOMEM;
-    }
-    for (uint32_t i = old; i < entries; i++) {
-        atomic_init(&v->bat[i], VHD_BAT_UNUSED);
-        atomic_init(&v->bitmaps[i], NULL);
     }
     memset(raw, 0xff, bytes);
     for (uint32_t i = 0; i < entries; i++)
@@ -161,6 +148,12 @@ int vhd_resize(struct disk *d, uint64_t new_size, char *err, size_t errlen)
 
     uint64_t needed = (new_size + v->header.block_size - 1) / v->header.block_size;
 
+    /* The entries the larger disk uses: those the table already has, then unused ones. */
+    r = vhd_load_bat(d, (uint32_t)needed);
+    if (r < 0) {
+        disk_seterr(err, errlen, "%s: cannot read the block table: %s", d->path, strerror(-r));
+        return r;
+    }
     if (needed > v->header.max_table_entries) {
         r = grow_bat(d, (uint32_t)needed, err, errlen);
         if (r < 0)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * VHDX 1.0 images (MS-VHDX): open, I/O, create and expand.  The layout and
- * the metadata parsing live in vhdx_meta.c, the log in vhdx_log.c.
+ * VHDX 1.0 images (MS-VHDX): open and I/O.  Create and expand live in
+ * vhdx_create.c, the metadata parsing in vhdx_meta.c, the log in vhdx_log.c.
  *
  * Crash safety.  A block is allocated at the end of the file: the file is
  * extended, the guest's data (and, for differencing, the parent's data for
@@ -52,56 +52,39 @@ static uint64_t bat_get(const struct vhdx *v, uint64_t idx)
     return __atomic_load_n(&v->bat[idx], __ATOMIC_ACQUIRE);
 }
 
-/* ---- iovec helpers ------------------------------------------------------ */
+/* ---- file I/O ----------------------------------------------------------- */
 
-/* Apply @fn to the pieces of [skip, skip + len) of @iov. */
-static int iov_walk(const struct iovec *iov, int iovcnt, uint64_t skip, uint64_t len,
-                    int (*fn)(void *base, size_t n, uint64_t pos, void *arg), void *arg)
+/* Read or write [skip, skip + n) of @iov at file offset @off, vectored. */
+static int file_io(int fd, bool write, uint64_t off, const struct iovec *iov, int iovcnt,
+                   uint64_t skip, uint64_t n)
 {
-    uint64_t pos = 0;
-
-    for (int i = 0; i < iovcnt && len; i++) {
-        uint64_t l = iov[i].iov_len;
-        if (skip >= l) {
-            skip -= l;
-            continue;
-        }
-        size_t n = (size_t)(l - skip < len ? l - skip : len);
-        int r = fn((uint8_t *)iov[i].iov_base + skip, n, pos, arg);
-        if (r < 0)
-            return r;
-        pos += n, len -= n, skip = 0;
-    }
-    return 0;
+    struct iovec one, *part = iovcnt == 1 ? &one : malloc(sizeof(*part) * (size_t)iovcnt);
+    if (!part)
+        return -ENOMEM;
+    int cnt = disk_iov_slice(iov, iovcnt, skip, n, part);
+    int r = write ? disk_pwritev_full(fd, part, cnt, off) : disk_preadv_full(fd, part, cnt, off);
+    if (part != &one)
+        free(part);
+    return r;
 }
 
-struct fileio {
-    int fd;
-    uint64_t off;
-    uint8_t *buf; /* for copies to/from a buffer */
-};
+/* The file now reaches at least @end. */
+static void note_file_end(struct vhdx *v, uint64_t end)
+{
+    uint64_t cur = __atomic_load_n(&v->file_size, __ATOMIC_ACQUIRE);
+    while (cur < end && !__atomic_compare_exchange_n(&v->file_size, &cur, end, true,
+                                                     __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+        ;
+}
 
-static int piece_read(void *base, size_t n, uint64_t pos, void *arg)
+/* A read of data the BAT places in the file: -EIO past its end (the file
+ * was cut short; our own blocks always lie inside it). */
+static int read_stored(struct disk *d, struct vhdx *v, uint64_t off, const struct iovec *iov,
+                       int iovcnt, uint64_t skip, uint64_t n)
 {
-    struct fileio *f = arg;
-    return disk_pread_full(f->fd, base, n, f->off + pos);
-}
-static int piece_write(void *base, size_t n, uint64_t pos, void *arg)
-{
-    struct fileio *f = arg;
-    return disk_pwrite_full(f->fd, base, n, f->off + pos);
-}
-static int piece_zero(void *base, size_t n, uint64_t pos, void *arg)
-{
-    (void)pos, (void)arg;
-    memset(base, 0, n);
-    return 0;
-}
-static int piece_to_buf(void *base, size_t n, uint64_t pos, void *arg)
-{
-    struct fileio *f = arg;
-    memcpy(f->buf + pos, base, n);
-    return 0;
+    if (off + n > __atomic_load_n(&v->file_size, __ATOMIC_ACQUIRE))
+        return -EIO;
+    return file_io(d->fd, false, off, iov, iovcnt, skip, n);
 }
 
 /* ---- reads -------------------------------------------------------------- */
@@ -156,8 +139,7 @@ static int read_partial(struct disk *d, struct vhdx *v, uint64_t blk, uint64_t i
         if (q > n)
             q = n;
         if (here) {
-            struct fileio f = {.fd = d->fd, .off = block_off + in + p};
-            r = iov_walk(iov, iovcnt, skip + p, q - p, piece_read, &f);
+            r = read_stored(d, v, block_off + in + p, iov, iovcnt, skip + p, q - p);
         } else {
             r = disk_read_below(d, (uint64_t)blk * v->block_size + in + p, q - p, iov, iovcnt,
                                 skip + p);
@@ -168,16 +150,22 @@ static int read_partial(struct disk *d, struct vhdx *v, uint64_t blk, uint64_t i
     return r;
 }
 
+/* The guest's buffers of a read or write. */
+struct vec {
+    const struct iovec *iov;
+    int iovcnt;
+};
+
 static int read_block(struct disk *d, struct vhdx *v, uint64_t blk, uint64_t in, uint64_t n,
-                      const struct iovec *iov, int iovcnt, uint64_t skip)
+                      uint64_t skip, void *arg)
 {
+    const struct iovec *iov = ((const struct vec *)arg)->iov;
+    int iovcnt = ((const struct vec *)arg)->iovcnt;
     uint64_t e = bat_get(v, vhdx_payload_index(v, blk));
 
     switch (VHDX_BAT_STATE(e)) {
-    case VHDX_PAYLOAD_FULLY_PRESENT: {
-        struct fileio f = {.fd = d->fd, .off = VHDX_BAT_OFFSET(e) + in};
-        return iov_walk(iov, iovcnt, skip, n, piece_read, &f);
-    }
+    case VHDX_PAYLOAD_FULLY_PRESENT:
+        return read_stored(d, v, VHDX_BAT_OFFSET(e) + in, iov, iovcnt, skip, n);
     case VHDX_PAYLOAD_PARTIALLY_PRESENT:
         return read_partial(d, v, blk, in, n, VHDX_BAT_OFFSET(e), iov, iovcnt, skip);
     case VHDX_PAYLOAD_NOT_PRESENT:
@@ -186,41 +174,37 @@ static int read_block(struct disk *d, struct vhdx *v, uint64_t blk, uint64_t in,
             return disk_read_below(d, blk * v->block_size + in, n, iov, iovcnt, skip);
         /* fall through */
     default: /* ZERO, UNMAPPED */
-        return iov_walk(iov, iovcnt, skip, n, piece_zero, NULL);
+        disk_iov_zero(iov, iovcnt, skip, n);
+        return 0;
     }
 }
 
+/* Called for [in, in + n) of block @blk, which is [done, done + n) of the request. */
 typedef int (*block_fn)(struct disk *d, struct vhdx *v, uint64_t blk, uint64_t in, uint64_t n,
-                        const struct iovec *iov, int iovcnt, uint64_t skip);
+                        uint64_t done, void *arg);
 
-/* Split [offset, offset + len) at block boundaries. */
-static int for_blocks(struct disk *d, uint64_t offset, uint64_t len, const struct iovec *iov,
-                      int iovcnt, block_fn fn)
+/* Split [offset, offset + len) at block boundaries (the one place that
+ * does).  @fn returning nonzero stops the walk: a negative errno is
+ * returned, a positive value means done early (0). */
+static int for_blocks(struct disk *d, uint64_t offset, uint64_t len, block_fn fn, void *arg)
 {
     struct vhdx *v = d->priv;
 
     for (uint64_t done = 0; done < len;) {
         uint64_t pos = offset + done, blk = pos / v->block_size, in = pos % v->block_size;
         uint64_t n = v->block_size - in < len - done ? v->block_size - in : len - done;
-        int r = fn(d, v, blk, in, n, iov, iovcnt, done);
-        if (r < 0)
-            return r;
+        int r = fn(d, v, blk, in, n, done, arg);
+        if (r)
+            return r < 0 ? r : 0;
         done += n;
     }
     return 0;
 }
 
-static uint64_t iov_total(const struct iovec *iov, int iovcnt)
-{
-    uint64_t t = 0;
-    for (int i = 0; i < iovcnt; i++)
-        t += iov[i].iov_len;
-    return t;
-}
-
 static int vhdx_readv(struct disk *d, uint64_t offset, const struct iovec *iov, int iovcnt)
 {
-    return for_blocks(d, offset, iov_total(iov, iovcnt), iov, iovcnt, read_block);
+    struct vec io = {iov, iovcnt};
+    return for_blocks(d, offset, disk_iov_length(iov, iovcnt), read_block, &io);
 }
 
 /* ---- writes ------------------------------------------------------------- */
@@ -254,14 +238,15 @@ static int set_bat(struct disk *d, struct vhdx *v, uint64_t idx, uint64_t e)
     return r;
 }
 
-/* Extend the file to cover [off, off + len) (new space reads as zeros). */
-static int extend_to(int fd, uint64_t end)
+/* Under v->lock: extend the file to at least @end bytes (new space reads as zeros). */
+static int extend_to(struct disk *d, struct vhdx *v, uint64_t end)
 {
     struct stat st;
-    if (fstat(fd, &st) < 0)
+    if (fstat(d->fd, &st) < 0)
         return -errno;
-    if ((uint64_t)st.st_size < end && ftruncate(fd, (off_t)end) < 0)
+    if ((uint64_t)st.st_size < end && ftruncate(d->fd, (off_t)end) < 0)
         return -errno;
+    note_file_end(v, end);
     return 0;
 }
 
@@ -304,12 +289,11 @@ static int allocate_block(struct disk *d, struct vhdx *v, uint64_t blk, uint64_t
     if (state == VHDX_PAYLOAD_PARTIALLY_PRESENT) {
         off = VHDX_BAT_OFFSET(e);
         r = fill_partial(d, v, blk, off, in, n);
-        struct fileio f = {.fd = d->fd, .off = off + in};
         if (r == 0)
-            r = iov_walk(iov, iovcnt, skip, n, piece_write, &f);
+            r = file_io(d->fd, true, off + in, iov, iovcnt, skip, n);
     } else {
         off = v->alloc_end;
-        r = extend_to(d->fd, off + v->block_size);
+        r = extend_to(d, v, off + v->block_size);
         if (r < 0)
             return r;
         v->alloc_end += v->block_size;
@@ -324,16 +308,14 @@ static int allocate_block(struct disk *d, struct vhdx *v, uint64_t blk, uint64_t
             if (!buf)
                 return -ENOMEM;
             struct iovec io = {buf, len};
-            struct fileio f = {.buf = buf + in};
             r = disk_read_below(d, start, len, &io, 1, 0);
             if (r == 0)
-                r = iov_walk(iov, iovcnt, skip, n, piece_to_buf, &f);
+                disk_iov_to_buf(iov, iovcnt, skip, buf + in, n);
             if (r == 0)
                 r = disk_pwrite_full(d->fd, buf, len, off);
             free(buf);
         } else {
-            struct fileio f = {.fd = d->fd, .off = off + in};
-            r = iov_walk(iov, iovcnt, skip, n, piece_write, &f);
+            r = file_io(d->fd, true, off + in, iov, iovcnt, skip, n);
         }
     }
     /* The data is durable before the BAT entry that makes it visible. */
@@ -345,8 +327,10 @@ static int allocate_block(struct disk *d, struct vhdx *v, uint64_t blk, uint64_t
 }
 
 static int write_block(struct disk *d, struct vhdx *v, uint64_t blk, uint64_t in, uint64_t n,
-                       const struct iovec *iov, int iovcnt, uint64_t skip)
+                       uint64_t skip, void *arg)
 {
+    const struct iovec *iov = ((const struct vec *)arg)->iov;
+    int iovcnt = ((const struct vec *)arg)->iovcnt;
     uint64_t idx = vhdx_payload_index(v, blk), e = bat_get(v, idx);
     int r = 0;
 
@@ -361,8 +345,10 @@ static int write_block(struct disk *d, struct vhdx *v, uint64_t blk, uint64_t in
         if (r <= 0)
             return r;
     }
-    struct fileio f = {.fd = d->fd, .off = VHDX_BAT_OFFSET(e) + in};
-    return iov_walk(iov, iovcnt, skip, n, piece_write, &f);
+    r = file_io(d->fd, true, VHDX_BAT_OFFSET(e) + in, iov, iovcnt, skip, n);
+    if (r == 0)
+        note_file_end(v, VHDX_BAT_OFFSET(e) + in + n);
+    return r;
 }
 
 static int vhdx_writev(struct disk *d, uint64_t offset, const struct iovec *iov, int iovcnt)
@@ -370,7 +356,8 @@ static int vhdx_writev(struct disk *d, uint64_t offset, const struct iovec *iov,
     int r = vhdx_renew_write_guids(d, d->priv);
     if (r < 0)
         return r;
-    return for_blocks(d, offset, iov_total(iov, iovcnt), iov, iovcnt, write_block);
+    struct vec io = {iov, iovcnt};
+    return for_blocks(d, offset, disk_iov_length(iov, iovcnt), write_block, &io);
 }
 
 static int vhdx_flush(struct disk *d)
@@ -382,9 +369,9 @@ static int vhdx_flush(struct disk *d)
  * read back as zeros, the BAT is untouched, so no metadata changes and no
  * crash window); blocks not present already read as zeros or the parent. */
 static int discard_block(struct disk *d, struct vhdx *v, uint64_t blk, uint64_t in, uint64_t n,
-                         const struct iovec *iov, int iovcnt, uint64_t skip)
+                         uint64_t done, void *arg)
 {
-    (void)iov, (void)iovcnt, (void)skip;
+    (void)done, (void)arg;
     uint64_t e = bat_get(v, vhdx_payload_index(v, blk));
     if (VHDX_BAT_STATE(e) != VHDX_PAYLOAD_FULLY_PRESENT)
         return 0;
@@ -401,27 +388,38 @@ static int vhdx_discard(struct disk *d, uint64_t offset, uint64_t len)
     int r = vhdx_renew_write_guids(d, d->priv);
     if (r < 0)
         return r;
-    return for_blocks(d, offset, len, NULL, 0, discard_block);
+    return for_blocks(d, offset, len, discard_block, NULL);
+}
+
+struct status {
+    int answer; /* -1 until the first block */
+    uint64_t run;
+};
+
+/* Stored here: present blocks, and with a parent also ZERO and UNMAPPED
+ * ones, which read as zeros instead of the parent's data (compact must
+ * keep them).  Without a parent those read as zeros and are not stored. */
+static int status_block(struct disk *d, struct vhdx *v, uint64_t blk, uint64_t in, uint64_t n,
+                        uint64_t done, void *arg)
+{
+    struct status *s = arg;
+    (void)in;
+    unsigned st = VHDX_BAT_STATE(bat_get(v, vhdx_payload_index(v, blk)));
+    int here = st == VHDX_PAYLOAD_FULLY_PRESENT || st == VHDX_PAYLOAD_PARTIALLY_PRESENT ||
+               (d->parent && (st == VHDX_PAYLOAD_ZERO || st == VHDX_PAYLOAD_UNMAPPED));
+    if (s->answer >= 0 && here != s->answer)
+        return 1;
+    s->answer = here;
+    s->run = done + n;
+    return 0;
 }
 
 static int vhdx_block_status(struct disk *d, uint64_t offset, uint64_t len, uint64_t *run)
 {
-    struct vhdx *v = d->priv;
-    int answer = -1;
-    uint64_t done = 0;
-
-    while (done < len) {
-        uint64_t pos = offset + done, blk = pos / v->block_size;
-        unsigned st = VHDX_BAT_STATE(bat_get(v, vhdx_payload_index(v, blk)));
-        int here = st == VHDX_PAYLOAD_FULLY_PRESENT || st == VHDX_PAYLOAD_PARTIALLY_PRESENT;
-        if (answer >= 0 && here != answer)
-            break;
-        answer = here;
-        uint64_t n = v->block_size - pos % v->block_size;
-        done += n < len - done ? n : len - done;
-    }
-    *run = done;
-    return answer;
+    struct status s = {.answer = -1};
+    for_blocks(d, offset, len, status_block, &s);
+    *run = s.run;
+    return s.answer;
 }
 
 /* ---- open / close --------------------------------------------------------- */
@@ -467,6 +465,7 @@ static int load_bat(struct disk *d, struct vhdx *v, uint64_t file_size, char *er
         return r;
     }
     bool diff = v->param_flags & VHDX_PARAM_HAS_PARENT;
+    v->file_size = file_size;
     v->alloc_end = vhdx_align_up(file_size, VHDX_MiB);
     for (uint64_t i = 0; i < v->bat_entries; i++) {
         uint64_t e = vhdx_le64((uint8_t *)&v->bat[i]);

@@ -19,87 +19,13 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "vhdx_format.h"
-
-/* Append @s as UTF-16LE at @p; the bytes written. */
-static size_t put_utf16(uint8_t *p, const char *s)
-{
-    size_t n = 0;
-    const unsigned char *u = (const unsigned char *)s;
-
-    while (*u) {
-        uint32_t c = *u++;
-        int more = 0;
-        if (c >= 0xF0)
-            c &= 0x07, more = 3;
-        else if (c >= 0xE0)
-            c &= 0x0F, more = 2;
-        else if (c >= 0xC0)
-            c &= 0x1F, more = 1;
-        while (more-- && (*u & 0xC0) == 0x80)
-            c = c << 6 | (*u++ & 0x3F);
-        if (c >= 0x10000) {
-            c -= 0x10000;
-            vhdx_put16(p + n, (uint16_t)(0xD800 + (c >> 10)));
-            vhdx_put16(p + n + 2, (uint16_t)(0xDC00 + (c & 0x3FF)));
-            n += 4;
-        } else {
-            vhdx_put16(p + n, (uint16_t)c);
-            n += 2;
-        }
-    }
-    return n;
-}
-
-/* The parent's path relative to the directory of @child, Windows style
- * (".\base.vhdx", "..\images\base.vhdx"); NULL if it cannot be made. */
-static char *relative_path(const char *child, const char *parent)
-{
-    char *c = strdup(child), cdir[PATH_MAX], pabs[PATH_MAX];
-    char *out = NULL;
-
-    if (!c)
-        return NULL;
-    if (!realpath(dirname(c), cdir) || !realpath(parent, pabs))
-        goto done;
-    /* Common leading directories. */
-    size_t i = 0, common = 0;
-    while (cdir[i] && cdir[i] == pabs[i]) {
-        i++;
-        if (pabs[i] == '/' || (!cdir[i] && pabs[i] == '/'))
-            common = i;
-    }
-    if (!cdir[i] && pabs[i] == '/')
-        common = i;
-    if (strcmp(cdir, "/") == 0)
-        common = 0;
-    size_t ups = 0;
-    for (const char *p = cdir + common; *p; p++)
-        ups += *p == '/';
-    const char *rest = pabs + common + 1;
-    size_t len = 3 * ups + strlen(rest) + 3;
-    out = malloc(len);
-    if (!out)
-        goto done;
-    char *o = out;
-    if (!ups)
-        o += sprintf(o, ".\\");
-    while (ups--)
-        o += sprintf(o, "..\\");
-    for (; *rest; rest++)
-        *o++ = *rest == '/' ? '\\' : *rest;
-    *o = 0;
-done:
-    free(c);
-    return out;
-}
+#include "winpath.h"
 
 struct meta_item {
     const struct vhdx_guid *id;
@@ -108,26 +34,45 @@ struct meta_item {
     uint32_t len;
 };
 
-/* The parent locator item into @p (at most 64 KiB): its length. */
-static uint32_t build_locator(uint8_t *p, const char *const keys[], const char *const vals[],
-                              unsigned n)
+/* Metadata table entry @i of @table. */
+static void put_meta_entry(uint8_t *table, unsigned i, const struct vhdx_guid *id, uint32_t at,
+                           uint32_t len, uint32_t flags)
 {
+    uint8_t *e = table + 32 + 32 * i;
+    memcpy(e, id->b, 16);
+    vhdx_put32(e + 16, at);
+    vhdx_put32(e + 20, len);
+    vhdx_put32(e + 24, flags);
+}
+
+/* The parent locator item into @p of @cap bytes (less than 64 KiB, so
+ * every string's length fits its 16-bit field): its length, or -EILSEQ
+ * (a string not UTF-8), -ENAMETOOLONG. */
+static int build_locator(uint8_t *p, size_t cap, const char *const keys[], const char *const vals[],
+                         unsigned n)
+{
+    size_t at = 20 + 12 * n;
+    if (at > cap)
+        return -ENAMETOOLONG;
     memcpy(p, vhdx_guid_locator_type.b, 16);
     vhdx_put16(p + 16, 0);
     vhdx_put16(p + 18, (uint16_t)n);
-    uint32_t at = 20 + 12 * n;
     for (unsigned i = 0; i < n; i++) {
         uint8_t *e = p + 20 + 12 * i;
-        size_t kl = put_utf16(p + at, keys[i]);
-        vhdx_put32(e, at);
+        int kl = winpath_utf8_to_utf16(keys[i], p + at, cap - at, false);
+        if (kl < 0)
+            return kl;
+        vhdx_put32(e, (uint32_t)at);
         vhdx_put16(e + 8, (uint16_t)kl);
-        at += (uint32_t)kl;
-        size_t vl = put_utf16(p + at, vals[i]);
-        vhdx_put32(e + 4, at);
+        at += (size_t)kl;
+        int vl = winpath_utf8_to_utf16(vals[i], p + at, cap - at, false);
+        if (vl < 0)
+            return vl;
+        vhdx_put32(e + 4, (uint32_t)at);
         vhdx_put16(e + 10, (uint16_t)vl);
-        at += (uint32_t)vl;
+        at += (size_t)vl;
     }
-    return at;
+    return (int)at;
 }
 
 static int write_bat_entries(int fd, const uint64_t *bat, uint64_t first, uint64_t n, uint64_t at)
@@ -173,7 +118,7 @@ int vhdx_create(int fd, const char *path, const struct disk_create_params *p, ch
     struct vhdx_guid linkage;
     uint8_t *buf = NULL;
     struct vhdx *v = NULL;
-    char *rel = NULL;
+    char rel[8192];
     int r = -EINVAL;
 
     if (type == DISK_TYPE_DIFFERENCING) {
@@ -241,7 +186,7 @@ int vhdx_create(int fd, const char *path, const struct disk_create_params *p, ch
 
     /* File type identifier. */
     memcpy(buf, "vhdxfile", 8);
-    put_utf16(buf + 8, "hvcore disk library");
+    winpath_utf8_to_utf16("hvcore disk library", buf + 8, 512, false);
     if ((r = disk_pwrite_full(fd, buf, 4096, 0)) < 0)
         goto io;
 
@@ -258,9 +203,10 @@ int vhdx_create(int fd, const char *path, const struct disk_create_params *p, ch
         (r = disk_pwrite_full(fd, buf, VHDX_REGION_SIZE, VHDX_REGION2_OFFSET)) < 0)
         goto io;
 
-    /* Metadata: the table, then the items packed from 64 KiB on. */
+    /* Metadata: the table, then the items packed from 64 KiB on (the
+     * parent locator last, made in place; the whole is 128 KiB). */
     memset(buf, 0, 128 * 1024);
-    uint8_t fp[8], vs[8], lssb[4], pssb[4], *loc = buf + 96 * 1024;
+    uint8_t fp[8], vs[8], lssb[4], pssb[4];
     struct vhdx_guid page83;
     vhdx_random_guid(&page83);
     vhdx_put32(fp, bs);
@@ -268,48 +214,44 @@ int vhdx_create(int fd, const char *path, const struct disk_create_params *p, ch
     vhdx_put64(vs, size);
     vhdx_put32(lssb, lss);
     vhdx_put32(pssb, 4096);
-    struct meta_item items[6] = {
+    const struct meta_item items[5] = {
         {&vhdx_guid_file_params, VHDX_META_IS_REQUIRED, fp, 8},
         {&vhdx_guid_vsize, VHDX_META_IS_VIRTUAL_DISK | VHDX_META_IS_REQUIRED, vs, 8},
         {&vhdx_guid_page83, VHDX_META_IS_VIRTUAL_DISK | VHDX_META_IS_REQUIRED, page83.b, 16},
         {&vhdx_guid_lss, VHDX_META_IS_VIRTUAL_DISK | VHDX_META_IS_REQUIRED, lssb, 4},
         {&vhdx_guid_pss, VHDX_META_IS_VIRTUAL_DISK | VHDX_META_IS_REQUIRED, pssb, 4},
-        {&vhdx_guid_parent_locator, VHDX_META_IS_REQUIRED, loc, 0},
     };
+    uint32_t at = VHDX_METADATA_TBL_SIZE;
+    for (unsigned i = 0; i < 5; i++) {
+        put_meta_entry(buf, i, items[i].id, at, items[i].len, items[i].flags);
+        memcpy(buf + at, items[i].data, items[i].len);
+        at += items[i].len;
+    }
     unsigned nitems = 5;
     if (type == DISK_TYPE_DIFFERENCING) {
         char link[39];
         vhdx_guid_format(&linkage, link);
-        rel = relative_path(path, p->parent);
-        const char *keys[3] = {"parent_linkage", "absolute_win32_path", "relative_path"};
-        const char *vals[3] = {link, p->parent, rel};
-        if (strlen(p->parent) > 8000 || (rel && strlen(rel) > 8000)) {
+        /* Without a relative path (it cannot be made) the absolute one serves. */
+        r = winpath_parent_relative(path, p->parent, rel, sizeof(rel));
+        if (r == -ENAMETOOLONG) {
             disk_seterr(err, errlen, "%s: the parent's path is too long", path);
-            r = -ENAMETOOLONG;
             goto out;
         }
-        items[5].len = build_locator(loc, keys, vals, rel ? 3 : 2);
+        const char *keys[3] = {"parent_linkage", "absolute_win32_path", "relative_path"};
+        const char *vals[3] = {link, p->parent, rel};
+        r = build_locator(buf + at, 128 * 1024 - at, keys, vals, r == 0 ? 3 : 2);
+        if (r < 0) {
+            disk_seterr(err, errlen,
+                        r == -EILSEQ ? "%s: the parent's path is not valid UTF-8"
+                                     : "%s: the parent's path is too long",
+                        path);
+            goto out;
+        }
+        put_meta_entry(buf, 5, &vhdx_guid_parent_locator, at, (uint32_t)r, VHDX_META_IS_REQUIRED);
         nitems = 6;
     }
     memcpy(buf, "metadata", 8);
     vhdx_put16(buf + 10, (uint16_t)nitems);
-    uint32_t at = VHDX_METADATA_TBL_SIZE;
-    uint8_t *items_area = malloc(64 * 1024);
-    if (!items_area) {
-        r = -ENOMEM;
-        goto out;
-    }
-    for (unsigned i = 0; i < nitems; i++) {
-        uint8_t *e = buf + 32 + 32 * i;
-        memcpy(e, items[i].id->b, 16);
-        vhdx_put32(e + 16, at);
-        vhdx_put32(e + 20, items[i].len);
-        vhdx_put32(e + 24, items[i].flags);
-        memcpy(items_area + (at - VHDX_METADATA_TBL_SIZE), items[i].data, items[i].len);
-        at += items[i].len;
-    }
-    memcpy(buf + VHDX_METADATA_TBL_SIZE, items_area, at - VHDX_METADATA_TBL_SIZE);
-    free(items_area);
     if ((r = disk_pwrite_full(fd, buf, 128 * 1024, VHDX_LAYOUT_META_OFFSET)) < 0)
         goto io;
 
@@ -354,7 +296,6 @@ int vhdx_create(int fd, const char *path, const struct disk_create_params *p, ch
 io:
     disk_seterr(err, errlen, "%s: cannot write the VHDX image: %s", path, strerror(-r));
 out:
-    free(rel);
     free(buf);
     if (v)
         free(v->bat);
@@ -466,6 +407,8 @@ int vhdx_resize(struct disk *d, uint64_t new_size, char *err, size_t errlen)
     v->bat_offset = bat_off;
     v->bat_length = (uint32_t)bat_len;
     v->alloc_end = end;
+    if (end > v->file_size)
+        v->file_size = end;
     v->vsize = new_size;
     vhdx_geometry(v);
     d->size = new_size;

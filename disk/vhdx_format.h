@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * VHDX 1.0 (MS-VHDX): the on-disk layout, and the state the driver keeps
- * for an open image, shared by vhdx.c (I/O, create, resize), vhdx_meta.c
- * (headers, region table, metadata) and vhdx_log.c (the log).
+ * for an open image, shared by vhdx.c (open, I/O), vhdx_create.c (create,
+ * expand), vhdx_meta.c (headers, region table, metadata) and vhdx_log.c
+ * (the log).
  *
  * All on-disk integers are little-endian; GUIDs are kept as their 16
  * on-disk bytes (the mixed-endian Windows layout), never converted.
@@ -33,12 +34,15 @@
 #define VHDX_METADATA_TBL_SIZE (64u * 1024)
 #define VHDX_METADATA_MAX_ITEM (1024u * 1024)
 
-#define VHDX_MAX_SIZE       (64 * VHDX_TiB)
-#define VHDX_MIN_BLOCK      (1u << 20)
-#define VHDX_MAX_BLOCK      (256u << 20)
-#define VHDX_DEFAULT_BLOCK  (32u << 20)
-#define VHDX_LOG_SECTOR     4096u
-#define VHDX_LOG_MAX_LENGTH (256u << 20) /* we refuse bigger logs: read whole into memory */
+#define VHDX_MAX_SIZE      (64 * VHDX_TiB)
+#define VHDX_MIN_BLOCK     (1u << 20)
+#define VHDX_MAX_BLOCK     (256u << 20)
+#define VHDX_DEFAULT_BLOCK (32u << 20)
+#define VHDX_LOG_SECTOR    4096u
+/* The largest log we replay (it is read whole into memory): Hyper-V and
+ * QEMU make 1 MiB logs.  A clean image with a bigger log opens (the log is
+ * read only when LogGuid is set). */
+#define VHDX_LOG_MAX_LENGTH (8u << 20)
 
 /* Where our images put things (as QEMU does; Hyper-V's differ, we read any). */
 #define VHDX_LAYOUT_LOG_OFFSET  (1 * VHDX_MiB)
@@ -171,6 +175,7 @@ struct vhdx {
 
     pthread_mutex_t lock;  /* allocation, header updates */
     uint64_t alloc_end;    /* where the next block goes (1 MiB aligned) */
+    uint64_t file_size;    /* how far the file reaches (atomic): stored data past it is -EIO */
     bool write_guids_done; /* FileWriteGuid/DataWriteGuid renewed since open */
 };
 

@@ -37,7 +37,16 @@ struct log {
     const uint8_t *buf; /* the whole log region */
     uint32_t length;
     const struct vhdx_guid *guid;
+    /* room[i]: how many sectors from slot i on hold no other entry header of
+     * this log (circularly; all of them if there is none). */
+    const uint32_t *room;
 };
+
+/* Sector @k of the entry starting at @off, in the circular buffer. */
+static const uint8_t *entry_sector(const struct log *l, uint32_t off, uint64_t k)
+{
+    return l->buf + (off + k * VHDX_LOG_SECTOR) % l->length;
+}
 
 /* The entry of @len bytes at @off, unrolled from the circular buffer into @out. */
 static void linearize(const struct log *l, uint32_t off, uint32_t len, uint8_t *out)
@@ -52,43 +61,45 @@ static uint64_t desc_sectors(uint64_t count)
     return (ENTRY_HDR + DESC_SIZE * count + VHDX_LOG_SECTOR - 1) / VHDX_LOG_SECTOR;
 }
 
-/* Whether the entry starting at @off is valid for this log: checksum,
- * signatures, sequence numbers on every descriptor and data sector. */
-static bool entry_check(const struct log *l, uint32_t off, struct slot *s, uint8_t *scratch)
+static bool is_header(const struct log *l, const uint8_t *h)
+{
+    return memcmp(h, "loge", 4) == 0 && memcmp(h + 32, l->guid->b, 16) == 0;
+}
+
+/* Whether the entry starting at @off is valid for this log: header fields,
+ * signatures and sequence numbers of every descriptor and data sector, then
+ * the checksum over the whole entry.  An entry may not span another entry
+ * header of this log (no writer puts one inside its own entry), so the
+ * entries whose descriptors and checksum get read never overlap and a
+ * crafted log costs one pass over it, not one per sector. */
+static bool entry_check(const struct log *l, uint32_t off, struct slot *s)
 {
     const uint8_t *h = l->buf + off;
-    struct vhdx_guid g;
 
-    if (memcmp(h, "loge", 4) != 0)
+    if (!is_header(l, h))
         return false;
     s->len = vhdx_le32(h + 8);
     s->tail = vhdx_le32(h + 12);
     s->seq = vhdx_le64(h + 16);
     uint64_t count = vhdx_le32(h + 24);
-    memcpy(g.b, h + 32, 16);
     s->flushed = vhdx_le64(h + 48);
     s->last = vhdx_le64(h + 56);
     if (s->len == 0 || s->len % VHDX_LOG_SECTOR || s->len > l->length ||
-        s->tail % VHDX_LOG_SECTOR || s->tail >= l->length || s->seq == 0 ||
-        !vhdx_guid_eq(&g, l->guid))
+        s->tail % VHDX_LOG_SECTOR || s->tail >= l->length || s->seq == 0)
         return false;
     uint64_t sectors = s->len / VHDX_LOG_SECTOR, ds = desc_sectors(count);
-    if (ds > sectors)
-        return false;
-    linearize(l, off, s->len, scratch);
-    uint32_t sum = vhdx_le32(scratch + 4);
-    vhdx_put32(scratch + 4, 0);
-    if (crc32c(scratch, s->len) != sum)
+    if (sectors > l->room[off / VHDX_LOG_SECTOR] || ds > sectors)
         return false;
     uint64_t data = 0;
     for (uint64_t i = 0; i < count; i++) {
-        const uint8_t *dsc = scratch + ENTRY_HDR + DESC_SIZE * i;
+        uint64_t at = ENTRY_HDR + DESC_SIZE * i; /* a descriptor never straddles a sector */
+        const uint8_t *dsc = entry_sector(l, off, at / VHDX_LOG_SECTOR) + at % VHDX_LOG_SECTOR;
         if (vhdx_le64(dsc + 24) != s->seq)
             return false;
         if (memcmp(dsc, "desc", 4) == 0) {
             if (ds + data >= sectors)
                 return false;
-            const uint8_t *sec = scratch + (ds + data) * VHDX_LOG_SECTOR;
+            const uint8_t *sec = entry_sector(l, off, ds + data);
             if (memcmp(sec, "data", 4) != 0 || vhdx_le32(sec + 4) != (uint32_t)(s->seq >> 32) ||
                 vhdx_le32(sec + 4092) != (uint32_t)s->seq)
                 return false;
@@ -97,12 +108,36 @@ static bool entry_check(const struct log *l, uint32_t off, struct slot *s, uint8
             return false;
         }
     }
-    return true;
+    /* The checksum, with its own field taken as zero, in place. */
+    static const uint8_t zero[4];
+    uint32_t first = l->length - off < s->len ? l->length - off : s->len;
+    uint32_t crc = crc32c_update(0, h, 4);
+    crc = crc32c_update(crc, zero, 4);
+    crc = crc32c_update(crc, h + 8, first - 8);
+    crc = crc32c_update(crc, l->buf, s->len - first);
+    return crc == vhdx_le32(h + 4);
 }
 
-/* Where descriptors of a valid entry (linear in @e) would write: refuse
- * the headers, region tables' neighbourhood below them, the log itself and
- * absurd places, before anything is written. */
+/* Fill @room (see struct log) for the @nslots sectors of @l. */
+static void compute_room(const struct log *l, uint32_t nslots, uint32_t *room)
+{
+    uint64_t next = UINT64_MAX; /* the nearest header slot after k, counted twice around */
+
+    for (uint64_t k = 2ull * nslots; k-- > 0;) {
+        uint32_t i = (uint32_t)(k % nslots);
+        room[i] = next == UINT64_MAX || next - k > nslots ? nslots : (uint32_t)(next - k);
+        if (is_header(l, l->buf + (uint64_t)i * VHDX_LOG_SECTOR))
+            next = k;
+    }
+}
+
+/* Where the descriptors of a valid entry (linear in @e) write, checked
+ * before anything is written: 4 KiB aligned, from the first region table
+ * (192 KiB) on, so never the file identifier or the headers; not into the
+ * log itself; below 256 TiB, at most 256 MiB zeroed by one descriptor.
+ * Anything else is accepted: the region tables, metadata and BAT a log is
+ * for, but also payload blocks or space past them (the region a log moves
+ * a BAT to is only known once the region table it writes is applied). */
 static bool entry_targets_ok(const struct vhdx *v, const uint8_t *e)
 {
     uint64_t count = vhdx_le32(e + 24);
@@ -216,6 +251,7 @@ out:
 int vhdx_log_replay(struct disk *d, struct vhdx *v, uint64_t file_size, char *err, size_t errlen)
 {
     uint8_t *buf = NULL, *scratch = NULL;
+    uint32_t *room = NULL;
     struct slot *s = NULL;
     int r = 0;
 
@@ -223,15 +259,17 @@ int vhdx_log_replay(struct disk *d, struct vhdx *v, uint64_t file_size, char *er
         return 0;
     uint32_t length = v->hdr.log_length;
     if (length > VHDX_LOG_MAX_LENGTH) {
-        disk_seterr(err, errlen, "%s: the VHDX log (%u bytes) is too large to replay", d->path,
-                    length);
+        disk_seterr(err, errlen,
+                    "%s: the VHDX log must be replayed but is %u MiB (we replay logs of at most "
+                    "%u MiB)",
+                    d->path, length >> 20, VHDX_LOG_MAX_LENGTH >> 20);
         return -ENOTSUP;
     }
     uint32_t nslots = length / VHDX_LOG_SECTOR;
     buf = malloc(length);
-    scratch = malloc(length);
+    room = malloc(sizeof(*room) * nslots);
     s = calloc(nslots, sizeof(*s));
-    if (!buf || !scratch || !s) {
+    if (!buf || !room || !s) {
         r = -ENOMEM;
         goto out;
     }
@@ -240,9 +278,11 @@ int vhdx_log_replay(struct disk *d, struct vhdx *v, uint64_t file_size, char *er
         disk_seterr(err, errlen, "%s: cannot read the VHDX log", d->path);
         goto out;
     }
-    struct log l = {.buf = buf, .length = length, .guid = &v->hdr.log_guid};
-    for (uint32_t i = 0; i < nslots; i++)
-        s[i].valid = entry_check(&l, i * VHDX_LOG_SECTOR, &s[i], scratch);
+    struct log l = {.buf = buf, .length = length, .guid = &v->hdr.log_guid, .room = room};
+    compute_room(&l, nslots, room);
+    /* No entry header lies inside a valid entry: go on after it. */
+    for (uint32_t i = 0; i < nslots; i += s[i].valid ? s[i].len / VHDX_LOG_SECTOR : 1)
+        s[i].valid = entry_check(&l, i * VHDX_LOG_SECTOR, &s[i]);
 
     uint32_t tail = 0, head = 0; /* set by find_active() when it finds a sequence */
     if (!find_active(s, nslots, &l, &tail, &head)) {
@@ -271,14 +311,21 @@ int vhdx_log_replay(struct disk *d, struct vhdx *v, uint64_t file_size, char *er
         r = -EINVAL;
         goto out;
     }
+    scratch = malloc(length);
+    if (!scratch) {
+        r = -ENOMEM;
+        goto out;
+    }
     /* Check every entry's targets, then write: nothing half-applied on refusal. */
     for (int pass = 0; pass < 2; pass++) {
         uint32_t cur = tail;
         for (;;) {
             linearize(&l, cur * VHDX_LOG_SECTOR, s[cur].len, scratch);
             if (pass == 0 && !entry_targets_ok(v, scratch)) {
-                disk_seterr(err, errlen, "%s: a VHDX log entry writes outside the metadata",
-                            d->path);
+                disk_seterr(
+                    err, errlen,
+                    "%s: a VHDX log entry writes into the headers or the log, or out of bounds",
+                    d->path);
                 r = -EINVAL;
                 goto out;
             }
@@ -314,6 +361,7 @@ int vhdx_log_replay(struct disk *d, struct vhdx *v, uint64_t file_size, char *er
 out:
     free(buf);
     free(scratch);
+    free(room);
     free(s);
     return r;
 }

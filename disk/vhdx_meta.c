@@ -12,6 +12,7 @@
 
 #include "crc32c.h"
 #include "vhdx_format.h"
+#include "winpath.h"
 
 const struct vhdx_guid vhdx_guid_bat =
     VHDX_GUID_INIT(0x2DC27766, 0xF623, 0x4200, 0x9D, 0x64, 0x11, 0x5E, 0x9B, 0xFD, 0x4A, 0x08);
@@ -337,50 +338,6 @@ void vhdx_locator_free(struct vhdx_locator *l)
     memset(l, 0, sizeof(*l));
 }
 
-/* UTF-16LE (@len bytes) to a new UTF-8 string; NULL if malformed. */
-static char *utf16_to_utf8(const uint8_t *p, size_t len)
-{
-    if (len % 2)
-        return NULL;
-    char *s = malloc(len / 2 * 3 + 1), *o = s;
-    if (!s)
-        return NULL;
-    for (size_t i = 0; i < len; i += 2) {
-        uint32_t c = vhdx_le16(p + i);
-        if (c >= 0xD800 && c < 0xDC00) {
-            if (i + 4 > len)
-                goto bad;
-            uint32_t lo = vhdx_le16(p + i + 2);
-            if (lo < 0xDC00 || lo >= 0xE000)
-                goto bad;
-            c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
-            i += 2;
-        } else if ((c >= 0xDC00 && c < 0xE000) || c == 0) {
-            goto bad;
-        }
-        if (c < 0x80) {
-            *o++ = (char)c;
-        } else if (c < 0x800) {
-            *o++ = (char)(0xC0 | c >> 6);
-            *o++ = (char)(0x80 | (c & 0x3F));
-        } else if (c < 0x10000) {
-            *o++ = (char)(0xE0 | c >> 12);
-            *o++ = (char)(0x80 | ((c >> 6) & 0x3F));
-            *o++ = (char)(0x80 | (c & 0x3F));
-        } else {
-            *o++ = (char)(0xF0 | c >> 18);
-            *o++ = (char)(0x80 | ((c >> 12) & 0x3F));
-            *o++ = (char)(0x80 | ((c >> 6) & 0x3F));
-            *o++ = (char)(0x80 | (c & 0x3F));
-        }
-    }
-    *o = 0;
-    return s;
-bad:
-    free(s);
-    return NULL;
-}
-
 static int parse_locator(struct disk *d, struct vhdx *v, const uint8_t *p, uint32_t len, char *err,
                          size_t errlen)
 {
@@ -402,7 +359,8 @@ static int parse_locator(struct disk *d, struct vhdx *v, const uint8_t *p, uint3
         uint32_t kl = vhdx_le16(e + 8), vl = vhdx_le16(e + 10);
         if (kl == 0 || vl == 0 || ko > len || kl > len - ko || vo > len || vl > len - vo)
             goto bad;
-        char *key = utf16_to_utf8(p + ko, kl), *val = utf16_to_utf8(p + vo, vl);
+        char *key = winpath_utf16_to_utf8_dup(p + ko, kl, false);
+        char *val = winpath_utf16_to_utf8_dup(p + vo, vl, false);
         if (!key || !val) {
             free(key);
             free(val);

@@ -19,13 +19,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <malloc.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include <disk/disk.h>
 
 #include "../../disk/vhd.h"
+#include "../../disk/winpath.h"
+
+#ifdef __SANITIZE_ADDRESS__
+size_t __sanitizer_get_current_allocated_bytes(void); /* <sanitizer/allocator_interface.h> */
+#endif
 
 #define MIB (1ull << 20)
 
@@ -160,6 +168,67 @@ static int shell(const char *fmt, ...)
     int r = system(cmd);
 
     return WIFEXITED(r) ? WEXITSTATUS(r) : -1;
+}
+
+/* Bytes the heap holds now (ASan's allocator when the tests run under it). */
+static size_t heap_in_use(void)
+{
+#ifdef __SANITIZE_ADDRESS__
+    return __sanitizer_get_current_allocated_bytes();
+#else
+    return mallinfo2().uordblks;
+#endif
+}
+
+/*
+ * The library's writes and syncs, seen from here: these definitions take
+ * the place of libc's for the library linked into this program.  With
+ * io_log.on each call is recorded; a write at io_log.fail_at fails (-EIO).
+ */
+enum io_kind { IO_WRITE, IO_SYNC };
+static struct {
+    bool on;
+    int64_t fail_at; /* -1: none */
+    int count;
+    struct {
+        enum io_kind kind;
+        uint64_t offset;
+    } ev[64];
+} io_log = {.fail_at = -1};
+
+static void io_record(enum io_kind kind, uint64_t offset)
+{
+    if (io_log.on && io_log.count < 64) {
+        io_log.ev[io_log.count].kind = kind;
+        io_log.ev[io_log.count].offset = offset;
+        io_log.count++;
+    }
+}
+
+ssize_t pwritev(int fd, const struct iovec *iov, int iovcnt, off_t offset)
+{
+    if (io_log.fail_at >= 0 && offset == io_log.fail_at) {
+        errno = EIO;
+        return -1;
+    }
+    io_record(IO_WRITE, (uint64_t)offset);
+    return syscall(SYS_pwritev, fd, iov, iovcnt, (long)offset, (long)((uint64_t)offset >> 32));
+}
+
+int fdatasync(int fd)
+{
+    io_record(IO_SYNC, 0);
+    return (int)syscall(SYS_fdatasync, fd);
+}
+
+/* The index of the first event of @kind at @offset (any offset for syncs), or -1. */
+static int io_find(enum io_kind kind, uint64_t offset)
+{
+    for (int i = 0; i < io_log.count; i++) {
+        if (io_log.ev[i].kind == kind && (kind == IO_SYNC || io_log.ev[i].offset == offset))
+            return i;
+    }
+    return -1;
 }
 
 /* ---- raw ----------------------------------------------------------------------------------- */
@@ -1307,6 +1376,303 @@ static void test_vhd_geometry(void **state)
     assert_int_equal(s, 255);
 }
 
+/* ---- the fixes: format by name, hostile tables, bitmap ordering -------------------------- */
+
+/* Rename tp(@from) to tp(@to). */
+static void move(const char *from, const char *to)
+{
+    char a[512];
+
+    snprintf(a, sizeof(a), "%s", tp(from));
+    assert_int_equal(rename(a, tp(to)), 0);
+}
+
+/* A guest's raw disk holding a VHD footer or VHDX signature stays raw; a .vhd or .vhdx that
+ * holds no such thing is refused. */
+static void test_open_by_name(void **state)
+{
+    uint8_t footer[512], sector[512] = {0};
+    struct iovec iov = {sector, 512};
+    struct disk_info info;
+    struct disk *d = NULL;
+    int fd;
+
+    (void)state;
+    /* The guest writes "vhdxfile" at 0 and a real VHD footer at the end of its raw disk. */
+    create_ok(tp("donor.vhd"), DISK_FORMAT_VHD, DISK_TYPE_DYNAMIC, 4 * MIB, NULL);
+    fd = open(tp("donor.vhd"), O_RDONLY);
+    assert_int_equal(pread(fd, footer, 512, (off_t)file_size(tp("donor.vhd")) - 512), 512);
+    close(fd);
+    create_ok(tp("guest.img"), DISK_FORMAT_RAW, DISK_TYPE_FIXED, 4 * MIB, NULL);
+    d = open_ok(tp("guest.img"), 0);
+    iov.iov_base = footer;
+    assert_int_equal(disk_writev(d, 4 * MIB - 512, &iov, 1), 0);
+    assert_int_equal(disk_close(d), 0);
+    d = open_ok(tp("guest.img"), 0);
+    disk_get_info(d, &info);
+    assert_int_equal(info.format, DISK_FORMAT_RAW);
+    assert_int_equal(disk_size(d), 4 * MIB);
+    memcpy(sector, "vhdxfile", 8);
+    iov.iov_base = sector;
+    assert_int_equal(disk_writev(d, 0, &iov, 1), 0);
+    assert_int_equal(disk_close(d), 0);
+    d = open_ok(tp("guest.img"), DISK_OPEN_READ_ONLY);
+    disk_get_info(d, &info);
+    assert_int_equal(info.format, DISK_FORMAT_RAW);
+    assert_int_equal(disk_size(d), 4 * MIB);
+    memset(sector, 0, sizeof(sector));
+    assert_int_equal(disk_readv(d, 0, &iov, 1), 0);
+    assert_memory_equal(sector, "vhdxfile", 8);
+    assert_int_equal(disk_close(d), 0);
+    /* A real VHD given a raw name is raw too: its bytes, footer included. */
+    move("donor.vhd", "donor.img");
+    d = open_ok(tp("donor.img"), DISK_OPEN_READ_ONLY);
+    disk_get_info(d, &info);
+    assert_int_equal(info.format, DISK_FORMAT_RAW);
+    assert_int_equal(disk_size(d), file_size(tp("donor.img")));
+    assert_int_equal(disk_close(d), 0);
+
+    /* Named .vhd or .vhdx, the content must agree. */
+    create_ok(tp("plain.img"), DISK_FORMAT_RAW, DISK_TYPE_FIXED, MIB, NULL);
+    move("plain.img", "plain.vhd");
+    d = NULL;
+    assert_int_equal(disk_open(tp("plain.vhd"), 0, &d, err, sizeof(err)), -EINVAL);
+    assert_null(d);
+    assert_non_null(strstr(err, "plain.vhd: named .vhd but holds no VHD footer"));
+    move("plain.vhd", "plain.vhdx");
+    assert_int_equal(disk_open(tp("plain.vhdx"), 0, &d, err, sizeof(err)), -EINVAL);
+    assert_non_null(strstr(err, "named .vhdx but holds no VHDX"));
+    /* And an image cannot be made under a name that would not open as it. */
+    struct disk_create_params p = {.format = DISK_FORMAT_VHD, .size = MIB};
+
+    assert_int_equal(disk_create(tp("named-wrong.img"), &p, err, sizeof(err)), -EINVAL);
+    assert_int_equal(access(tp("named-wrong.img"), F_OK), -1);
+}
+
+/* Only regular files: a block device's st_size is 0, so the drivers cannot size it. */
+static void test_open_special_files(void **state)
+{
+    struct disk *d = NULL;
+
+    (void)state;
+    assert_int_equal(disk_open("/dev/zero", DISK_OPEN_READ_ONLY, &d, err, sizeof(err)), -EINVAL);
+    assert_null(d);
+    assert_non_null(strstr(err, "only image files are supported"));
+    /* A block device node (a loop device's: opening it read-only touches nothing). */
+    if (mknod(tp("blockdev"), S_IFBLK | 0600, makedev(7, 0)) == 0) {
+        int r = disk_open(tp("blockdev"), DISK_OPEN_READ_ONLY, &d, err, sizeof(err));
+
+        if (r != -EACCES && r != -EPERM && r != -ENXIO) { /* nodev mounts, containers */
+            if (r == 0)
+                disk_close(d);
+            assert_int_equal(r, -EINVAL);
+            assert_non_null(strstr(err, "is a block device: only image files are supported"));
+        }
+    }
+}
+
+/* A crafted table of 4M entries for a 2-block disk: only the 2 are read and kept. */
+static void test_vhd_oversized_table(void **state)
+{
+    const char *path = tp("bigtable.vhd");
+    uint8_t raw[VHD_HEADER_SIZE], footer[512];
+    struct vhd_header h;
+    struct disk *d;
+    int fd;
+
+    (void)state;
+    create_ok(path, DISK_FORMAT_VHD, DISK_TYPE_DYNAMIC, 4 * MIB, NULL);
+    fd = open(path, O_RDWR);
+    assert_int_equal(pread(fd, footer, 512, 0), 512);
+    assert_int_equal(pread(fd, raw, sizeof(raw), 512), (ssize_t)sizeof(raw));
+    assert_int_equal(vhd_header_decode(raw, &h), 0);
+    h.max_table_entries = 1u << 22; /* 16 MiB of table: make the file hold it */
+    vhd_header_encode(&h, raw);
+    assert_int_equal(pwrite(fd, raw, sizeof(raw), 512), (ssize_t)sizeof(raw));
+    uint64_t end = h.table_offset + 4ull * h.max_table_entries;
+
+    /* The entries past the disk's two read as zeros, not "unused": they are never used. */
+    assert_int_equal(ftruncate(fd, (off_t)end), 0);
+    assert_int_equal(pwrite(fd, footer, 512, (off_t)end), 512);
+    close(fd);
+
+    size_t before = heap_in_use();
+
+    d = open_ok(path, 0);
+    /* Before: 16 MiB of BAT and 32 MiB of bitmap pointers. */
+    assert_true(heap_in_use() - before < 2 * MIB);
+    assert_int_equal(write_pattern(d, 2 * MIB + 4096, 8192, 5), 0);
+    expect(d, 2 * MIB + 4096, 8192, 5);
+    expect(d, 0, MIB, -1);
+    assert_int_equal(disk_close(d), 0);
+    d = open_ok(path, DISK_OPEN_READ_ONLY);
+    expect(d, 2 * MIB + 4096, 8192, 5);
+    assert_int_equal(disk_close(d), 0);
+}
+
+/* Make a child of a 4 MiB parent (pattern 1) with block 0 allocated (sector 0, pattern 2);
+ * *@bitmap_at is block 0's bitmap in the file, *@data_at its data. */
+static struct disk *child_with_block(const char *base, const char *child, uint64_t *bitmap_at,
+                                     uint64_t *data_at)
+{
+    struct disk *d;
+
+    create_ok(base, DISK_FORMAT_VHD, DISK_TYPE_DYNAMIC, 4 * MIB, NULL);
+    d = open_ok(base, 0);
+    assert_int_equal(write_pattern(d, 0, 4 * MIB, 1), 0);
+    assert_int_equal(disk_close(d), 0);
+    create_ok(child, DISK_FORMAT_VHD, DISK_TYPE_NONE, 0, base);
+    d = open_ok(child, 0);
+    assert_int_equal(write_pattern(d, 0, 512, 2), 0);
+    struct vhd *v = d->priv;
+
+    *bitmap_at = (uint64_t)atomic_load(&v->bat[0]) * 512;
+    *data_at = *bitmap_at + v->bitmap_size;
+    return d;
+}
+
+/* A bitmap write that fails leaves no bits behind in memory: reads still go to the parent,
+ * and the next write of those sectors writes the bitmap (it is not skipped as done). */
+static void test_vhd_bitmap_after_failed_write(void **state)
+{
+    uint64_t bitmap_at, data_at;
+    struct disk *d = child_with_block(tp("fb-base.vhd"), tp("fb-child.vhd"), &bitmap_at, &data_at);
+
+    (void)state;
+    io_log.fail_at = (int64_t)bitmap_at;
+    assert_int_equal(write_pattern(d, 8 * 512, 512, 3), -EIO);
+    io_log.fail_at = -1;
+    expect(d, 8 * 512, 512, 1); /* not claimed by the bitmap: the parent's */
+    assert_int_equal(write_pattern(d, 8 * 512, 512, 3), 0);
+    assert_int_equal(disk_close(d), 0);
+    d = open_ok(tp("fb-child.vhd"), DISK_OPEN_READ_ONLY);
+    expect(d, 0, 512, 2);
+    expect(d, 512, 7 * 512, 1);
+    expect(d, 8 * 512, 512, 3);
+    assert_int_equal(disk_close(d), 0);
+}
+
+/* New sectors in an allocated differencing block: data, then a sync, then the bitmap that
+ * claims it; sectors already claimed: the data only, no sync. */
+static void test_vhd_data_before_bitmap(void **state)
+{
+    uint64_t bitmap_at, data_at;
+    struct disk *d =
+        child_with_block(tp("ord-base.vhd"), tp("ord-child.vhd"), &bitmap_at, &data_at);
+
+    (void)state;
+    io_log.count = 0;
+    io_log.on = true;
+    assert_int_equal(write_pattern(d, 16 * 512, 1024, 4), 0);
+    io_log.on = false;
+    int data = io_find(IO_WRITE, data_at + 16 * 512), sync = io_find(IO_SYNC, 0),
+        bitmap = io_find(IO_WRITE, bitmap_at);
+
+    assert_true(data >= 0 && bitmap >= 0);
+    assert_true(sync > data && sync < bitmap);
+
+    io_log.count = 0;
+    io_log.on = true;
+    assert_int_equal(write_pattern(d, 16 * 512, 512, 5), 0);
+    io_log.on = false;
+    assert_int_equal(io_log.count, 1); /* the data, nothing else */
+    assert_int_equal(io_find(IO_WRITE, data_at + 16 * 512), 0);
+    assert_int_equal(disk_close(d), 0);
+    d = open_ok(tp("ord-child.vhd"), DISK_OPEN_READ_ONLY);
+    expect(d, 16 * 512, 512, 5);
+    expect(d, 17 * 512, 512, 4);
+    expect(d, 18 * 512, 512, 1);
+    assert_int_equal(disk_close(d), 0);
+}
+
+/* Compacting a child larger than its parent: past the parent's end there is nothing below. */
+static void test_compact_child_larger_than_parent(void **state)
+{
+    const char *base = tp("small-base.vhd"), *child = tp("large-child.vhd");
+    struct disk *d;
+    uint64_t run;
+
+    (void)state;
+    create_ok(base, DISK_FORMAT_VHD, DISK_TYPE_DYNAMIC, 2 * MIB, NULL);
+    d = open_ok(base, 0);
+    assert_int_equal(write_pattern(d, 0, 2 * MIB, 1), 0);
+    assert_int_equal(disk_close(d), 0);
+    create_ok(child, DISK_FORMAT_VHD, DISK_TYPE_NONE, 0, base);
+    assert_int_equal(disk_expand(child, 8 * MIB, err, sizeof(err)), 0); /* past its parent */
+    d = open_ok(child, 0);
+    assert_int_equal(write_zeros(d, 4 * MIB, 2 * MIB), 0); /* over nothing: dropped */
+    assert_int_equal(write_pattern(d, 6 * MIB, 4096, 2), 0);
+    assert_int_equal(disk_close(d), 0);
+    if (disk_compact(child, NULL, NULL, err, sizeof(err)) != 0)
+        fail_msg("disk_compact: %s", err);
+    d = open_ok(child, DISK_OPEN_READ_ONLY);
+    assert_int_equal(disk_size(d), 8 * MIB);
+    expect(d, 0, 2 * MIB, 1);
+    expect(d, 2 * MIB, 4 * MIB, -1);
+    expect(d, 6 * MIB, 4096, 2);
+    assert_int_equal(disk_block_status(d, 4 * MIB, 2 * MIB, &run), 0);
+    assert_int_equal(run, 2 * MIB);
+    assert_int_equal(disk_close(d), 0);
+}
+
+static void test_winpath(void **state)
+{
+    char out[64];
+    uint8_t u16[64];
+    char *dup;
+
+    (void)state;
+    assert_int_equal(winpath_relative("/a/b", "/a/b/x.vhd", out, sizeof(out)), 0);
+    assert_string_equal(out, ".\\x.vhd");
+    assert_int_equal(winpath_relative("/a/b", "/a/bc/x.vhd", out, sizeof(out)), 0);
+    assert_string_equal(out, "..\\bc\\x.vhd");
+    assert_int_equal(winpath_relative("/a/b/c", "/a/d/x.vhd", out, sizeof(out)), 0);
+    assert_string_equal(out, "..\\..\\d\\x.vhd");
+    assert_int_equal(winpath_relative("/", "/x.vhd", out, sizeof(out)), 0);
+    assert_string_equal(out, ".\\x.vhd");
+    assert_int_equal(winpath_relative("/a", "/a/b/x.vhd", out, 6), -ENAMETOOLONG);
+
+    /* "é€😀" both ways, in both byte orders. */
+    const char *text = "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80";
+    const uint8_t le[] = {0xe9, 0x00, 0xac, 0x20, 0x3d, 0xd8, 0x00, 0xde};
+
+    assert_int_equal(winpath_utf8_to_utf16(text, u16, sizeof(u16), false), 8);
+    assert_memory_equal(u16, le, 8);
+    assert_int_equal(winpath_utf16_to_utf8(u16, 8, false, out, sizeof(out)), 9);
+    assert_string_equal(out, text);
+    assert_int_equal(winpath_utf8_to_utf16(text, u16, sizeof(u16), true), 8);
+    assert_int_equal(u16[0], 0x00);
+    assert_int_equal(u16[1], 0xe9);
+    assert_int_equal(winpath_utf16_to_utf8(u16, sizeof(u16), true, out, sizeof(out)) >= 0, 1);
+    assert_int_equal(winpath_utf8_to_utf16(text, u16, 6, false), -ENAMETOOLONG);
+    assert_int_equal(winpath_utf16_to_utf8(le, 8, false, out, 9), -ENAMETOOLONG);
+    /* Malformed UTF-8: overlong, a surrogate, past U+10FFFF, cut short, a stray byte. */
+    assert_int_equal(winpath_utf8_to_utf16("\xc0\xaf", u16, sizeof(u16), false), -EILSEQ);
+    assert_int_equal(winpath_utf8_to_utf16("\xe0\x80\xaf", u16, sizeof(u16), false), -EILSEQ);
+    assert_int_equal(winpath_utf8_to_utf16("\xed\xa0\x80", u16, sizeof(u16), false), -EILSEQ);
+    assert_int_equal(winpath_utf8_to_utf16("\xf4\x90\x80\x80", u16, sizeof(u16), false), -EILSEQ);
+    assert_int_equal(winpath_utf8_to_utf16("a\xe2\x82", u16, sizeof(u16), false), -EILSEQ);
+    assert_int_equal(winpath_utf8_to_utf16("\x80", u16, sizeof(u16), false), -EILSEQ);
+    /* Unpaired surrogates. */
+    const uint8_t lone_hi[] = {0x3d, 0xd8, 0x41, 0x00}, lone_lo[] = {0x00, 0xde};
+
+    assert_int_equal(winpath_utf16_to_utf8(lone_hi, 4, false, out, sizeof(out)), -EILSEQ);
+    assert_int_equal(winpath_utf16_to_utf8(lone_hi, 2, false, out, sizeof(out)), -EILSEQ);
+    assert_int_equal(winpath_utf16_to_utf8(lone_lo, 2, false, out, sizeof(out)), -EILSEQ);
+    /* The counted form: all of it, no NUL units, even length. */
+    dup = winpath_utf16_to_utf8_dup(le, 8, false);
+    assert_non_null(dup);
+    assert_string_equal(dup, text);
+    free(dup);
+    const uint8_t with_nul[] = {'a', 0, 0, 0, 'b', 0};
+
+    assert_null(winpath_utf16_to_utf8_dup(with_nul, 6, false));
+    assert_null(winpath_utf16_to_utf8_dup(le, 7, false));
+    assert_null(winpath_utf16_to_utf8_dup(lone_lo, 2, false));
+    assert_int_equal(winpath_utf16_to_utf8(with_nul, 6, false, out, sizeof(out)), 1);
+    assert_string_equal(out, "a");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1333,6 +1699,13 @@ int main(void)
         cmocka_unit_test(test_create_errors),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_vhd_geometry),
+        cmocka_unit_test(test_open_by_name),
+        cmocka_unit_test(test_open_special_files),
+        cmocka_unit_test(test_vhd_oversized_table),
+        cmocka_unit_test(test_vhd_bitmap_after_failed_write),
+        cmocka_unit_test(test_vhd_data_before_bitmap),
+        cmocka_unit_test(test_compact_child_larger_than_parent),
+        cmocka_unit_test(test_winpath),
     };
 
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

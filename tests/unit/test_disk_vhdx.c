@@ -963,11 +963,159 @@ static void test_bad_log(void **state)
     expect_refused(img);
 }
 
+/* Header fields of the current header set in both copies (with higher
+ * sequence numbers): the log's place and length. */
+static void set_log_region(const char *path, uint64_t off, uint32_t len)
+{
+    uint8_t a[4096], b[4096];
+    assert_true(header_get(path, 0, a));
+    assert_true(header_get(path, 1, b));
+    uint8_t *cur = get64(a + 8) > get64(b + 8) ? a : b;
+    uint64_t seq = get64(cur + 8);
+    put32(cur + 68, len);
+    put64(cur + 72, off);
+    put64(cur + 8, seq + 1);
+    header_put(path, 0, cur);
+    put64(cur + 8, seq + 2);
+    header_put(path, 1, cur);
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A log full of entry headers each claiming the whole log: checked in one
+ * pass (not a checksum of the whole log per 4 KiB slot), so the open is
+ * quick; logs past the replay limit are refused only when they must be
+ * replayed. */
+static void test_log_crafted_headers_fast(void **state)
+{
+    (void)state;
+    const uint32_t log_len = 8 * MiB;
+    const char *img = tmp("manyloge.vhdx");
+    image_with_block0(img);
+    struct stat st;
+    assert_int_equal(stat(img, &st), 0);
+    uint64_t log_off = ((uint64_t)st.st_size + MiB - 1) / MiB * MiB;
+    assert_int_equal(truncate(img, (off_t)(log_off + 16 * MiB)), 0);
+    uint8_t guid[16], *log = calloc(1, log_len);
+    memset(guid, 0x6c, sizeof(guid));
+    for (uint32_t i = 0; i < log_len / 4096; i++) {
+        uint8_t *h = log + (size_t)i * 4096;
+        memcpy(h, "loge", 4);
+        put32(h + 4, 0x12345678); /* wrong, but only the checksum */
+        put32(h + 8, log_len);
+        put32(h + 12, 0);
+        put64(h + 16, i + 1);
+        put32(h + 24, 0);
+        memcpy(h + 32, guid, 16);
+    }
+    pwrite_at(img, log, log_len, log_off);
+    free(log);
+    set_log_region(img, log_off, log_len);
+    set_log_guid(img, guid);
+    double t0 = now_seconds();
+    struct disk *d = open_disk(img, 0); /* no valid entry: the log is empty */
+    double took = now_seconds() - t0;
+    assert_int_equal(disk_close(d), 0);
+    assert_true(took < 0.5);
+    uint8_t g[16], zero[16] = {0};
+    current_log_guid(img, g);
+    assert_memory_equal(g, zero, 16);
+
+    /* 16 MiB: opens clean; with LogGuid set it is refused, saying why. */
+    set_log_region(img, log_off, 16 * MiB);
+    d = open_disk(img, DISK_OPEN_READ_ONLY);
+    assert_int_equal(disk_close(d), 0);
+    set_log_guid(img, guid);
+    d = NULL;
+    assert_true(disk_open(img, 0, &d, err, sizeof(err)) < 0);
+    assert_non_null(strstr(err, "log"));
+    assert_non_null(strstr(err, "MiB"));
+}
+
+/* Compacting a differencing image keeps the blocks that read as zeros over
+ * a parent with data: discarded ones, and ZERO ones (BAT state 2). */
+static void test_compact_differencing_keeps_zeros(void **state)
+{
+    (void)state;
+    const char *base = tmp("cbase.vhdx"), *child = tmp("cchild.vhdx");
+    create(base, DISK_TYPE_DYNAMIC, 8 * MiB, MiB, 0, NULL);
+    struct disk *d = open_disk(base, 0);
+    uint8_t *a = malloc(4 * MiB), *b = malloc(4 * MiB), *c = malloc(MiB);
+    fill(a, 4 * MiB, 21);
+    assert_int_equal(dwrite(d, 0, a, 4 * MiB), 0);
+    assert_int_equal(disk_close(d), 0);
+    char absbase[4096];
+    assert_non_null(realpath(base, absbase));
+    create(child, DISK_TYPE_DIFFERENCING, 0, MiB, 0, absbase);
+    d = open_disk(child, 0);
+    fill(c, MiB, 22);
+    assert_int_equal(dwrite(d, 0, c, MiB), 0); /* block 0: the child's data */
+    memcpy(a, c, MiB);
+    memset(c, 0, MiB);
+    assert_int_equal(dwrite(d, MiB, c, MiB), 0); /* block 1: written, then discarded */
+    assert_int_equal(disk_discard(d, MiB, MiB), 0);
+    assert_int_equal(disk_close(d), 0);
+    memset(a + MiB, 0, MiB);
+    /* Block 2 ZERO by hand (as Hyper-V may leave it); block 3 the parent's. */
+    uint8_t e[8];
+    put64(e, 2);
+    pwrite_at(child, e, 8, 3 * MiB + 2 * 8);
+    memset(a + 2 * MiB, 0, MiB);
+
+    d = open_disk(child, DISK_OPEN_READ_ONLY);
+    assert_int_equal(dread(d, 0, b, 4 * MiB), 0);
+    assert_memory_equal(a, b, 4 * MiB);
+    uint64_t run;
+    assert_int_equal(disk_block_status(d, 2 * MiB, 2 * MiB, &run), 1);
+    assert_int_equal(run, MiB);
+    assert_int_equal(disk_close(d), 0);
+
+    assert_int_equal(disk_compact(child, NULL, NULL, err, sizeof(err)), 0);
+    d = open_disk(child, DISK_OPEN_READ_ONLY);
+    assert_int_equal(dread(d, 0, b, 4 * MiB), 0);
+    assert_memory_equal(a, b, 4 * MiB);
+    assert_int_equal(disk_close(d), 0);
+    free(a);
+    free(b);
+    free(c);
+}
+
+/* The parent in a sibling directory whose name the child's extends
+ * (disks/ and disks2/): the relative path climbs out ("..\disks\..."). */
+static void test_relative_parent_sibling_prefix(void **state)
+{
+    (void)state;
+    char cmd[512], absbase[4096];
+    snprintf(cmd, sizeof(cmd), "mkdir -p %s/x/disks %s/x/disks2", dir, dir);
+    assert_int_equal(system(cmd), 0);
+    const char *base = tmp("x/disks/base.vhdx"), *child = tmp("x/disks2/child.vhdx");
+    create(base, DISK_TYPE_DYNAMIC, 8 * MiB, MiB, 0, NULL);
+    struct disk *d = open_disk(base, 0);
+    uint8_t a[4096], b[4096];
+    fill(a, sizeof(a), 31);
+    assert_int_equal(dwrite(d, 0, a, sizeof(a)), 0);
+    assert_int_equal(disk_close(d), 0);
+    assert_non_null(realpath(base, absbase));
+    create(child, DISK_TYPE_DIFFERENCING, 0, MiB, 0, absbase);
+    /* Both directories move together: only the relative path finds the parent. */
+    snprintf(cmd, sizeof(cmd), "mv %s/x %s/y", dir, dir);
+    assert_int_equal(system(cmd), 0);
+    d = open_disk(tmp("y/disks2/child.vhdx"), DISK_OPEN_READ_ONLY);
+    assert_int_equal(dread(d, 0, b, sizeof(b)), 0);
+    assert_memory_equal(a, b, sizeof(b));
+    assert_int_equal(disk_close(d), 0);
+}
+
 /* Random damage in the first MiBs: errors, never a crash (ASan watches). */
 static void test_fuzz(void **state)
 {
     (void)state;
-    const char *img = tmp("fuzz.vhdx"), *tpl = tmp("fuzz.tpl");
+    const char *img = tmp("fuzz.vhdx"), *tpl = tmp("fuzz_tpl.vhdx");
     unlink(tpl);
     create(tpl, DISK_TYPE_DYNAMIC, 16 * MiB, MiB, 0, NULL);
     struct disk *d = open_disk(tpl, 0);
@@ -1023,6 +1171,9 @@ int main(void)
         cmocka_unit_test(test_bat_beyond_eof),
         cmocka_unit_test(test_bad_metadata),
         cmocka_unit_test(test_bad_log),
+        cmocka_unit_test(test_log_crafted_headers_fast),
+        cmocka_unit_test(test_compact_differencing_keeps_zeros),
+        cmocka_unit_test(test_relative_parent_sibling_prefix),
         cmocka_unit_test(test_fuzz),
     };
     return cmocka_run_group_tests_name("disk_vhdx", tests, setup, teardown);

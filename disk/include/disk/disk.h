@@ -10,9 +10,18 @@
  *          4096-byte logical sectors, at most 64 TiB; metadata changes go
  *          through the log, and a log left by a crash is replayed on open
  *
- * An image is opened by its content, never by its name: the format is
- * probed (VHDX's "vhdxfile" at offset 0, VHD's "conectix" footer at the
- * end, else raw).  A differencing image opens its parent chain read-only.
+ * The file's name decides its format (disk_format_from_path), and the
+ * content must then agree: a .vhd must hold VHD's "conectix" footer (or its
+ * copy at offset 0), a .vhdx VHDX's "vhdxfile" signature, else the open
+ * fails ("x.vhd: named .vhd but holds no VHD footer"); any other name
+ * (.img, .raw, none) opens raw whatever the file holds.  Never the content
+ * alone: a raw disk's bytes are the guest's, and a guest that wrote a VHD
+ * or VHDX signature into its disk would otherwise have it reopened as that
+ * format, with a block table and parent paths of its choosing (other host
+ * files read, or written).  Parents, whose paths an image stores, are
+ * opened by the same rule.  A differencing image opens its parent chain
+ * read-only.  Only regular files are images: block devices and other
+ * special files are refused.
  *
  * Images are locked while open (flock): writable opens exclusively, read-only
  * opens (and every parent) shared.  So a disk that one running child uses
@@ -59,7 +68,7 @@ enum disk_type {
 struct disk;
 
 /*
- * Open the image at @path (its format probed) and its parents.  0 and
+ * Open the image at @path (the format its name says, see above) and its parents.  0 and
  * *@out, or a negative errno with a message in @err naming the file and
  * the problem ("/vms/a.vhdx: bad header checksum", "... is in use").
  */
@@ -110,14 +119,17 @@ int disk_discard(struct disk *d, uint64_t offset, uint64_t len);
  * Whether [offset, ...) is stored in this image itself (1) or not (0: it
  * reads as zeros, or from the parent), and in *@run how many bytes from
  * @offset (at most @len, at least one sector) share that answer.  Negative
- * errno on error.  Raw and fixed images are allocated everywhere.
+ * errno on error.  Raw images and fixed VHDs are stored everywhere (1 for
+ * any range); VHDX, fixed included, answers from its block table, where a
+ * block may be not present (0).
  */
 int disk_block_status(struct disk *d, uint64_t offset, uint64_t len, uint64_t *run);
 
 /* ---- tools (hvctl disk) ---------------------------------------------------------------- */
 
 struct disk_create_params {
-    enum disk_format format;      /* NONE: from @path's extension (.vhd, .vhdx, else raw) */
+    enum disk_format format;      /* NONE: from @path's extension (.vhd, .vhdx, else raw);
+                                   * otherwise it must match it (disk_open goes by name) */
     enum disk_type type;          /* NONE: DIFFERENCING with a parent, else DYNAMIC (raw: FIXED) */
     uint64_t size;                /* bytes, a multiple of 1 MiB; 0 with a parent: the parent's */
     const char *parent;           /* the parent image (differencing only), else NULL */
