@@ -9,7 +9,7 @@ GUEST_DIR   := $(BUILD)/guest
 GUEST_IMAGE := $(GUEST_DIR)/hvtest.bzimage
 GUEST_ELF   := $(GUEST_DIR)/hvtest.elf
 GUEST_SRCS  := tests/guest/head.S tests/guest/main.c tests/guest/lib.c tests/guest/paging.c \
-               tests/guest/hyperv.c
+               tests/guest/hyperv.c tests/guest/vmbus_client.c tests/guest/storvsc.c
 # Formatting is the hypervisor's own freestanding printf.
 GUEST_OBJS  := $(patsubst tests/guest/%,$(GUEST_DIR)/obj/%.o,$(basename $(GUEST_SRCS))) \
                $(GUEST_DIR)/obj/format.o
@@ -28,7 +28,8 @@ GUEST_LDFLAGS := -nostdlib -static --no-dynamic-linker --build-id=none -z noexec
 .PHONY: guest
 guest: $(GUEST_IMAGE)
 
-$(GUEST_DIR)/obj/%.o: tests/guest/%.c tests/guest/hvtest.h tests/guest/guest.mk
+$(GUEST_DIR)/obj/%.o: tests/guest/%.c tests/guest/hvtest.h tests/guest/vmbus_client.h \
+                      tests/guest/guest.mk
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(GUEST_CFLAGS) -c $< -o $@
 

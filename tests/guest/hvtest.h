@@ -226,6 +226,12 @@ const void *hyperv_enable_hypercalls(void);
 /* hvtest=hypercalls; @ram_top is the end of the highest e820 RAM entry. */
 _Noreturn void test_hypercalls(uint64_t ram_top);
 
+/* ---- storvsc.c: a hostile storvsc against the worker's storvsp ----------------- */
+
+/* hvtest=storvsc; @ram_top as for test_hypercalls, @blocks the disk's size
+ * in logical blocks that READ CAPACITY must report (0: any). */
+_Noreturn void test_storvsc(uint64_t ram_top, uint64_t blocks);
+
 /* head.S */
 extern const uint64_t exception_stubs[32];
 extern char _image_start[], _image_end[];

@@ -500,6 +500,17 @@ _Noreturn void hvtest_main(const uint8_t *zero_page)
         test_name = "hypercalls";
         test_hypercalls(ram_top);
     }
+    if (test && str_is(test, len, "storvsc")) {
+        size_t blen = 0;
+        const char *b = option("blocks", &blen);
+        uint64_t blocks = 0;
+
+        test_name = "storvsc";
+        if (b && (parse_dec(b, blen, &blocks) || !blocks))
+            finish("storvsc FAIL: blocks=N with N a positive decimal number needed (got '%s')",
+                   quote(b, blen, buf, sizeof(buf)));
+        test_storvsc(ram_top, blocks);
+    }
     if (test && str_is(test, len, "triple-fault")) {
         test_name = "triple-fault";
         test_triple_fault();
