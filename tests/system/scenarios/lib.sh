@@ -7,7 +7,44 @@ fail() {
 
 pass() {
     echo "scenario ok: $*"
+    progress
 }
+
+# The stall watchdog (below) dumps the parent's processes when the
+# scenario has not called progress for SCENARIO_STALL seconds (default
+# 300): pass, vm_ask and each wait_for second do.  A scenario that hangs
+# then says where, instead of going silent until run-scenario's timeout.
+PROGRESS_FILE=/tmp/scenario.progress
+progress() {
+    : > "$PROGRESS_FILE"
+}
+
+stall_dump() {
+    echo "scenario-stall: no progress for ${SCENARIO_STALL:-300} s; the parent's processes:"
+    for d in /proc/[0-9]*; do
+        [ -s "$d/cmdline" ] || continue # kernel threads
+        pid=${d#/proc/}
+        [ "$pid" != "$$" ] || continue
+        echo "scenario-stall: $pid $(cut -d' ' -f3 "$d/stat" 2>/dev/null) wchan=$(cat "$d/wchan" 2>/dev/null) $(tr '\0' ' ' < "$d/cmdline" | cut -c1-100)"
+        for t in "$d"/task/*; do
+            sed "s/^/scenario-stall:   ${t##*/} /" "$t/stack" 2>/dev/null
+        done
+    done
+    echo w > /proc/sysrq-trigger 2>/dev/null
+}
+
+stall_watchdog() {
+    progress
+    while sleep 30; do
+        last=$(stat -c %Y "$PROGRESS_FILE" 2>/dev/null) || continue
+        if [ $(($(date +%s) - last)) -ge "${SCENARIO_STALL:-300}" ]; then
+            stall_dump
+            progress
+        fi
+    done
+}
+# In a subshell: not a job of the scenario's shell, whose "wait" must not wait for it.
+(stall_watchdog < /dev/null &)
 
 # wait_for FILE PATTERN SECONDS: until FILE has a line matching PATTERN
 # (grep), polling every 0.1 s; status 1 if SECONDS pass first.
@@ -17,6 +54,7 @@ wait_for() {
         [ $i -lt $(($3 * 10)) ] || return 1
         usleep 100000
         i=$((i + 1))
+        [ $((i % 10)) -ne 0 ] || progress
     done
 }
 
@@ -41,6 +79,7 @@ vm_ask() {
     wait_for "/run/hvcore/$1/console.log" "^vm-check: $2-end" "${ASK_TIMEOUT:-300}" ||
         { vm_dump "$1"; fail "the child $1 did not answer '$2'"; }
     REPLY=$(sed -n "s/^vm-check: $2 //p" "/run/hvcore/$1/console.log" | tr -d '\r')
+    progress
 }
 
 # vm_dump VM: what the worker's threads are doing, and its log (for a
