@@ -20,6 +20,7 @@ include hv/hv.mk
 include tests/unit/unit.mk
 include disk/disk.mk
 include drivers/storvsp/storvsp.mk
+include drivers/netvsp/netvsp.mk
 # Parent user-space tools with more than one file (vmwp, hvctl): each has a
 # tool.mk that builds $(BUILD)/tools/NAME and declares its unit tests.
 include $(wildcard tools/*/tool.mk)

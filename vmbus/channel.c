@@ -296,15 +296,17 @@ int vmbus_channel_skip(struct vmbus_channel *ch)
     return rc;
 }
 
-int vmbus_channel_sendv(struct vmbus_channel *ch, uint16_t type, uint16_t flags, uint64_t trans_id,
-                        const struct vmbus_ring_iov *iov, unsigned int iov_count)
+int vmbus_channel_sendv_hdr(struct vmbus_channel *ch, uint16_t type, uint16_t flags,
+                            uint64_t trans_id, const void *type_hdr, size_t type_hdr_len,
+                            const struct vmbus_ring_iov *iov, unsigned int iov_count)
 {
     bool signal;
     int rc = io_state(ch);
 
     if (rc != VMBUS_RING_OK)
         return rc;
-    rc = vmbus_ring_send(&ch->send_ring, type, flags, trans_id, iov, iov_count, &signal);
+    rc = vmbus_ring_send_hdr(&ch->send_ring, type, flags, trans_id, type_hdr, type_hdr_len, iov,
+                             iov_count, &signal);
     if (rc == VMBUS_RING_CORRUPT) {
         channel_corrupt(ch);
         return rc;
@@ -312,6 +314,12 @@ int vmbus_channel_sendv(struct vmbus_channel *ch, uint16_t type, uint16_t flags,
     if (rc == VMBUS_RING_OK && signal)
         signal_guest(ch);
     return rc;
+}
+
+int vmbus_channel_sendv(struct vmbus_channel *ch, uint16_t type, uint16_t flags, uint64_t trans_id,
+                        const struct vmbus_ring_iov *iov, unsigned int iov_count)
+{
+    return vmbus_channel_sendv_hdr(ch, type, flags, trans_id, NULL, 0, iov, iov_count);
 }
 
 int vmbus_channel_send(struct vmbus_channel *ch, uint16_t type, uint16_t flags, uint64_t trans_id,

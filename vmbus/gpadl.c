@@ -59,6 +59,17 @@ void *vmbus_server_gpadl_view(struct vmbus_server *srv, uint32_t gpadl_id, size_
     return g->view;
 }
 
+void *vmbus_channel_gpadl_view(struct vmbus_channel *ch, uint32_t gpadl_id, size_t *len)
+{
+    struct vmbus_gpadl *g = ch ? vmbus_gpadl_find(ch->srv, gpadl_id) : NULL;
+
+    if (!g || g->relid != ch->relid)
+        return NULL;
+    if (len)
+        *len = g->len;
+    return g->view;
+}
+
 static void gpadl_free(struct vmbus_server *srv, struct vmbus_gpadl *g)
 {
     struct vmbus_gpadl **pp;

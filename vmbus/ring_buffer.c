@@ -224,8 +224,9 @@ int vmbus_ring_consume(struct vmbus_ring *ring, bool *signal)
     return VMBUS_RING_OK;
 }
 
-int vmbus_ring_send(struct vmbus_ring *ring, uint16_t type, uint16_t flags, uint64_t trans_id,
-                    const struct vmbus_ring_iov *iov, unsigned int iov_count, bool *signal)
+int vmbus_ring_send_hdr(struct vmbus_ring *ring, uint16_t type, uint16_t flags, uint64_t trans_id,
+                        const void *type_hdr, size_t type_hdr_len, const struct vmbus_ring_iov *iov,
+                        unsigned int iov_count, bool *signal)
 {
     static const uint8_t zeros[8];
     volatile struct vmbus_ring_header *hdr;
@@ -235,6 +236,9 @@ int vmbus_ring_send(struct vmbus_ring *ring, uint16_t type, uint16_t flags, uint
     unsigned int i;
 
     if (!ring || !signal || (!iov && iov_count))
+        return VMBUS_RING_EINVAL;
+    /* offset8 counts 8-byte units and is 16 bits wide. */
+    if (type_hdr_len % 8 || (!type_hdr && type_hdr_len) || type_hdr_len > VMBUS_RING_PKT_MAX)
         return VMBUS_RING_EINVAL;
     hdr = ring->hdr;
     *signal = false;
@@ -246,7 +250,7 @@ int vmbus_ring_send(struct vmbus_ring *ring, uint16_t type, uint16_t flags, uint
         if (payload > VMBUS_RING_PKT_MAX)
             return VMBUS_RING_EINVAL;
     }
-    len = (uint32_t)((sizeof(desc) + payload + 7) & ~(uint64_t)7);
+    len = (uint32_t)((sizeof(desc) + type_hdr_len + payload + 7) & ~(uint64_t)7);
     if (len > VMBUS_RING_PKT_MAX)
         return VMBUS_RING_EINVAL;
     total = len + VMBUS_RING_TRAILER;
@@ -284,16 +288,19 @@ int vmbus_ring_send(struct vmbus_ring *ring, uint16_t type, uint16_t flags, uint
         __atomic_store_n(&hdr->pending_send_sz, 0, __ATOMIC_RELAXED);
 
     desc.type = type;
-    desc.offset8 = sizeof(desc) / 8;
+    desc.offset8 = (uint16_t)((sizeof(desc) + type_hdr_len) / 8);
     desc.len8 = (uint16_t)(len / 8);
     desc.flags = flags;
     desc.trans_id = trans_id;
 
     pos = copy_to_ring(ring, w, &desc, sizeof(desc));
+    if (type_hdr_len)
+        pos = copy_to_ring(ring, pos, type_hdr, (uint32_t)type_hdr_len);
     for (i = 0; i < iov_count; i++)
         if (iov[i].len)
             pos = copy_to_ring(ring, pos, iov[i].base, (uint32_t)iov[i].len);
-    pos = copy_to_ring(ring, pos, zeros, len - sizeof(desc) - (uint32_t)payload);
+    pos = copy_to_ring(ring, pos, zeros,
+                       len - sizeof(desc) - (uint32_t)type_hdr_len - (uint32_t)payload);
     /* Linux's trailer: the write_index before this packet, upper 32 bits. */
     trailer = (uint64_t)w << 32;
     pos = copy_to_ring(ring, pos, &trailer, sizeof(trailer));
@@ -312,4 +319,10 @@ int vmbus_ring_send(struct vmbus_ring *ring, uint16_t type, uint16_t flags, uint
     if (load_acquire(&hdr->read_index) == w)
         *signal = true;
     return VMBUS_RING_OK;
+}
+
+int vmbus_ring_send(struct vmbus_ring *ring, uint16_t type, uint16_t flags, uint64_t trans_id,
+                    const struct vmbus_ring_iov *iov, unsigned int iov_count, bool *signal)
+{
+    return vmbus_ring_send_hdr(ring, type, flags, trans_id, NULL, 0, iov, iov_count, signal);
 }

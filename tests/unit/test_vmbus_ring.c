@@ -206,6 +206,56 @@ static void test_send_wrap_in_trailer_and_desc(void **state)
     tring_free(&t);
 }
 
+/* A type-specific part before the payload (a transfer-page packet's page
+ * set and ranges): offset8 points past it, len8 covers it, and it lands
+ * between the descriptor and the payload, also across the wrap. */
+static void test_send_type_header(void **state)
+{
+    struct tring t;
+    uint8_t type_hdr[24], payload[13], b;
+    struct vmbus_ring_iov iov = {payload, sizeof(payload)};
+    struct vmbus_packet_desc d;
+    bool sig;
+    (void)state;
+
+    for (uint32_t i = 0; i < sizeof(type_hdr); i++)
+        type_hdr[i] = (uint8_t)(0xA0 + i);
+    for (uint32_t i = 0; i < sizeof(payload); i++)
+        payload[i] = pattern(5, i);
+    tring_init(&t, 4096);
+    const uint32_t starts[] = {0, 4096 - 16, 4096 - 24};
+    for (unsigned k = 0; k < sizeof(starts) / sizeof(starts[0]); k++) {
+        uint32_t at = starts[k];
+
+        tring_set(&t, at, at);
+        assert_int_equal(
+            vmbus_ring_send_hdr(&t.ring, 7, 1, 99, type_hdr, sizeof(type_hdr), &iov, 1, &sig),
+            VMBUS_RING_OK);
+        gget(&t, at, &d, sizeof(d));
+        assert_int_equal(d.type, 7);
+        assert_int_equal(d.offset8, (16 + 24) / 8);
+        assert_int_equal(d.len8, (16 + 24 + 13 + 7) / 8);
+        assert_true(d.trans_id == 99);
+        for (uint32_t i = 0; i < sizeof(type_hdr); i++) {
+            gget(&t, (at + 16 + i) % 4096, &b, 1);
+            assert_int_equal(b, 0xA0 + i);
+        }
+        for (uint32_t i = 0; i < sizeof(payload); i++) {
+            gget(&t, (at + 40 + i) % 4096, &b, 1);
+            assert_int_equal(b, pattern(5, i));
+        }
+        assert_int_equal(t.hdr->write_index, (at + d.len8 * 8 + 8) % 4096);
+    }
+    /* Not a multiple of 8, or a length without bytes: refused, nothing written. */
+    tring_set(&t, 0, 0);
+    assert_int_equal(vmbus_ring_send_hdr(&t.ring, 7, 1, 99, type_hdr, 20, &iov, 1, &sig),
+                     VMBUS_RING_EINVAL);
+    assert_int_equal(vmbus_ring_send_hdr(&t.ring, 7, 1, 99, NULL, 8, &iov, 1, &sig),
+                     VMBUS_RING_EINVAL);
+    assert_int_equal(t.hdr->write_index, 0);
+    tring_free(&t);
+}
+
 /* Guest -> host, many sizes, across the wrap, via the independent writer. */
 static void test_receive_many_sizes_wrap(void **state)
 {
@@ -677,6 +727,7 @@ int main(void)
         cmocka_unit_test(test_init_checks),
         cmocka_unit_test(test_send_many_sizes_wrap),
         cmocka_unit_test(test_send_wrap_in_trailer_and_desc),
+        cmocka_unit_test(test_send_type_header),
         cmocka_unit_test(test_receive_many_sizes_wrap),
         cmocka_unit_test(test_round_trip_queue),
         cmocka_unit_test(test_fill_exact_boundary),

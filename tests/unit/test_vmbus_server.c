@@ -1026,6 +1026,28 @@ static void test_gpadl_single_message(void **state)
     assert_null(vmbus_server_gpadl_view(NULL, 0xe1e10, &len));
 }
 
+/* A device sees only the GPADLs made for its own channel. */
+static void test_gpadl_view_per_channel(void **state)
+{
+    struct chan c[2];
+    size_t len = 0;
+    (void)state;
+
+    bring_up(c, 2);
+    gpadl_send(c[0].relid, 0x100, RAM_BASE_PFN + 8, 2);
+    assert_int_equal(expect_created(c[0].relid, 0x100), 0);
+    gpadl_send(c[1].relid, 0x200, RAM_BASE_PFN + 16, 3);
+    assert_int_equal(expect_created(c[1].relid, 0x200), 0);
+    assert_ptr_equal(vmbus_channel_gpadl_view(c[0].dev.ch, 0x100, &len), gpa(RAM_BASE_PFN + 8));
+    assert_int_equal(len, 2 * PAGE);
+    assert_ptr_equal(vmbus_channel_gpadl_view(c[1].dev.ch, 0x200, &len), gpa(RAM_BASE_PFN + 16));
+    assert_int_equal(len, 3 * PAGE);
+    assert_null(vmbus_channel_gpadl_view(c[0].dev.ch, 0x200, &len));
+    assert_null(vmbus_channel_gpadl_view(c[1].dev.ch, 0x100, &len));
+    assert_null(vmbus_channel_gpadl_view(c[0].dev.ch, 0x300, &len));
+    assert_null(vmbus_channel_gpadl_view(NULL, 0x100, &len));
+}
+
 /* 100 pages: the header carries 26 PFNs, bodies 28, 28 and 18. */
 static void test_gpadl_split_bodies(void **state)
 {
@@ -2546,6 +2568,7 @@ int main(void)
         T(test_offer_hot_add),
         T(test_offer_relid_exhaustion),
         T(test_gpadl_single_message),
+        T(test_gpadl_view_per_channel),
         T(test_gpadl_split_bodies),
         T(test_gpadl_padded_messages),
         T(test_gpadl_ranges),

@@ -101,6 +101,11 @@ int vmbus_channel_send(struct vmbus_channel *ch, uint16_t type, uint16_t flags, 
                        const void *data, size_t len);
 int vmbus_channel_sendv(struct vmbus_channel *ch, uint16_t type, uint16_t flags, uint64_t trans_id,
                         const struct vmbus_ring_iov *iov, unsigned int iov_count);
+/* As vmbus_channel_sendv(), with a type-specific part before the payload
+ * (vmbus_ring_send_hdr()): a transfer-page packet's page-set id and ranges. */
+int vmbus_channel_sendv_hdr(struct vmbus_channel *ch, uint16_t type, uint16_t flags,
+                            uint64_t trans_id, const void *type_hdr, size_t type_hdr_len,
+                            const struct vmbus_ring_iov *iov, unsigned int iov_count);
 
 /*
  * A GPADL the guest created (for devices whose protocol names one, as
@@ -111,5 +116,13 @@ int vmbus_channel_sendv(struct vmbus_channel *ch, uint16_t type, uint16_t flags,
  * connection ends (the channel's close callback runs first).
  */
 void *vmbus_server_gpadl_view(struct vmbus_server *srv, uint32_t gpadl_id, size_t *len);
+
+/*
+ * The same for a device: only a GPADL the guest created for @ch's own
+ * channel (GPADL_HEADER named its relid).  A device must use this one: the
+ * guest can tear down another channel's GPADL without this channel's
+ * gpadl_teardown callback running, and the device would keep a dangling view.
+ */
+void *vmbus_channel_gpadl_view(struct vmbus_channel *ch, uint32_t gpadl_id, size_t *len);
 
 #endif

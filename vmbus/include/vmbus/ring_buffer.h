@@ -157,4 +157,14 @@ int vmbus_ring_skip(struct vmbus_ring *ring, bool *signal);
 int vmbus_ring_send(struct vmbus_ring *ring, uint16_t type, uint16_t flags, uint64_t trans_id,
                     const struct vmbus_ring_iov *iov, unsigned int iov_count, bool *signal);
 
+/*
+ * As vmbus_ring_send(), with @type_hdr_len bytes of @type_hdr (a multiple
+ * of 8) between the descriptor and the payload, and offset8 pointing past
+ * them: the type-specific part of a packet such as a transfer-page packet
+ * (page-set id and ranges), which the guest reads before the payload.
+ */
+int vmbus_ring_send_hdr(struct vmbus_ring *ring, uint16_t type, uint16_t flags, uint64_t trans_id,
+                        const void *type_hdr, size_t type_hdr_len, const struct vmbus_ring_iov *iov,
+                        unsigned int iov_count, bool *signal);
+
 #endif /* VMBUS_RING_BUFFER_H */
