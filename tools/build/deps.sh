@@ -6,7 +6,7 @@ set -eu
 
 PKGS="build-essential gnu-efi libfdt-dev libcmocka-dev
       qemu-system-x86 qemu-utils ovmf mtools dosfstools gdisk e2fsprogs
-      busybox-static cpio xz-utils zstd acpica-tools clang-format"
+      busybox-static cpio xz-utils zstd acpica-tools clang-format iproute2"
 
 missing=""
 for p in $PKGS; do

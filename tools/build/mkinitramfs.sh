@@ -60,6 +60,10 @@ install_busybox "$BUSYBOX"
 copy_with_libs "$(command -v e2fsck || echo /sbin/e2fsck)" sbin/e2fsck
 copy_with_libs "$(command -v blkid || echo /sbin/blkid)" sbin/blkid
 ln -s e2fsck sbin/fsck.ext4
+# iproute2's ip and bridge (busybox's ip has no network namespaces and no
+# bridge VLANs): to look at and test the virtual switches.
+copy_with_libs "$(command -v ip || echo /sbin/ip)" sbin/ip
+copy_with_libs "$(command -v bridge || echo /sbin/bridge)" sbin/bridge
 # e2fsck looks in /etc/mtab to refuse a mounted filesystem.
 ln -s /proc/mounts etc/mtab
 # A server's clock may be wrong (flat CMOS battery): do not let that stop
