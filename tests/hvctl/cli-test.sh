@@ -10,10 +10,18 @@
 # pause, resume, console, kvp, stop (the graceful one: shut down, no
 # shutdown service, timeout, --force), stop --turn-off, delete, the disk
 # commands (images in raw, VHD and VHDX; create --disk; attach and detach
-# while off and, through the fake worker, while running), and
+# while off and, through the fake worker, while running), the virtual
+# switches and NICs (switch create, list, delete; create --nic; nic add,
+# remove, list; start making a missing bridge again), and
 # through the error paths; every error must be one line "hvctl: ..." on
 # stderr with exit status 1 (2 for a malformed command line) and must leave
-# the state (and runtime) directories exactly as they were.  The fake worker
+# the state (and runtime) directories, and the network, exactly as they were.
+#
+# The switch commands make real bridges: the whole test runs in a network
+# namespace of its own (unshare -n as root, else unshare -rn), where they
+# are checked with iproute2's ip and bridge and cannot touch the machine's
+# network.  Without a namespace those tests are skipped ("# SKIP"); a kernel
+# without bridge VLAN filtering skips the VLAN checks.  The fake worker
 # is built with the worker's own protocol code (tools/vmwp/control.c and
 # tools/lib/percent.c).
 #
@@ -28,6 +36,15 @@ if [ $# -ne 1 ]; then
     exit 2
 fi
 HVCTL=$(realpath "$1") || exit 2
+# Into a network namespace of our own, once: HVCTL_CLI_NETNS says we are in it.
+if [ -z "${HVCTL_CLI_NETNS:-}" ]; then
+    if [ "$(id -u)" -eq 0 ] && unshare -n true 2>/dev/null; then
+        HVCTL_CLI_NETNS=1 exec unshare -n "$0" "$@"
+    elif unshare -rn true 2>/dev/null; then
+        HVCTL_CLI_NETNS=1 exec unshare -rn "$0" "$@"
+    fi
+    HVCTL_CLI_NETNS=0
+fi
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d /tmp/hvctl-cli-test.XXXXXX) || exit 2
 # Workers this test started (by pid file or by hand) are killed on the way out.
@@ -40,6 +57,12 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
+
+# Bridges are made only in our own namespace, and checked only with iproute2.
+netns=0
+if [ "$HVCTL_CLI_NETNS" = 1 ] && command -v ip >/dev/null && command -v bridge >/dev/null; then
+    netns=1
+fi
 
 export HVCORE_STATE_DIR="$tmp/state"
 export HVCORE_RUN_DIR="$tmp/run"
@@ -86,6 +109,8 @@ hv() {
 # What an error must not change: names, types, modes, inodes and contents of
 # everything under both directories (an identical rewrite changes the inode),
 # except what is in the worker's logs: the worker writes them as it pleases.
+# In our own network namespace, the interfaces, their masters, MTUs and
+# addresses too.
 snapshot() {
     (cd "$tmp" && find state run 2>/dev/null | LC_ALL=C sort | while read -r f; do
         if [ -f "$f" ] && [ "${f%.log}" = "$f" ]; then
@@ -94,6 +119,10 @@ snapshot() {
             echo "$f $(stat -c '%F %a %i' "$f")"
         fi
     done)
+    if [ "$netns" = 1 ]; then
+        ip -o link show | sed 's/^[0-9]*: //; s/ qdisc.*state [A-Z]*//'
+        ip -o addr show | sed 's/^[0-9]*: //'
+    fi
 }
 
 # expect_ok DESCRIPTION ARGS...: exit 0 and nothing on stderr (but the
@@ -186,7 +215,8 @@ expect_match "--version prints the version" '^hvctl \(hvcore\) [0-9]+\.[0-9]+$' 
 hv --help
 if [ "$rc" -eq 0 ]; then
     missing=""
-    for c in create set show delete start stop pause resume status list console kvp disk; do
+    for c in create set show delete start stop pause resume status list console kvp disk switch \
+        nic; do
         printf '%s\n' "$out" | grep -qE "^  $c( |$)" || missing="$missing $c"
     done
     if [ -z "$missing" ]; then pass "--help lists every command"; else
@@ -197,7 +227,7 @@ fi
 expect_match "--help names the state directory and its variable" \
     'HVCORE_STATE_DIR.*/var/lib/hvcore' "$out"
 # Every option of every command is in that command's --help.
-for spec in "create --kernel --initrd --memory --cpus --cmdline" \
+for spec in "create --kernel --initrd --memory --cpus --cmdline --disk --nic vlan= mac= legacy" \
     "set --memory --cpus --kernel --initrd --no-initrd --cmdline" \
     "stop --turn-off --timeout --force" "list --json HEARTBEAT" "console --log Ctrl-]" \
     "kvp --set KEY=VALUE" "show" "delete" "start" "pause" "resume" "status"; do
@@ -237,6 +267,28 @@ for spec in "create PATH --size --fixed --dynamic --parent --block-size" "info P
 done
 hv help disk
 expect_match "help disk lists the disk commands" '^  attach NAME PATH' "$out"
+for spec in "switch create --type internal private external --address --nic --mtu" \
+    "switch list STATE ADDRESS/NIC VMS" "switch delete NAME" "nic add NAME SWITCH vlan= mac= legacy" \
+    "nic remove NAME INDEX" "nic list NAME"; do
+    set -- $spec
+    group=$1 cmd=$2
+    shift 2
+    hv "$group" "$cmd" --help
+    missing=""
+    for opt in "$@"; do
+        printf '%s\n' "$out" | grep -qF -- "$opt" || missing="$missing $opt"
+    done
+    if [ "$rc" -eq 0 ] && [ -z "$err" ] && [ -z "$missing" ] &&
+        printf '%s\n' "$out" | grep -q "^Usage: hvctl $group $cmd"; then
+        pass "$group $cmd --help documents $*"
+    else
+        fail "$group $cmd --help documents $*" "exit status $rc, missing:$missing" "$out"
+    fi
+done
+hv help switch
+expect_match "help switch lists the switch commands" '^  delete NAME' "$out"
+hv help nic
+expect_match "help nic lists the nic commands" '^  add NAME SWITCH' "$out"
 hv create --help
 expect_match "create --help documents --disk" '^  --disk PATH\[,readonly\]$' "$out"
 
@@ -1025,6 +1077,234 @@ expect_ok "delete db" delete db
 hv list
 expect_out "list is empty again" "NAME  STATE  CPUS  MEMORY  UPTIME  HEARTBEAT"
 check "nothing is left in the vms directory" test -z "$(ls -A "$state/vms")"
+
+# --- virtual switches and NICs: what is wrong before any bridge is made ---
+expect_error "switch create without --type: usage error" 2 \
+    "switch create: --type internal\|private\|external is required" switch create lan
+expect_error "switch create of a bad name" 1 "invalid switch name 'l@n': contains '@'" \
+    switch create l@n --type private
+expect_error "switch create of an unknown type" 1 "--type bus is not a switch type: internal" \
+    switch create lan --type bus
+expect_error "switch create with an MTU too large" 1 "--mtu 9001 is not a whole number from 68 to 9000" \
+    switch create lan --type internal --mtu 9001
+expect_error "switch create: an address without its prefix length" 1 \
+    "--address 10.0.0.1 has no prefix length" switch create lan --type internal --address 10.0.0.1
+expect_error "switch create: the subnet's own address" 1 \
+    "--address 10.0.0.0/24 is the subnet's own address" \
+    switch create lan --type internal --address 10.0.0.0/24
+expect_error "switch create: an address on a private switch" 1 \
+    "--address is the parent's address on an internal switch: a private switch has none" \
+    switch create dmz --type private --address 10.0.0.1/24
+expect_error "switch create: an external switch needs --nic" 1 \
+    "an external switch needs --nic DEV" switch create up --type external
+expect_error "switch create: --nic on an internal switch" 1 \
+    "--nic DEV is for an external switch: an internal switch has no physical network adapter" \
+    switch create lan --type internal --nic eth0
+expect_error "switch create: --nic that is no interface name" 1 "--nic eth0:1 contains" \
+    switch create up --type external --nic eth0:1
+expect_error "switch create: a NIC that does not exist" 1 \
+    "cannot create switch up: no network interface hvcli-nope \(ip link lists them\)" \
+    switch create up --type external --nic hvcli-nope
+expect_error "switch delete of a switch that does not exist" 1 \
+    "no switch named 'nope' \(hvctl switch list shows them\)" switch delete nope
+expect_error "create --nic on a switch that does not exist" 1 \
+    "--nic lan: there is no switch lan \(hvctl switch list shows them" \
+    create netvm --kernel "$kernel" --nic lan
+expect_error "create --nic with VLAN 0" 1 "--nic lan,vlan=0: VLAN 0 is not a VLAN \(1 to 4094\)" \
+    create netvm --kernel "$kernel" --nic lan,vlan=0
+expect_error "create --nic with a multicast MAC" 1 \
+    "--nic lan,mac=01:00:5e:00:00:01: MAC 01:00:5e:00:00:01 is a multicast address" \
+    create netvm --kernel "$kernel" --nic lan,mac=01:00:5e:00:00:01
+expect_error "create --nic with an unknown option" 1 "--nic lan,speed=10G: unknown NIC option 'speed=10G'" \
+    create netvm --kernel "$kernel" --nic lan,speed=10G
+expect_error "create with 9 --nic: usage error" 2 "create: --nic given more than 8 times" \
+    create netvm --kernel "$kernel" --nic a --nic a --nic a --nic a --nic a --nic a --nic a \
+    --nic a --nic a
+hv switch list
+expect_out "switch list with no switch: the header" "NAME  TYPE  MTU  BRIDGE  STATE  ADDRESS/NIC  VMS"
+
+# --- virtual switches: real bridges, in our network namespace ---
+# switch_ok DESCRIPTION ARGS...: as expect_ok, but a kernel without bridge VLAN filtering may
+# say so (and an external switch's NIC with an address is told it stops working).
+switch_ok() {
+    desc=$1
+    shift
+    hv "$@"
+    err=$(printf '%s\n' "$err" | grep -v "^hvctl: warning: this kernel cannot filter VLANs" |
+        grep -v "^hvctl: warning: hvcli-eth0 keeps its IPv4 address")
+    if [ "$rc" -eq 0 ] && [ -z "$err" ]; then pass "$desc"; else
+        fail "$desc" "hvctl $*" "exit status $rc, stderr:" "$err"; fi
+}
+# link NAME: what ip says of it, with the details.
+link() {
+    ip -d link show "$1" 2>&1
+}
+if [ "$netns" = 1 ]; then
+    vlan_filtering=0
+    if ip link add hvcli-probe type bridge vlan_filtering 1 2>/dev/null; then
+        vlan_filtering=1
+        ip link del hvcli-probe
+    fi
+    echo "# in a network namespace of our own; bridge VLAN filtering: $vlan_filtering"
+
+    switch_ok "switch create: internal, with an address and jumbo frames" \
+        switch create lan --type internal --address 10.0.0.1/24 --mtu 9000
+    check "host.conf has the host's MAC pool" \
+        grep -qE '^mac_pool=00:15:5d:[0-9a-f]{2}:00:00-00:15:5d:[0-9a-f]{2}:ff:ff$' "$state/host.conf"
+    pool=$(sed -n 's/^mac_pool=\(00:15:5d:..\):00:00-.*/\1/p' "$state/host.conf")
+    expect_out_file() { # DESCRIPTION FILE EXPECTED
+        if [ "$(grep -v '^#' "$2")" = "$3" ]; then pass "$1"; else
+            fail "$1" "expected:" "$3" "got:" "$(cat "$2")"; fi
+    }
+    expect_out_file "switches/lan.conf" "$state/switches/lan.conf" "name=lan
+type=internal
+mtu=9000
+mac=$pool:00:00
+address=10.0.0.1/24"
+    expect_match "the bridge hvsw-lan is there, up, with the switch's MTU" \
+        '^[0-9]+: hvsw-lan: <.*,UP.*> mtu 9000 ' "$(link hvsw-lan)"
+    expect_match "it is a bridge" '^ *bridge ' "$(link hvsw-lan)"
+    expect_match "it has the switch's MAC from the pool" "link/ether $pool:00:00 " "$(link hvsw-lan)"
+    expect_match "it has the parent's address" '^ *inet 10\.0\.0\.1/24 brd 10\.0\.0\.255 ' \
+        "$(ip -4 addr show dev hvsw-lan)"
+    if [ "$vlan_filtering" = 1 ]; then
+        expect_match "it filters VLANs" 'vlan_filtering 1' "$(link hvsw-lan)"
+        expect_match "the parent is in its default VLAN 1" '^hvsw-lan +1 PVID Egress Untagged' \
+            "$(bridge vlan show dev hvsw-lan)"
+    else
+        pass "it filters VLANs # SKIP the kernel has no bridge VLAN filtering"
+    fi
+
+    switch_ok "switch create: private" switch create dmz --type private
+    expect_match "the bridge hvsw-dmz is up" '^[0-9]+: hvsw-dmz: <.*,UP.*> mtu 1500 ' "$(link hvsw-dmz)"
+    check "the parent has no IPv4 address on it" [ -z "$(ip -4 addr show dev hvsw-dmz)" ]
+    check "IPv6 is off on it" [ "$(cat /proc/sys/net/ipv6/conf/hvsw-dmz/disable_ipv6 2>/dev/null || echo 1)" = 1 ]
+    check "the parent has no IPv6 address on it" [ -z "$(ip -6 addr show dev hvsw-dmz)" ]
+    if [ "$vlan_filtering" = 1 ]; then
+        check "the bridge itself is in no VLAN: the parent takes no part" \
+            sh -c "! bridge vlan show dev hvsw-dmz | grep -q '^hvsw-dmz'"
+    else
+        pass "the bridge itself is in no VLAN # SKIP the kernel has no bridge VLAN filtering"
+    fi
+
+    # An external switch's NIC: one end of a veth pair, with an address of its own.
+    ip link add hvcli-eth0 type veth peer name hvcli-eth1
+    ip addr add 192.168.77.5/24 dev hvcli-eth0
+    nic_mac=$(cat /sys/class/net/hvcli-eth0/address 2>/dev/null ||
+        ip link show hvcli-eth0 | sed -n 's/.*link\/ether \([^ ]*\).*/\1/p')
+    nic_mac=$(ip link show hvcli-eth0 | sed -n 's/.*link\/ether \([^ ]*\).*/\1/p')
+    hv switch create uplink --type external --nic hvcli-eth0 --mtu 9000
+    if [ "$rc" -eq 0 ] && printf '%s\n' "$err" | grep -q "^hvctl: warning: hvcli-eth0 keeps its IPv4 address 192.168.77.5/24, but as a port of hvsw-uplink it no longer takes part in IP"; then
+        pass "switch create: external, with a warning that the NIC's address stops working"
+    else
+        fail "switch create: external" "exit status $rc, stderr:" "$err"
+    fi
+    expect_match "the NIC is the bridge's port, with the switch's MTU" \
+        'mtu 9000 .*master hvsw-uplink ' "$(ip link show hvcli-eth0)"
+    expect_match "the bridge has the NIC's MAC" "link/ether $nic_mac " "$(link hvsw-uplink)"
+    if [ "$vlan_filtering" = 1 ]; then
+        expect_match "the NIC carries the VLANs up to 4094" '4094' "$(bridge vlan show dev hvcli-eth0)"
+    fi
+    expect_error "switch create: a NIC that is another switch's" 1 \
+        "cannot create switch up2: hvcli-eth0 is the NIC of switch uplink already" \
+        switch create up2 --type external --nic hvcli-eth0
+    expect_error "switch create: a NIC that is a bridge" 1 \
+        "cannot create switch up2: hvsw-lan is a bridge itself, not a network adapter" \
+        switch create up2 --type external --nic hvsw-lan
+    expect_error "switch create: the loopback interface" 1 \
+        "cannot create switch up2: lo is the loopback interface" \
+        switch create up2 --type external --nic lo
+    expect_error "switch create of a name that is taken" 1 "a switch named 'lan' already exists" \
+        switch create lan --type private
+    ip link add hvsw-taken type veth peer name hvcli-peer
+    expect_error "switch create: an interface has the bridge's name already" 1 \
+        "cannot create switch taken: there is a network interface hvsw-taken already, which hvctl did not make" \
+        switch create taken --type private
+    ip link del hvsw-taken
+    switch_ok "switch create: a long name" switch create production-a --type private
+    expect_match "its bridge: the name's start and a hash" '^[0-9]+: hvsw-produc662a: ' \
+        "$(link hvsw-produc662a)"
+    expect_error "switch create: a name whose bridge would be another switch's" 1 \
+        "cannot create switch produc662a: its bridge would be hvsw-produc662a, which is switch production-a's" \
+        switch create produc662a --type private
+
+    # --- NICs ---
+    expect_ok "create with three NICs" create netvm --kernel "$kernel" --nic lan \
+        --nic dmz,vlan=20,mac=00:15:5d:00:00:10 --nic uplink,legacy
+    expect_match "vm.conf: NIC 0 on lan, the next free MAC of the pool" \
+        "^nic=0,lan,hvsw-lan,$pool:00:03\$" "$(cat "$state/vms/netvm/vm.conf")"
+    expect_match "vm.conf: NIC 1 with its VLAN and MAC" \
+        '^nic=1,dmz,hvsw-dmz,00:15:5d:00:00:10,vlan=20$' "$(cat "$state/vms/netvm/vm.conf")"
+    expect_match "vm.conf: NIC 2, legacy" "^nic=2,uplink,hvsw-uplink,$pool:00:04,legacy\$" \
+        "$(cat "$state/vms/netvm/vm.conf")"
+    hv nic list netvm
+    expect_out "nic list" "NIC  SWITCH  MAC                VLAN  TYPE
+0    lan     $pool:00:03  -     synthetic
+1    dmz     00:15:5d:00:00:10  20    synthetic
+2    uplink  $pool:00:04  -     legacy"
+    hv show netvm
+    expect_match "show lists the NICs" \
+        '^nic: +1, switch dmz \(bridge hvsw-dmz\), MAC 00:15:5d:00:00:10, VLAN 20$' "$out"
+    expect_error "create with a MAC another VM has" 1 \
+        "--nic lan,mac=00-15-5D-00-00-10: MAC 00:15:5d:00:00:10 is in use by VM netvm \(its NIC 1\)" \
+        create other --kernel "$kernel" --nic lan,mac=00-15-5D-00-00-10
+    expect_error "create with the MAC of a switch" 1 ".* is in use by switch lan \(its bridge\)" \
+        create other --kernel "$kernel" --nic dmz,mac=$pool:00:00
+    expect_error "create with one good and one bad NIC: nothing made" 1 \
+        "--nic nope: there is no switch nope" create other --kernel "$kernel" --nic lan --nic nope
+    hv switch list
+    expect_out "switch list" "NAME          TYPE      MTU   BRIDGE           STATE  ADDRESS/NIC  VMS
+dmz           private   1500  hvsw-dmz         up     -            netvm
+lan           internal  9000  hvsw-lan         up     10.0.0.1/24  netvm
+production-a  private   1500  hvsw-produc662a  up     -            -
+uplink        external  9000  hvsw-uplink      up     hvcli-eth0   netvm"
+    expect_error "switch delete of a switch a VM uses" 1 \
+        "cannot delete switch lan: VM netvm has NICs on it \(hvctl nic remove, or delete it\)" \
+        switch delete lan
+
+    hv nic add netvm lan,vlan=5
+    expect_out "nic add: the lowest free index and MAC" \
+        "added NIC 3 to netvm: switch lan, MAC $pool:00:05, VLAN 5"
+    expect_error "nic add on a switch that does not exist" 1 \
+        "cannot add a NIC to netvm: --nic nope: there is no switch nope" nic add netvm nope
+    expect_error "nic remove of a NIC it does not have" 1 "netvm has no NIC 7 \(hvctl nic list netvm\)" \
+        nic remove netvm 7
+    expect_error "nic remove of an index that is not one" 1 "NIC index '9' is not a whole number from 0 to 7" \
+        nic remove netvm 9
+    hv nic remove netvm 3
+    expect_out "nic remove" "removed NIC 3 (switch lan, MAC $pool:00:05) from netvm"
+    check "the NIC is gone from vm.conf" sh -c "! grep -q '^nic=3,' '$state/vms/netvm/vm.conf'"
+
+    # After a reboot of the parent the bridges are gone: start makes them again.
+    ip link del hvsw-lan
+    hv switch list
+    expect_match "switch list: a missing bridge" '^lan +internal +9000 +hvsw-lan +missing ' "$out"
+    expect_ok "start of a VM whose switch's bridge is missing" start netvm
+    expect_match "start made the bridge again, with its MTU and MAC" \
+        "mtu 9000 .*link/ether $pool:00:00 " "$(ip -o link show hvsw-lan)"
+    expect_match "and the parent's address" '^ *inet 10\.0\.0\.1/24 ' "$(ip -4 addr show dev hvsw-lan)"
+    expect_error "nic add while the VM runs" 1 \
+        "netvm is running: NICs can be added only while it is off" nic add netvm lan
+    expect_ok "stop it" stop --turn-off netvm
+    expect_ok "delete it" delete netvm
+
+    expect_ok "switch delete: internal" switch delete lan
+    check "its bridge is gone" sh -c "! ip link show hvsw-lan >/dev/null 2>&1"
+    check "its configuration is gone" test ! -e "$state/switches/lan.conf"
+    expect_ok "switch delete: external" switch delete uplink
+    check "its bridge is gone" sh -c "! ip link show hvsw-uplink >/dev/null 2>&1"
+    check "its NIC is released" sh -c "! ip link show hvcli-eth0 | grep -q master"
+    check "its NIC keeps its address" sh -c "ip -4 addr show dev hvcli-eth0 | grep -q 192.168.77.5/24"
+    expect_ok "switch delete: private" switch delete dmz
+    expect_ok "switch delete: the long name" switch delete production-a
+    check "no bridge is left" sh -c "! ip -o link show | grep -q hvsw-"
+    hv switch list
+    expect_out "switch list is empty again" "NAME  TYPE  MTU  BRIDGE  STATE  ADDRESS/NIC  VMS"
+    check "the host's MAC pool stays" test -s "$state/host.conf"
+    ip link del hvcli-eth0
+else
+    pass "virtual switches with real bridges # SKIP no network namespace of our own (unshare -n) or no iproute2"
+fi
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

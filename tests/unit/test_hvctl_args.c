@@ -397,6 +397,83 @@ static void test_disk_commands(void **state)
     EXPECT_USAGE_ERROR("disk list: missing the VM name", "disk", "list");
 }
 
+static void test_switch_and_nic_commands(void **state)
+{
+    (void)state;
+    EXPECT_OK("switch", "create", "lan", "--type", "internal", "--address", "10.0.0.1/24",
+              "--mtu=9000");
+    assert_int_equal(args.command, CMD_SWITCH_CREATE);
+    assert_string_equal(args.operands[0], "lan");
+    assert_null(args.name); /* not a VM's */
+    assert_string_equal(args.type, "internal");
+    assert_string_equal(args.address, "10.0.0.1/24");
+    assert_string_equal(args.mtu, "9000");
+    EXPECT_OK("switch", "create", "uplink", "--type=external", "--nic", "eth0");
+    assert_string_equal(args.nic, "eth0");
+    assert_int_equal(args.nic_count, 0);
+    EXPECT_OK("switch", "list");
+    assert_int_equal(args.command, CMD_SWITCH_LIST);
+    EXPECT_OK("switch", "delete", "dmz");
+    assert_int_equal(args.command, CMD_SWITCH_DELETE);
+    assert_string_equal(args.operands[0], "dmz");
+    EXPECT_OK("nic", "add", "web", "lan,vlan=20");
+    assert_int_equal(args.command, CMD_NIC_ADD);
+    assert_string_equal(args.name, "web");
+    assert_string_equal(args.operands[1], "lan,vlan=20");
+    EXPECT_OK("nic", "remove", "web", "1");
+    assert_int_equal(args.command, CMD_NIC_REMOVE);
+    EXPECT_OK("nic", "list", "web");
+    assert_int_equal(args.command, CMD_NIC_LIST);
+    assert_string_equal(hvctl_command_name(CMD_SWITCH_CREATE), "switch create");
+
+    /* create --nic, repeated, in order; at most 8. */
+    EXPECT_OK("create", "web", "--kernel", "/k", "--nic", "lan", "--nic=dmz,vlan=20,legacy");
+    assert_int_equal(args.nic_count, 2);
+    assert_string_equal(args.nics[0], "lan");
+    assert_string_equal(args.nics[1], "dmz,vlan=20,legacy");
+    assert_true(args.given & OPT_NIC);
+    EXPECT_USAGE_ERROR(
+        "create: --nic given more than 8 times (a VM has at most 8 network adapters)", "create",
+        "web", "--kernel", "/k", "--nic", "a", "--nic", "a", "--nic", "a", "--nic", "a", "--nic",
+        "a", "--nic", "a", "--nic", "a", "--nic", "a", "--nic", "a");
+    EXPECT_USAGE_ERROR("set: unknown option --nic", "set", "web", "--nic", "lan");
+
+    /* Help. */
+    EXPECT_OK("switch", "--help");
+    assert_int_equal(args.command, CMD_SWITCH);
+    assert_true(args.help);
+    EXPECT_OK("help", "nic", "add");
+    assert_int_equal(args.help_topic, CMD_NIC_ADD);
+    EXPECT_OK("help", "switch");
+    assert_int_equal(args.help_topic, CMD_SWITCH);
+    EXPECT_USAGE_ERROR("no help on 'switch frob': not a switch command (create, list or delete)",
+                       "help", "switch", "frob");
+
+    /* Usage errors. */
+    EXPECT_USAGE_ERROR("switch: missing the switch command (create, list or delete; hvctl switch "
+                       "--help)",
+                       "switch");
+    EXPECT_USAGE_ERROR("nic: missing the nic command (add, remove or list", "nic");
+    EXPECT_USAGE_ERROR("unknown switch command 'add' (create, list or delete", "switch", "add");
+    EXPECT_USAGE_ERROR("unknown nic command 'create'", "nic", "create", "web");
+    EXPECT_USAGE_ERROR("unknown command 'switch create'", "switch create", "lan");
+    EXPECT_USAGE_ERROR("switch create: --type internal|private|external is required", "switch",
+                       "create", "lan");
+    EXPECT_USAGE_ERROR("switch create: missing the switch's NAME", "switch", "create", "--type",
+                       "private");
+    EXPECT_USAGE_ERROR("switch create: --nic given twice", "switch", "create", "up", "--type",
+                       "external", "--nic", "eth0", "--nic", "eth1");
+    EXPECT_USAGE_ERROR("switch create: unknown option --kernel", "switch", "create", "lan",
+                       "--type", "private", "--kernel", "/k");
+    EXPECT_USAGE_ERROR("switch list: unexpected argument 'lan'", "switch", "list", "lan");
+    EXPECT_USAGE_ERROR("switch delete: missing the switch's NAME", "switch", "delete");
+    EXPECT_USAGE_ERROR("nic add: missing the NIC's SWITCH[,OPTIONS]", "nic", "add", "web");
+    EXPECT_USAGE_ERROR("nic add: missing the VM name", "nic", "add");
+    EXPECT_USAGE_ERROR("nic remove: missing the NIC's INDEX", "nic", "remove", "web");
+    EXPECT_USAGE_ERROR("nic list: unexpected argument '0'", "nic", "list", "web", "0");
+    EXPECT_USAGE_ERROR("nic add: unknown option --vlan", "nic", "add", "web", "lan", "--vlan", "2");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -414,6 +491,7 @@ int main(void)
         cmocka_unit_test(test_kvp),
         cmocka_unit_test(test_double_dash),
         cmocka_unit_test(test_command_table),
+        cmocka_unit_test(test_switch_and_nic_commands),
     };
     return cmocka_run_group_tests_name("hvctl_args", tests, NULL, NULL);
 }

@@ -3,7 +3,9 @@
  * Unit tests of vm.conf (tools/hvctl/vm_config.c): parsing of every key,
  * every rejection with its line number, formatting, the round trip through
  * a real file, and the atomic write.  Also the disks (tools/hvctl/vm_disks.c):
- * create's --disk option, --lun, the choice of LUNs, adding and removing.  Every parsed text is
+ * create's --disk option, --lun, the choice of LUNs, adding and removing.  And the NICs' nic=
+ * lines: parsing, every rejection, formatting (the exact text the worker's own parser is tested
+ * on in test_vmwp_config.c) and the round trip.  Every parsed text is
  * copied into a heap buffer of exactly its length, without a NUL, so ASan reports any read past its
  * end.
  */
@@ -22,6 +24,7 @@
 #include "../../tools/hvctl/fsutil.h"
 #include "../../tools/hvctl/vm_config.h"
 #include "../../tools/hvctl/vm_disks.h"
+#include "../../tools/hvctl/vm_nics.h"
 
 #define MINIMAL "name=web\nmemory=536870912\ncpus=2\nkernel=/boot/vmlinuz\n"
 
@@ -251,6 +254,15 @@ static void assert_config_equal(const struct vm_config *a, const struct vm_confi
         assert_int_equal(a->disks[i].lun, b->disks[i].lun);
         assert_int_equal(a->disks[i].read_only, b->disks[i].read_only);
         assert_string_equal(a->disks[i].path, b->disks[i].path);
+    }
+    assert_int_equal(a->nic_count, b->nic_count);
+    for (unsigned i = 0; i < a->nic_count; i++) {
+        assert_int_equal(a->nics[i].index, b->nics[i].index);
+        assert_string_equal(a->nics[i].switch_name, b->nics[i].switch_name);
+        assert_string_equal(a->nics[i].bridge, b->nics[i].bridge);
+        assert_memory_equal(a->nics[i].mac, b->nics[i].mac, MAC_LEN);
+        assert_int_equal(a->nics[i].vlan, b->nics[i].vlan);
+        assert_int_equal(a->nics[i].legacy, b->nics[i].legacy);
     }
 }
 
@@ -631,10 +643,153 @@ static void test_write_then_read_many_disks(void **state)
         snprintf(disk + 3000, 16, "/%u.vhdx", i);
         assert_int_equal(vm_disk_add(&c, -1, false, disk, err, sizeof(err)), (int)i);
     }
+    /* And 8 NICs on switches with the longest names, with every option: it still fits. */
+    for (unsigned i = 0; i < VM_NICS_MAX; i++) {
+        struct nic_option opt = {.vlan = 4000 + i, .legacy = true};
+        uint8_t mac[MAC_LEN] = {0x00, 0x15, 0x5d, 0xff, 0xff, (uint8_t)(0xf0 + i)};
+
+        memset(opt.switch_name, 's', VM_NAME_MAX);
+        opt.switch_name[VM_NAME_MAX - 1] = (char)('0' + i);
+        assert_int_equal(vm_nic_add(&c, &opt, mac, err, sizeof(err)), (int)i);
+    }
     assert_int_equal(vm_config_write(dir, &c, err, sizeof(err)), 0);
     snprintf(path, sizeof(path), "%s/vm.conf", dir);
     assert_int_equal(vm_config_read(path, &back, err, sizeof(err)), 0);
     assert_config_equal(&back, &c);
+}
+
+/* The lines hvctl writes for two NICs; test_vmwp_config.c parses the very same text. */
+#define TWO_NICS                                                                                   \
+    "nic=0,lan,hvsw-lan,00:15:5d:00:00:01\n"                                                       \
+    "nic=1,dmz,hvsw-dmz,00:15:5d:00:00:10,vlan=20,legacy\n"
+
+static void test_nic_lines(void **state)
+{
+    (void)state;
+    expect_ok(MINIMAL TWO_NICS);
+    assert_int_equal(cfg.nic_count, 2);
+    assert_int_equal(cfg.nics[0].index, 0);
+    assert_string_equal(cfg.nics[0].switch_name, "lan");
+    assert_string_equal(cfg.nics[0].bridge, "hvsw-lan");
+    assert_memory_equal(cfg.nics[0].mac, "\x00\x15\x5d\x00\x00\x01", MAC_LEN);
+    assert_int_equal(cfg.nics[0].vlan, 0);
+    assert_false(cfg.nics[0].legacy);
+    assert_int_equal(cfg.nics[1].vlan, 20);
+    assert_true(cfg.nics[1].legacy);
+    /* Options in any order, a MAC in capitals, indexes in any order, a hashed bridge name. */
+    expect_ok(MINIMAL "nic=7,production-a,hvsw-produc662a,00:15:5D:AA:BB:CC,legacy,vlan=4094\n"
+                      "nic=3,lan,hvsw-lan,02:00:00:00:00:01,vlan=1\n");
+    assert_int_equal(cfg.nic_count, 2);
+    assert_int_equal(cfg.nics[0].index, 7);
+    assert_int_equal(cfg.nics[0].vlan, 4094);
+    assert_int_equal(cfg.nics[0].mac[5], 0xcc);
+    assert_int_equal(cfg.nics[1].vlan, 1);
+}
+
+static void test_nic_rejections(void **state)
+{
+    (void)state;
+    expect_error(MINIMAL "nic=8,lan,hvsw-lan,00:15:5d:00:00:01\n",
+                 "line 5: nic index '8' is not a number from 0 to 7");
+    expect_error(MINIMAL "nic=01,lan,hvsw-lan,00:15:5d:00:00:01\n", "line 5: nic index '01'");
+    expect_error(MINIMAL "nic=0,lan,hvsw-lan\n",
+                 "line 5: nic '0,lan,hvsw-lan' is not INDEX,SWITCH");
+    expect_error(MINIMAL "nic=0,l@n,hvsw-l@n,00:15:5d:00:00:01\n",
+                 "line 5: nic 0: switch name 'l@n' is not valid");
+    expect_error(MINIMAL "nic=0,lan,br0,00:15:5d:00:00:01\n",
+                 "line 5: nic 0: bridge 'br0' is not switch lan's (hvsw-lan)");
+    expect_error(MINIMAL "nic=0,lan,hvsw-lan,00:15:5d:00:00\n",
+                 "line 5: nic 0: '00:15:5d:00:00' is not a MAC address");
+    expect_error(MINIMAL "nic=0,lan,hvsw-lan,01:00:5e:00:00:01\n",
+                 "line 5: nic 0: MAC 01:00:5e:00:00:01 is a multicast address");
+    expect_error(MINIMAL "nic=0,lan,hvsw-lan,00:00:00:00:00:00\n", "all zeros");
+    expect_error(MINIMAL "nic=0,lan,hvsw-lan,00:15:5d:00:00:01,vlan=0\n",
+                 "line 5: nic 0: VLAN '0' is not a number from 1 to 4094");
+    expect_error(MINIMAL "nic=0,lan,hvsw-lan,00:15:5d:00:00:01,vlan=4095\n", "VLAN '4095'");
+    expect_error(MINIMAL "nic=0,lan,hvsw-lan,00:15:5d:00:00:01,vlan=1,vlan=2\n",
+                 "nic 0: vlan given twice");
+    expect_error(MINIMAL "nic=0,lan,hvsw-lan,00:15:5d:00:00:01,legacy,legacy\n",
+                 "nic 0: legacy given twice");
+    expect_error(MINIMAL "nic=0,lan,hvsw-lan,00:15:5d:00:00:01,fast\n",
+                 "line 5: nic 0: unknown option 'fast' (vlan=N or legacy)");
+    expect_error(MINIMAL "nic=0,lan,hvsw-lan,00:15:5d:00:00:01,\n", "unknown option ''");
+    expect_error(MINIMAL
+                 "nic=0,lan,hvsw-lan,00:15:5d:00:00:01\nnic=0,lan,hvsw-lan,00:15:5d:00:00:02\n",
+                 "line 6: nic index 0 given a second time (first on line 5)");
+    expect_error(MINIMAL
+                 "nic=0,lan,hvsw-lan,00:15:5d:00:00:01\nnic=1,lan,hvsw-lan,00:15:5d:00:00:01\n",
+                 "line 6: MAC 00:15:5d:00:00:01 given a second time (first on line 5)");
+    expect_error(MINIMAL "nic=0,lan,hvsw-lan,00:15:5d:00:00:01\n"
+                         "nic=1,lan,hvsw-lan,00:15:5d:00:00:02\n"
+                         "nic=2,lan,hvsw-lan,00:15:5d:00:00:03\n"
+                         "nic=3,lan,hvsw-lan,00:15:5d:00:00:04\n"
+                         "nic=4,lan,hvsw-lan,00:15:5d:00:00:05\n"
+                         "nic=5,lan,hvsw-lan,00:15:5d:00:00:06\n"
+                         "nic=6,lan,hvsw-lan,00:15:5d:00:00:07\n"
+                         "nic=7,lan,hvsw-lan,00:15:5d:00:00:08\n"
+                         "nic=0,lan,hvsw-lan,00:15:5d:00:00:09\n",
+                 "line 13: more than 8 nic= lines");
+}
+
+static void test_validate_nics(void **state)
+{
+    static struct vm_config c;
+
+    (void)state;
+    full_config(&c);
+    c.nic_count = 2;
+    c.nics[0] = (struct vm_nic){
+        .index = 0, .switch_name = "lan", .bridge = "hvsw-lan", .mac = {0x00, 0x15, 0x5d, 0, 0, 1}};
+    c.nics[1] = (struct vm_nic){.index = 1,
+                                .switch_name = "lan",
+                                .bridge = "hvsw-lan",
+                                .mac = {0x00, 0x15, 0x5d, 0, 0, 2},
+                                .vlan = 9};
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), 0);
+    c.nics[1].index = 0;
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), -1);
+    assert_string_equal(err, "nic index 0 is given twice");
+    c.nics[1].index = 8;
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), -1);
+    assert_string_equal(err, "nic index 8 is out of range (0 to 7)");
+    c.nics[1].index = 1;
+    c.nics[1].mac[5] = 1;
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), -1);
+    assert_string_equal(err, "MAC 00:15:5d:00:00:01 is given twice (nics 0 and 1)");
+    c.nics[1].mac[5] = 2;
+    c.nics[1].vlan = 4095;
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), -1);
+    assert_string_equal(err, "nic 1: VLAN 4095 is out of range (1 to 4094)");
+    c.nics[1].vlan = 0;
+    strcpy(c.nics[1].bridge, "hvsw-dmz");
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), -1);
+    assert_string_equal(err, "nic 1: bridge 'hvsw-dmz' is not switch lan's (hvsw-lan)");
+    c.nic_count = 9;
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), -1);
+    assert_string_equal(err, "9 NICs, more than the 8 a VM can have");
+}
+
+static void test_format_nics_and_parse_back(void **state)
+{
+    static struct vm_config c;
+    static char text[32768];
+    struct nic_option lan = {.switch_name = "lan"},
+                      dmz = {.switch_name = "dmz", .vlan = 20, .legacy = true};
+    long len;
+
+    (void)state;
+    full_config(&c);
+    assert_int_equal(
+        vm_nic_add(&c, &lan, (const uint8_t *)"\x00\x15\x5d\x00\x00\x01", err, sizeof(err)), 0);
+    assert_int_equal(
+        vm_nic_add(&c, &dmz, (const uint8_t *)"\x00\x15\x5d\x00\x00\x10", err, sizeof(err)), 1);
+    len = vm_config_format(&c, text, sizeof(text), err, sizeof(err));
+    assert_true(len > 0);
+    /* After the disks, in index order, options in a fixed order. */
+    assert_non_null(strstr(text, "\n" TWO_NICS));
+    assert_int_equal(text[len - 1], '\n');
+    assert_int_equal(parse_n(text, (size_t)len), 0);
+    assert_config_equal(&cfg, &c);
 }
 
 static void test_disk_option(void **state)
@@ -789,6 +944,10 @@ int main(void)
         cmocka_unit_test(test_disk_option),
         cmocka_unit_test(test_lun_option),
         cmocka_unit_test(test_lun_choice_and_add),
+        cmocka_unit_test(test_nic_lines),
+        cmocka_unit_test(test_nic_rejections),
+        cmocka_unit_test(test_validate_nics),
+        cmocka_unit_test(test_format_nics_and_parse_back),
     };
     return cmocka_run_group_tests_name("hvctl_config", tests, NULL, NULL);
 }

@@ -124,7 +124,31 @@ static void test_longest_paths_fit(void **state)
                      PATHS_DIR_MAX - 1 + strlen("/vms/") + VM_NAME_MAX + strlen("/vm.conf"));
     path_vm_run_file(&paths, name, CONSOLE_SOCKET, buf);
     assert_int_equal(strlen(buf), PATHS_DIR_MAX - 1 + 1 + VM_NAME_MAX + strlen("/console.sock"));
+    path_switch_config(&paths, name, buf);
+    assert_int_equal(strlen(buf),
+                     PATHS_DIR_MAX - 1 + strlen("/switches/") + VM_NAME_MAX + strlen(".conf"));
     free(long_dir);
+}
+
+/* The switches and the host's settings sit next to the VMs. */
+static void test_network_paths(void **state)
+{
+    char buf[VM_PATH_MAX];
+
+    (void)state;
+    assert_int_equal(paths_from_env(&paths, err, sizeof(err)), 0);
+    path_switches_dir(&paths, buf);
+    assert_string_equal(buf, "/var/lib/hvcore/switches");
+    path_switch_config(&paths, "lan", buf);
+    assert_string_equal(buf, "/var/lib/hvcore/switches/lan.conf");
+    path_host_config(&paths, buf);
+    assert_string_equal(buf, "/var/lib/hvcore/host.conf");
+    setenv(STATE_DIR_ENV, "/", 1);
+    assert_int_equal(paths_from_env(&paths, err, sizeof(err)), 0);
+    path_switch_config(&paths, "lan", buf);
+    assert_string_equal(buf, "/switches/lan.conf");
+    path_host_config(&paths, buf);
+    assert_string_equal(buf, "/host.conf");
 }
 
 int main(void)
@@ -135,6 +159,7 @@ int main(void)
         cmocka_unit_test_setup(test_root_directory, clear_env),
         cmocka_unit_test_setup(test_rejections, clear_env),
         cmocka_unit_test_setup(test_longest_paths_fit, clear_env),
+        cmocka_unit_test_setup(test_network_paths, clear_env),
     };
     return cmocka_run_group_tests_name("hvctl_paths", tests, NULL, NULL);
 }

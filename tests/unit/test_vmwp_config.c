@@ -4,7 +4,8 @@
  * minimal one, comments and blank lines, the command line kept verbatim,
  * every bound of every key, and every kind of malformed line, each rejected
  * with a message that names the line and the problem; the repeated disk=
- * key.  Also the loader (file errors, size limit) on real temporary files.
+ * and nic= keys (the nic= lines exactly as hvctl writes them, see
+ * test_hvctl_config.c).  Also the loader (file errors, size limit) on real temporary files.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -274,6 +275,87 @@ static void test_disk_rejections(void **state)
     free(text);
 }
 
+/* The lines hvctl writes for two NICs (test_hvctl_config.c checks it writes exactly these). */
+#define TWO_NICS                                                                                   \
+    "nic=0,lan,hvsw-lan,00:15:5d:00:00:01\n"                                                       \
+    "nic=1,dmz,hvsw-dmz,00:15:5d:00:00:10,vlan=20,legacy\n"
+
+static void test_nics(void **state)
+{
+    static const uint8_t mac0[6] = {0x00, 0x15, 0x5d, 0x00, 0x00, 0x01};
+    char text[1024];
+    size_t len;
+
+    (void)state;
+    assert_int_equal(parse(GOOD), 0);
+    assert_int_equal(cfg.nic_count, 0);
+    assert_int_equal(parse(GOOD TWO_NICS), 0);
+    assert_int_equal(cfg.nic_count, 2);
+    assert_int_equal(cfg.nics[0].index, 0);
+    assert_string_equal(cfg.nics[0].switch_name, "lan");
+    assert_string_equal(cfg.nics[0].bridge, "hvsw-lan");
+    assert_memory_equal(cfg.nics[0].mac, mac0, 6);
+    assert_int_equal(cfg.nics[0].vlan, 0);
+    assert_false(cfg.nics[0].legacy);
+    assert_int_equal(cfg.nics[1].index, 1);
+    assert_string_equal(cfg.nics[1].bridge, "hvsw-dmz");
+    assert_int_equal(cfg.nics[1].mac[5], 0x10);
+    assert_int_equal(cfg.nics[1].vlan, 20);
+    assert_true(cfg.nics[1].legacy);
+    /* Options in either order; the file's order of NICs is kept; a 15-character bridge. */
+    assert_int_equal(parse(GOOD "nic=7,production-a,hvsw-produc662a,02:AA:bb:00:00:01,legacy,"
+                                "vlan=4094\nnic=2,lan,hvsw-lan,00:15:5d:00:00:02,vlan=1\n"),
+                     0);
+    assert_int_equal(cfg.nics[0].index, 7);
+    assert_string_equal(cfg.nics[0].bridge, "hvsw-produc662a");
+    assert_int_equal(cfg.nics[0].mac[1], 0xaa);
+    assert_int_equal(cfg.nics[0].vlan, 4094);
+    assert_int_equal(cfg.nics[1].vlan, 1);
+    /* Eight, the most. */
+    len = (size_t)snprintf(text, sizeof(text), "%s", GOOD);
+    for (int i = 0; i < 8; i++)
+        len += (size_t)snprintf(text + len, sizeof(text) - len,
+                                "nic=%d,lan,hvsw-lan,00:15:5d:00:00:%02x\n", i, i);
+    assert_int_equal(vmwp_config_parse(text, len, &cfg, err, sizeof(err)), 0);
+    assert_int_equal(cfg.nic_count, 8);
+    snprintf(text + len, sizeof(text) - len, "nic=0,lan,hvsw-lan,00:15:5d:00:01:00\n");
+    rejected(text, "line 13: nic: more than 8 NICs");
+}
+
+static void test_nic_rejections(void **state)
+{
+    (void)state;
+    rejected(GOOD "nic=8,lan,hvsw-lan,00:15:5d:00:00:01\n",
+             "line 5: nic: index '8' is not a number from 0 to 7");
+    rejected(GOOD "nic=00,lan,hvsw-lan,00:15:5d:00:00:01\n", "nic: index '00'");
+    rejected(GOOD "nic=0,lan,hvsw-lan\n", "nic: '0,lan,hvsw-lan' is not INDEX,SWITCH,BRIDGE,MAC");
+    rejected(GOOD "nic=0,-lan,hvsw-lan,00:15:5d:00:00:01\n", "nic 0: switch '-lan' is not a name");
+    rejected(GOOD "nic=0,lan,,00:15:5d:00:00:01\n", "nic 0: bridge '' is not an interface name");
+    rejected(GOOD "nic=0,lan,hvsw-0123456789a,00:15:5d:00:00:01\n", "bridge 'hvsw-0123456789a'");
+    rejected(GOOD "nic=0,lan,a:b,00:15:5d:00:00:01\n", "bridge 'a:b'");
+    rejected(GOOD "nic=0,lan,..,00:15:5d:00:00:01\n", "bridge '..'");
+    rejected(GOOD "nic=0,lan,a b,00:15:5d:00:00:01\n", "bridge 'a b'");
+    rejected(GOOD "nic=0,lan,hvsw-lan,00-15-5d-00-00-01\n",
+             "nic 0: '00-15-5d-00-00-01' is not a unicast MAC address");
+    rejected(GOOD "nic=0,lan,hvsw-lan,01:00:5e:00:00:01\n", "not a unicast MAC");
+    rejected(GOOD "nic=0,lan,hvsw-lan,00:00:00:00:00:00\n", "not a unicast MAC");
+    rejected(GOOD "nic=0,lan,hvsw-lan,00:15:5d:00:00:1\n", "not a unicast MAC");
+    rejected(GOOD "nic=0,lan,hvsw-lan,00:15:5d:00:00:01,vlan=0\n",
+             "nic 0: vlan '0' is not a number from 1 to 4094");
+    rejected(GOOD "nic=0,lan,hvsw-lan,00:15:5d:00:00:01,vlan=4095\n", "vlan '4095'");
+    rejected(GOOD "nic=0,lan,hvsw-lan,00:15:5d:00:00:01,vlan=\n", "unknown option 'vlan='");
+    rejected(GOOD "nic=0,lan,hvsw-lan,00:15:5d:00:00:01,vlan=2,vlan=3\n", "vlan given twice");
+    rejected(GOOD "nic=0,lan,hvsw-lan,00:15:5d:00:00:01,legacy,legacy\n", "legacy given twice");
+    rejected(GOOD "nic=0,lan,hvsw-lan,00:15:5d:00:00:01,fast\n",
+             "line 5: nic 0: unknown option 'fast' (vlan=N or legacy)");
+    rejected(GOOD "nic=0,lan,hvsw-lan,00:15:5d:00:00:01,\n", "unknown option ''");
+    rejected(GOOD "nic=0,lan,hvsw-lan,00:15:5d:00:00:01\nnic=0,lan,hvsw-lan,00:15:5d:00:00:02\n",
+             "line 6: nic: index 0 given twice");
+    rejected(GOOD "nic=0,lan,hvsw-lan,00:15:5d:00:00:01\nnic=1,dmz,hvsw-dmz,00:15:5d:00:00:01\n",
+             "line 6: nic: MAC 00:15:5d:00:00:01 given twice (NICs 0 and 1)");
+    rejected(GOOD "nic= 0,lan,hvsw-lan,00:15:5d:00:00:01\n", "nic: whitespace after '='");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -286,6 +368,8 @@ int main(void)
         cmocka_unit_test(test_load),
         cmocka_unit_test(test_disks),
         cmocka_unit_test(test_disk_rejections),
+        cmocka_unit_test(test_nics),
+        cmocka_unit_test(test_nic_rejections),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

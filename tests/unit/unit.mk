@@ -74,3 +74,8 @@ UNIT_TESTS += percent
 unit_percent_SRCS := tools/lib/percent.c
 $(call UNIT_BIN,percent): HOST_CFLAGS += -Itools/lib
 $(call UNIT_BIN,percent): tools/lib/percent.h
+
+UNIT_TESTS += netlink
+unit_netlink_SRCS := tools/lib/netlink_msg.c tools/lib/netlink.c
+$(call UNIT_BIN,netlink): HOST_CFLAGS += -Itools/lib
+$(call UNIT_BIN,netlink): tools/lib/netlink.h

@@ -20,7 +20,7 @@ struct command_spec {
 #define ONE_NAME       {"NAME"}, 1
 
 static const struct command_spec commands[CMD_COUNT] = {
-    [CMD_CREATE] = {"create", CONFIG_OPTIONS | OPT_DISK, OPT_KERNEL, ONE_NAME},
+    [CMD_CREATE] = {"create", CONFIG_OPTIONS | OPT_DISK | OPT_NIC, OPT_KERNEL, ONE_NAME},
     [CMD_SET] = {"set", CONFIG_OPTIONS | OPT_NO_INITRD, 0, ONE_NAME},
     [CMD_SHOW] = {"show", 0, 0, ONE_NAME},
     [CMD_DELETE] = {"delete", 0, 0, ONE_NAME},
@@ -49,10 +49,41 @@ static const struct command_spec commands[CMD_COUNT] = {
     [CMD_DISK_ATTACH] = {"disk attach", OPT_READONLY | OPT_LUN, 0, {"NAME", "PATH"}, 2},
     [CMD_DISK_DETACH] = {"disk detach", OPT_LUN, 0, {"NAME", "PATH"}, 1},
     [CMD_DISK_LIST] = {"disk list", 0, 0, ONE_NAME},
+    [CMD_SWITCH] = {"switch", 0, 0, {NULL}, 0},
+    [CMD_SWITCH_CREATE] = {"switch create",
+                           OPT_TYPE | OPT_ADDRESS | OPT_MTU | OPT_NIC,
+                           OPT_TYPE,
+                           {"the switch's NAME"},
+                           1},
+    [CMD_SWITCH_LIST] = {"switch list", 0, 0, {NULL}, 0},
+    [CMD_SWITCH_DELETE] = {"switch delete", 0, 0, {"the switch's NAME"}, 1},
+    [CMD_NIC] = {"nic", 0, 0, {NULL}, 0},
+    [CMD_NIC_ADD] = {"nic add", 0, 0, {"NAME", "the NIC's SWITCH[,OPTIONS]"}, 2},
+    [CMD_NIC_REMOVE] = {"nic remove", 0, 0, {"NAME", "the NIC's INDEX"}, 2},
+    [CMD_NIC_LIST] = {"nic list", 0, 0, ONE_NAME},
 };
 
-/* What "hvctl disk" takes after it. */
-#define DISK_SUBCOMMANDS "create, info, convert, compact, expand, attach, detach or list"
+/* The groups of commands, "hvctl GROUP SUBCOMMAND", and what each takes after it. */
+static const struct {
+    enum hvctl_command group;
+    const char *subcommands;
+} groups[] = {
+    {CMD_DISK, "create, info, convert, compact, expand, attach, detach or list"},
+    {CMD_SWITCH, "create, list or delete"},
+    {CMD_NIC, "add, remove or list"},
+};
+
+#define N_GROUPS (sizeof(groups) / sizeof(groups[0]))
+
+/* The subcommands of @group, for a message; NULL if it is not a group. */
+static const char *group_subcommands(enum hvctl_command group)
+{
+    for (size_t g = 0; g < N_GROUPS; g++) {
+        if (groups[g].group == group)
+            return groups[g].subcommands;
+    }
+    return NULL;
+}
 
 struct option_spec {
     const char *name; /* without the leading "--" */
@@ -83,6 +114,10 @@ static const struct option_spec options[] = {
     {"timeout", OPT_TIMEOUT, VALUE_AT(timeout)},
     {"force", OPT_FORCE, 0},
     {"set", OPT_SET, VALUE_AT(set)},
+    {"nic", OPT_NIC, VALUE_AT(nic)},
+    {"type", OPT_TYPE, VALUE_AT(type)},
+    {"address", OPT_ADDRESS, VALUE_AT(address)},
+    {"mtu", OPT_MTU, VALUE_AT(mtu)},
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -106,14 +141,20 @@ static enum hvctl_command find_command(const char *name)
     return CMD_NONE;
 }
 
-/* "disk SUB": the command "disk SUB", or CMD_NONE. */
-static enum hvctl_command find_disk_command(const char *sub)
+/* A command typed as one word: never a subcommand ("disk create" in one argument). */
+static enum hvctl_command find_top_command(const char *name)
 {
-    char name[32];
+    return strchr(name, ' ') != NULL ? CMD_NONE : find_command(name);
+}
 
-    if (strlen(sub) > 16)
+/* "GROUP SUB": the command "GROUP SUB", or CMD_NONE. */
+static enum hvctl_command find_sub_command(enum hvctl_command group, const char *sub)
+{
+    char name[40];
+
+    if (strlen(sub) > 16 || strchr(sub, ' ') != NULL)
         return CMD_NONE;
-    snprintf(name, sizeof(name), "disk %s", sub);
+    snprintf(name, sizeof(name), "%s %s", commands[group].name, sub);
     return find_command(name);
 }
 
@@ -137,11 +178,13 @@ static int parse_global(int argc, char *const argv[], struct hvctl_args *args, c
         return 0;
     }
     args->command = CMD_HELP;
-    if (argc == 4 && strcmp(argv[2], "disk") == 0) {
-        args->help_topic = find_disk_command(argv[3]);
+    if (argc == 4 && group_subcommands(find_top_command(argv[2])) != NULL) {
+        enum hvctl_command group = find_top_command(argv[2]);
+
+        args->help_topic = find_sub_command(group, argv[3]);
         if (args->help_topic == CMD_NONE) {
-            snprintf(err, err_size, "no help on 'disk %s': not a disk command (%s)", argv[3],
-                     DISK_SUBCOMMANDS);
+            snprintf(err, err_size, "no help on '%s %s': not a %s command (%s)", argv[2], argv[3],
+                     argv[2], group_subcommands(group));
             return -1;
         }
         return 0;
@@ -151,7 +194,7 @@ static int parse_global(int argc, char *const argv[], struct hvctl_args *args, c
         return -1;
     }
     if (argc == 3) {
-        args->help_topic = find_command(argv[2]);
+        args->help_topic = find_top_command(argv[2]);
         if (args->help_topic == CMD_NONE) {
             snprintf(err, err_size, "no help on '%s': not a command (hvctl --help lists them)",
                      argv[2]);
@@ -169,6 +212,7 @@ static int parse_option(const struct command_spec *cmd, int argc, char *const ar
     const char *eq = strchr(arg, '=');
     size_t name_len = eq ? (size_t)(eq - arg) : strlen(arg);
     const struct option_spec *opt = NULL;
+    bool repeats;
 
     if (strncmp(arg, "--", 2) == 0) {
         for (size_t o = 0; o < N_OPTIONS; o++) {
@@ -182,7 +226,9 @@ static int parse_option(const struct command_spec *cmd, int argc, char *const ar
                  cmd->name, (int)name_len, arg, cmd->name);
         return -1;
     }
-    if ((args->given & opt->bit) && opt->bit != OPT_DISK) {
+    /* create's --disk and --nic come once per disk, per NIC. */
+    repeats = opt->bit == OPT_DISK || (opt->bit == OPT_NIC && args->command == CMD_CREATE);
+    if ((args->given & opt->bit) && !repeats) {
         snprintf(err, err_size, "%s: --%s given twice", cmd->name, opt->name);
         return -1;
     }
@@ -211,6 +257,16 @@ static int parse_option(const struct command_spec *cmd, int argc, char *const ar
             return -1;
         }
         args->disks[args->disk_count++] = eq + 1;
+        return 0;
+    }
+    if (opt->bit == OPT_NIC && args->command == CMD_CREATE) {
+        if (args->nic_count == HVCTL_NIC_OPTIONS_MAX) {
+            snprintf(err, err_size,
+                     "%s: --nic given more than %d times (a VM has at most %d network adapters)",
+                     cmd->name, HVCTL_NIC_OPTIONS_MAX, HVCTL_NIC_OPTIONS_MAX);
+            return -1;
+        }
+        args->nics[args->nic_count++] = eq + 1;
         return 0;
     }
     *(const char **)((char *)args + opt->value_offset) = eq + 1;
@@ -249,6 +305,21 @@ static int check_disk_command(const struct hvctl_args *args, char *err, size_t e
     return 0;
 }
 
+/* What the missing required option @bits is, for a message. */
+static const char *required_text(unsigned bits)
+{
+    if (bits & OPT_KERNEL)
+        return "--kernel PATH";
+    if (bits & OPT_TYPE)
+        return "--type internal|private|external";
+    return "--size SIZE";
+}
+
+static bool is_disk_command(enum hvctl_command command)
+{
+    return command >= CMD_DISK && command <= CMD_DISK_LIST;
+}
+
 static void list_settable(char *buf, size_t size)
 {
     snprintf(buf, size, "--memory, --cpus, --kernel, --initrd, --no-initrd or --cmdline");
@@ -258,6 +329,8 @@ int hvctl_args_parse(int argc, char *const argv[], struct hvctl_args *args, char
                      size_t err_size)
 {
     const struct command_spec *cmd;
+    const char *subcommands;
+    enum hvctl_command group;
     bool operands_only = false;
     int first_arg = 2;
 
@@ -272,17 +345,18 @@ int hvctl_args_parse(int argc, char *const argv[], struct hvctl_args *args, char
         snprintf(err, err_size, "unknown option %s (hvctl --help lists the commands)", argv[1]);
         return -1;
     }
-    args->command = find_command(argv[1]);
-    if (args->command == CMD_NONE || args->command > CMD_DISK) {
+    args->command = find_top_command(argv[1]);
+    if (args->command == CMD_NONE) {
         snprintf(err, err_size, "unknown command '%s' (hvctl --help lists the commands)", argv[1]);
         return -1;
     }
-    if (args->command == CMD_DISK && argc > 2 && argv[2][0] != '-') {
-        args->command = find_disk_command(argv[2]);
+    group = args->command;
+    subcommands = group_subcommands(group);
+    if (subcommands != NULL && argc > 2 && argv[2][0] != '-') {
+        args->command = find_sub_command(group, argv[2]);
         if (args->command == CMD_NONE) {
-            snprintf(err, err_size,
-                     "unknown disk command '%s' (%s; hvctl disk --help describes them)", argv[2],
-                     DISK_SUBCOMMANDS);
+            snprintf(err, err_size, "unknown %s command '%s' (%s; hvctl %s --help describes them)",
+                     argv[1], argv[2], subcommands, argv[1]);
             return -1;
         }
         first_arg = 3;
@@ -296,9 +370,9 @@ int hvctl_args_parse(int argc, char *const argv[], struct hvctl_args *args, char
             return 0;
         }
     }
-    if (args->command == CMD_DISK) {
-        snprintf(err, err_size, "disk: missing the disk command (%s; hvctl disk --help)",
-                 DISK_SUBCOMMANDS);
+    if (args->command == group && subcommands != NULL) {
+        snprintf(err, err_size, "%s: missing the %s command (%s; hvctl %s --help)", argv[1],
+                 argv[1], subcommands, argv[1]);
         return -1;
     }
 
@@ -333,12 +407,12 @@ int hvctl_args_parse(int argc, char *const argv[], struct hvctl_args *args, char
     if (args->operand_count > 0 && strcmp(cmd->operands[0], "NAME") == 0)
         args->name = args->operands[0];
     if ((args->given & cmd->required) != cmd->required) {
-        /* create needs --kernel, disk expand --size. */
+        /* create needs --kernel, disk expand --size, switch create --type. */
         snprintf(err, err_size, "%s: %s is required", cmd->name,
-                 (cmd->required & OPT_KERNEL) ? "--kernel PATH" : "--size SIZE");
+                 required_text(cmd->required & ~args->given));
         return -1;
     }
-    if (args->command >= CMD_DISK && check_disk_command(args, err, err_size) != 0)
+    if (is_disk_command(args->command) && check_disk_command(args, err, err_size) != 0)
         return -1;
     if (args->command == CMD_SET) {
         char settable[96];

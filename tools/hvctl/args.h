@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * hvctl's command line: "hvctl COMMAND [OPTIONS] [NAME]", or for the disk
- * commands "hvctl disk SUBCOMMAND [OPTIONS] OPERANDS..." (a VM NAME and/or
- * image paths).  Options may come before or after the operands, as
+ * hvctl's command line: "hvctl COMMAND [OPTIONS] [NAME]", or for the
+ * groups of commands "hvctl GROUP SUBCOMMAND [OPTIONS] OPERANDS...": disk
+ * (a VM NAME and/or image paths), switch (a switch's name) and nic (a VM
+ * NAME, then a NIC).  Options may come before or after the operands, as
  * "--opt VALUE" or "--opt=VALUE"; "--" ends them.
  * This only checks the shape of the command line (which options a command
  * takes, that values and NAME are there); whether the values make sense is
@@ -40,6 +41,14 @@ enum hvctl_command {
     CMD_DISK_ATTACH,
     CMD_DISK_DETACH,
     CMD_DISK_LIST,
+    CMD_SWITCH, /* "hvctl switch" alone: only its help */
+    CMD_SWITCH_CREATE,
+    CMD_SWITCH_LIST,
+    CMD_SWITCH_DELETE,
+    CMD_NIC, /* "hvctl nic" alone: only its help */
+    CMD_NIC_ADD,
+    CMD_NIC_REMOVE,
+    CMD_NIC_LIST,
     CMD_COUNT
 };
 
@@ -65,9 +74,14 @@ enum hvctl_option {
     OPT_BLOCK_SIZE = 1u << 17,
     OPT_READONLY = 1u << 18,
     OPT_LUN = 1u << 19,
+    OPT_NIC = 1u << 20, /* create --nic SWITCH[,...], may be repeated; switch create --nic DEV */
+    OPT_TYPE = 1u << 21,
+    OPT_ADDRESS = 1u << 22,
+    OPT_MTU = 1u << 23,
 };
 
 #define HVCTL_DISK_OPTIONS_MAX 64 /* --disk given at most this often (a VM's disks) */
+#define HVCTL_NIC_OPTIONS_MAX  8  /* create --nic given at most this often (a VM's NICs) */
 #define HVCTL_OPERANDS_MAX     2
 
 struct hvctl_args {
@@ -94,6 +108,12 @@ struct hvctl_args {
     const char *lun;                           /* disk attach, detach --lun N */
     const char *disks[HVCTL_DISK_OPTIONS_MAX]; /* create --disk, in order */
     unsigned disk_count;
+    const char *nics[HVCTL_NIC_OPTIONS_MAX]; /* create --nic, in order */
+    unsigned nic_count;
+    const char *nic;     /* switch create --nic DEV */
+    const char *type;    /* switch create --type TYPE */
+    const char *address; /* switch create --address A.B.C.D/N */
+    const char *mtu;     /* switch create --mtu N */
 };
 
 /*
@@ -103,7 +123,8 @@ struct hvctl_args {
 int hvctl_args_parse(int argc, char *const argv[], struct hvctl_args *args, char *err,
                      size_t err_size);
 
-/* "create", "stop", "disk attach", ...; NULL for CMD_NONE, CMD_HELP and CMD_VERSION. */
+/* "create", "stop", "disk attach", "switch create"...; NULL for CMD_NONE, CMD_HELP and
+ * CMD_VERSION. */
 const char *hvctl_command_name(enum hvctl_command command);
 
 /* The options @command accepts (OPT_* bits). */

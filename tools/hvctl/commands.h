@@ -43,4 +43,14 @@ int cmd_disk_attach(const struct hvctl_paths *paths, const struct hvctl_args *ar
 int cmd_disk_detach(const struct hvctl_paths *paths, const struct hvctl_args *args);
 int cmd_disk_list(const struct hvctl_paths *paths, const struct hvctl_args *args);
 
+/* switch_commands.c: the virtual switches */
+int cmd_switch_create(const struct hvctl_paths *paths, const struct hvctl_args *args);
+int cmd_switch_list(const struct hvctl_paths *paths, const struct hvctl_args *args);
+int cmd_switch_delete(const struct hvctl_paths *paths, const struct hvctl_args *args);
+
+/* nic_commands.c: a VM's network adapters */
+int cmd_nic_add(const struct hvctl_paths *paths, const struct hvctl_args *args);
+int cmd_nic_remove(const struct hvctl_paths *paths, const struct hvctl_args *args);
+int cmd_nic_list(const struct hvctl_paths *paths, const struct hvctl_args *args);
+
 #endif

@@ -43,3 +43,27 @@ void vm_unlock(int lock_fd)
     if (lock_fd >= 0)
         close(lock_fd);
 }
+
+int net_lock(const struct hvctl_paths *paths)
+{
+    int fd = open(paths->state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    if (fd < 0)
+        return -1;
+    while (flock(fd, LOCK_EX) != 0) {
+        if (errno != EINTR) {
+            int saved = errno;
+
+            close(fd);
+            errno = saved;
+            return -1;
+        }
+    }
+    return fd;
+}
+
+void net_unlock(int lock_fd)
+{
+    if (lock_fd >= 0)
+        close(lock_fd);
+}

@@ -41,12 +41,19 @@ static const char overview[] =
     "  disk attach NAME PATH                give a VM a disk (also while it runs)\n"
     "  disk detach NAME PATH|--lun N        take a disk from a VM (also while it runs)\n"
     "  disk list NAME                       list a VM's disks: LUN MODE FORMAT SIZE PATH\n"
+    "  switch create NAME --type TYPE       create a virtual switch: internal, private, external\n"
+    "  switch list                          list the virtual switches and their VMs\n"
+    "  switch delete NAME                   delete a virtual switch that no VM uses\n"
+    "  nic add NAME SWITCH[,OPTIONS]        give a VM that is off a network adapter\n"
+    "  nic remove NAME INDEX                take a network adapter from a VM that is off\n"
+    "  nic list NAME                        list a VM's network adapters: NIC SWITCH MAC VLAN\n"
     "  help [COMMAND]                       this help, or a command's\n"
     "\n"
     "hvctl COMMAND --help describes a command and its options.\n"
     "\n"
     "Environment:\n"
-    "  HVCORE_STATE_DIR  the configurations, in vms/NAME/vm.conf (default " STATE_DIR_DEFAULT ")\n"
+    "  HVCORE_STATE_DIR  vms/NAME/vm.conf, switches/NAME.conf, host.conf "
+    "(default " STATE_DIR_DEFAULT ")\n"
     "  HVCORE_RUN_DIR    the running VMs' pid files, sockets and logs, in NAME/ "
     "(default " RUN_DIR_DEFAULT ")\n"
     "  HVCORE_VMWP       the worker program (default: vmwp next to hvctl, else in PATH)\n"
@@ -59,6 +66,7 @@ static const char *const command_help[CMD_COUNT] = {
     [CMD_CREATE] =
         "Usage: hvctl create NAME --kernel PATH [--initrd PATH] [--memory SIZE] [--cpus N]\n"
         "                         [--cmdline TEXT] [--disk PATH[,readonly]]...\n"
+        "                         [--nic SWITCH[,vlan=N][,mac=MAC][,legacy]]...\n"
         "\n"
         "Create the VM NAME, off, and save its configuration in\n"
         "$HVCORE_STATE_DIR/vms/NAME/vm.conf.  NAME is 1 to 63 letters, digits, '.', '_' and\n"
@@ -77,11 +85,18 @@ static const char *const command_help[CMD_COUNT] = {
         "                  once per disk, up to 64: they get LUNs 0, 1, 2... in this order.\n"
         "                  ,readonly: the guest cannot write to it.  The image must open (and\n"
         "                  not be in use by a running VM)\n"
+        "  --nic SWITCH[,vlan=N][,mac=MAC][,legacy]\n"
+        "                  a network adapter on the virtual switch SWITCH (hvctl switch list);\n"
+        "                  once per NIC, up to 8: they get indexes 0, 1, 2... in this order.\n"
+        "                  vlan=N: the NIC is in VLAN N (1 to 4094) only.  mac=MAC: its\n"
+        "                  address, 00:15:5d:00:00:10 (unicast, not used on this host);\n"
+        "                  without it, the next free one of the host's pool.  legacy: an\n"
+        "                  emulated NIC (stored, not yet used)\n"
         "\n"
         "Relative paths are made absolute (and disk paths canonical).  Example:\n"
         "  hvctl create web --memory 1G --cpus 2 --kernel /boot/vmlinuz --initrd "
         "/boot/initrd.img\n"
-        "               --disk /vms/web.vhdx --disk /vms/data.vhd,readonly\n",
+        "               --disk /vms/web.vhdx --disk /vms/data.vhd,readonly --nic lan\n",
     [CMD_SET] =
         "Usage: hvctl set NAME [--memory SIZE] [--cpus N] [--kernel PATH] [--initrd PATH]\n"
         "                      [--no-initrd] [--cmdline TEXT]\n"
@@ -278,6 +293,83 @@ static const char *const command_help[CMD_COUNT] = {
         "List the VM NAME's disks, by LUN: LUN MODE FORMAT SIZE PATH.  MODE is rw or ro.\n"
         "FORMAT and SIZE come from the image: '-' when it cannot be opened (while the VM\n"
         "runs, its writable disks are locked), with a warning unless that is the reason.\n",
+    [CMD_SWITCH] =
+        "Usage: hvctl switch COMMAND [OPTIONS] [NAME]\n"
+        "\n"
+        "Virtual switches: the networks of the VMs, each a Linux bridge in the parent whose\n"
+        "ports are the VMs' network adapters (hvctl create --nic, hvctl nic add).\n"
+        "\n"
+        "Commands:\n"
+        "  create NAME --type internal [--address A.B.C.D/N] [--mtu N]  the VMs and the parent\n"
+        "  create NAME --type private [--mtu N]                         the VMs only\n"
+        "  create NAME --type external --nic DEV [--mtu N]              bridged to the NIC DEV\n"
+        "  list                                 the switches, their bridges and their VMs\n"
+        "  delete NAME                          a switch no VM has a NIC on\n"
+        "\n"
+        "hvctl switch COMMAND --help describes one.  A switch's configuration is in\n"
+        "$HVCORE_STATE_DIR/switches/NAME.conf; its bridge is made again when a VM on it\n"
+        "starts after the parent rebooted.\n",
+    [CMD_SWITCH_CREATE] =
+        "Usage: hvctl switch create NAME --type internal|private|external [--address A.B.C.D/N]\n"
+        "                                [--nic DEV] [--mtu N]\n"
+        "\n"
+        "Create the virtual switch NAME (the rules of VM names; not taken) and its bridge,\n"
+        "hvsw-NAME (a longer NAME is shortened and given 4 hex digits), which filters VLANs.\n"
+        "\n"
+        "Options:\n"
+        "  --type TYPE       internal: the VMs and the parent, which has the bridge as its\n"
+        "                    interface on the switch; private: the VMs only, the parent has\n"
+        "                    no address and no VLAN on it; external: the VMs, the parent and\n"
+        "                    the physical network of --nic (required)\n"
+        "  --address A.B.C.D/N  internal only: the parent's IPv4 address on the switch\n"
+        "  --nic DEV         external only (and required there): the physical network adapter\n"
+        "                    that becomes the bridge's port.  Its IP addresses stay on it, where\n"
+        "                    they stop working: give the parent's address to the bridge\n"
+        "  --mtu N           the largest frame payload, 68 to 9000 (default 1500); an external\n"
+        "                    switch's NIC gets it too\n"
+        "\n"
+        "Example:\n"
+        "  hvctl switch create lan --type internal --address 10.0.0.1/24 --mtu 9000\n",
+    [CMD_SWITCH_LIST] =
+        "Usage: hvctl switch list\n"
+        "\n"
+        "List the virtual switches, by name: NAME TYPE MTU BRIDGE STATE ADDRESS/NIC VMS.  STATE\n"
+        "is the bridge's: up, down, or missing (after a reboot, until a VM on the switch\n"
+        "starts).  ADDRESS/NIC is an internal switch's address or an external one's NIC; VMS\n"
+        "the VMs with a NIC on it.\n",
+    [CMD_SWITCH_DELETE] =
+        "Usage: hvctl switch delete NAME\n"
+        "\n"
+        "Delete the virtual switch NAME: its bridge (an external switch's NIC is released, and\n"
+        "keeps the switch's MTU) and its configuration.  Refused while a VM has a NIC on it:\n"
+        "hvctl nic remove those NICs, or delete those VMs, first.\n",
+    [CMD_NIC] =
+        "Usage: hvctl nic COMMAND NAME [OPERAND]\n"
+        "\n"
+        "A VM's network adapters (NICs), each a port of a virtual switch (hvctl switch).\n"
+        "\n"
+        "Commands:\n"
+        "  add NAME SWITCH[,vlan=N][,mac=MAC][,legacy]  give the VM NAME a NIC (it must be off)\n"
+        "  remove NAME INDEX                            take its NIC INDEX (it must be off)\n"
+        "  list NAME                                    its NICs: NIC SWITCH MAC VLAN TYPE\n",
+    [CMD_NIC_ADD] =
+        "Usage: hvctl nic add NAME SWITCH[,vlan=N][,mac=MAC][,legacy]\n"
+        "\n"
+        "Give the VM NAME, which must be off, a network adapter on the virtual switch SWITCH,\n"
+        "at its lowest free index (a VM has at most 8).  The options are those of\n"
+        "hvctl create --nic: vlan=N (1 to 4094), mac=MAC (unicast, not used on this host;\n"
+        "default: the next free address of the host's pool), legacy (stored, not yet used).\n",
+    [CMD_NIC_REMOVE] =
+        "Usage: hvctl nic remove NAME INDEX\n"
+        "\n"
+        "Take the network adapter INDEX (hvctl nic list NAME) from the VM NAME, which must be\n"
+        "off.  Its MAC address is free again.\n",
+    [CMD_NIC_LIST] =
+        "Usage: hvctl nic list NAME\n"
+        "\n"
+        "List the VM NAME's network adapters, by index: NIC SWITCH MAC VLAN TYPE.  VLAN is '-'\n"
+        "for the switch's default VLAN; TYPE is synthetic, or legacy when asked for (not yet\n"
+        "used).\n",
 };
 
 static int print_help(enum hvctl_command topic)
@@ -312,6 +404,12 @@ static const command_fn command_fns[CMD_COUNT] = {
     [CMD_DISK_ATTACH] = cmd_disk_attach,
     [CMD_DISK_DETACH] = cmd_disk_detach,
     [CMD_DISK_LIST] = cmd_disk_list,
+    [CMD_SWITCH_CREATE] = cmd_switch_create,
+    [CMD_SWITCH_LIST] = cmd_switch_list,
+    [CMD_SWITCH_DELETE] = cmd_switch_delete,
+    [CMD_NIC_ADD] = cmd_nic_add,
+    [CMD_NIC_REMOVE] = cmd_nic_remove,
+    [CMD_NIC_LIST] = cmd_nic_list,
 };
 
 int main(int argc, char **argv)

@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host_config.h"
 #include "paths.h"
+#include "switch_config.h"
 
 static int dir_from_env(const char *var, const char *fallback, char *out, char *err,
                         size_t err_size)
@@ -70,4 +72,20 @@ void path_vm_run_dir(const struct hvctl_paths *p, const char *name, char *buf)
 void path_vm_run_file(const struct hvctl_paths *p, const char *name, const char *file, char *buf)
 {
     snprintf(buf, VM_PATH_MAX, "%s%s%.*s/%s", p->run_dir, sep(p->run_dir), VM_NAME_MAX, name, file);
+}
+
+void path_switches_dir(const struct hvctl_paths *p, char *buf)
+{
+    snprintf(buf, VM_PATH_MAX, "%s%s" SWITCHES_SUBDIR, p->state_dir, sep(p->state_dir));
+}
+
+void path_switch_config(const struct hvctl_paths *p, const char *name, char *buf)
+{
+    snprintf(buf, VM_PATH_MAX, "%s%s" SWITCHES_SUBDIR "/%.*s" SWITCH_CONFIG_SUFFIX, p->state_dir,
+             sep(p->state_dir), VM_NAME_MAX, name);
+}
+
+void path_host_config(const struct hvctl_paths *p, char *buf)
+{
+    snprintf(buf, VM_PATH_MAX, "%s%s" HOST_CONFIG_FILE, p->state_dir, sep(p->state_dir));
 }

@@ -4,6 +4,8 @@
  * its ext4 data partition there):
  *   $HVCORE_STATE_DIR, default /var/lib/hvcore
  *     vms/NAME/vm.conf        a VM's configuration (vm_config.h)
+ *     switches/NAME.conf      a virtual switch's configuration (switch_config.h)
+ *     host.conf               the host's settings: its MAC pool (host_config.h)
  * Runtime state (a tmpfs, empty after boot), written mostly by the worker:
  *   $HVCORE_RUN_DIR, default /run/hvcore
  *     NAME/vmwp.pid           the running worker's pid
@@ -25,6 +27,7 @@
 #define RUN_DIR_DEFAULT   "/run/hvcore"
 
 #define VMS_SUBDIR      "vms"
+#define SWITCHES_SUBDIR "switches"
 #define WORKER_PID_FILE "vmwp.pid"
 #define WORKER_LOG_FILE "vmwp.log"
 #define CONTROL_SOCKET  "control.sock"
@@ -56,5 +59,8 @@ void path_vm_dir(const struct hvctl_paths *p, const char *name, char *buf);
 void path_vm_config(const struct hvctl_paths *p, const char *name, char *buf);
 void path_vm_run_dir(const struct hvctl_paths *p, const char *name, char *buf);
 void path_vm_run_file(const struct hvctl_paths *p, const char *name, const char *file, char *buf);
+void path_switches_dir(const struct hvctl_paths *p, char *buf);
+void path_switch_config(const struct hvctl_paths *p, const char *name, char *buf);
+void path_host_config(const struct hvctl_paths *p, char *buf);
 
 #endif

@@ -13,12 +13,32 @@
 #include "control.h"
 #include "lock.h"
 #include "msg.h"
+#include "switch_net.h"
 #include "vm_lookup.h"
 #include "worker.h"
 
 #define STOP_TIMEOUT_DEFAULT_S 60    /* stop: how long the guest has to shut down */
 #define STOP_TIMEOUT_MAX_S     86400 /* --timeout's largest: a day */
 #define STOP_POLL_MS           50
+
+/*
+ * The bridges of the switches @c's NICs are on, each once: after the
+ * parent booted there are none yet, and the worker plugs its TAP devices
+ * into them.  0, or -1 with the reason in @err.
+ */
+static int ensure_switches(const struct hvctl_paths *paths, const struct vm_config *c, char *err,
+                           size_t err_size)
+{
+    for (unsigned i = 0; i < c->nic_count; i++) {
+        bool done = false;
+
+        for (unsigned j = 0; j < i; j++)
+            done |= strcmp(c->nics[j].switch_name, c->nics[i].switch_name) == 0;
+        if (!done && switch_ensure(paths, c->nics[i].switch_name, err, err_size) != 0)
+            return -1;
+    }
+    return 0;
+}
 
 int cmd_start(const struct hvctl_paths *paths, const struct hvctl_args *args)
 {
@@ -43,6 +63,8 @@ int cmd_start(const struct hvctl_paths *paths, const struct hvctl_args *args)
         hvctl_error("cannot start %s: kernel %s", args->name, err);
     } else if (c.initrd[0] != '\0' && boot_file_check(c.initrd, err, sizeof(err)) != 0) {
         hvctl_error("cannot start %s: initrd %s", args->name, err);
+    } else if (ensure_switches(paths, &c, err, sizeof(err)) != 0) {
+        hvctl_error("cannot start %s: %s", args->name, err);
     } else if (worker_start(paths, args->name, config_path) == 0) {
         status = HVCTL_EXIT_OK;
     }

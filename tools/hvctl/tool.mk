@@ -3,8 +3,10 @@
 # offer.  `make hvctl` builds it; `make hvctl-cli-test` runs it, against a
 # fake worker, through tests/hvctl/cli-test.sh.  It links the disk library
 # (disk/disk.mk, included before this file) for the hvctl disk commands.
-HVCTL_SRCS   := $(sort $(wildcard tools/hvctl/*.c)) tools/lib/percent.c $(DISK_SRCS)
-HVCTL_HDRS   := $(sort $(wildcard tools/hvctl/*.h)) tools/lib/percent.h $(DISK_HDRS)
+HVCTL_SRCS   := $(sort $(wildcard tools/hvctl/*.c)) tools/lib/percent.c tools/lib/netlink.c \
+	tools/lib/netlink_msg.c $(DISK_SRCS)
+HVCTL_HDRS   := $(sort $(wildcard tools/hvctl/*.h)) tools/lib/percent.h tools/lib/netlink.h \
+	$(DISK_HDRS)
 HVCTL_BIN    := $(BUILD)/tools/hvctl
 HVCTL_CFLAGS := -static -O2 -std=gnu11 -Wall -Wextra -Werror -Ihv/include -Itools/lib \
 	$(DISK_CFLAGS)
@@ -34,13 +36,24 @@ unit_hvctl_names_SRCS := tools/hvctl/names.c
 UNIT_TESTS += hvctl_size
 unit_hvctl_size_SRCS := tools/hvctl/size.c
 
+# vm.conf and what its lines are made of: names, sizes, MACs, switch names.
+HVCTL_CONFIG_SRCS := tools/hvctl/vm_config.c tools/hvctl/names.c tools/hvctl/size.c \
+	tools/hvctl/fsutil.c tools/hvctl/mac.c tools/hvctl/switch_config.c tools/hvctl/conf_file.c
+
 UNIT_TESTS += hvctl_config
-unit_hvctl_config_SRCS := tools/hvctl/vm_config.c tools/hvctl/vm_disks.c tools/hvctl/names.c \
-	tools/hvctl/size.c tools/hvctl/fsutil.c
+unit_hvctl_config_SRCS := $(HVCTL_CONFIG_SRCS) tools/hvctl/vm_disks.c tools/hvctl/vm_nics.c
 
 UNIT_TESTS += hvctl_options
-unit_hvctl_options_SRCS := tools/hvctl/vm_options.c tools/hvctl/boot_files.c \
-	tools/hvctl/vm_config.c tools/hvctl/names.c tools/hvctl/size.c tools/hvctl/fsutil.c
+unit_hvctl_options_SRCS := tools/hvctl/vm_options.c tools/hvctl/boot_files.c $(HVCTL_CONFIG_SRCS)
+
+UNIT_TESTS += hvctl_switch
+unit_hvctl_switch_SRCS := tools/hvctl/switch_config.c tools/hvctl/conf_file.c tools/hvctl/mac.c \
+	tools/hvctl/names.c tools/hvctl/fsutil.c
+
+# The MAC pool, host.conf, --nic, and the host-wide view of MACs and switches (on files).
+UNIT_TESTS += hvctl_nic
+unit_hvctl_nic_SRCS := $(HVCTL_CONFIG_SRCS) tools/hvctl/vm_nics.c tools/hvctl/nic_assign.c \
+	tools/hvctl/net_inventory.c tools/hvctl/host_config.c tools/hvctl/paths.c
 
 UNIT_TESTS += hvctl_args
 unit_hvctl_args_SRCS := tools/hvctl/args.c
@@ -60,5 +73,5 @@ unit_hvctl_kvp_SRCS := tools/hvctl/kvp_format.c tools/hvctl/control.c tools/lib/
 $(call UNIT_BIN,hvctl_kvp): HOST_CFLAGS += -Itools/lib
 
 # Their headers are not under the directories unit_rule watches.
-$(foreach t,names size config options args list control paths kvp,\
+$(foreach t,names size config options args list control paths kvp switch nic,\
 	$(eval $(call UNIT_BIN,hvctl_$(t)): $(HVCTL_HDRS)))

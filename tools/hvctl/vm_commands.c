@@ -15,6 +15,8 @@
 #include "list_format.h"
 #include "lock.h"
 #include "msg.h"
+#include "net_state.h"
+#include "nic_assign.h"
 #include "size.h"
 #include "vm_disks.h"
 #include "vm_lookup.h"
@@ -69,18 +71,86 @@ static int add_disks(const struct hvctl_args *args, struct vm_config *c)
     return 0;
 }
 
+/*
+ * create's --nic options, in order, into @c at indexes 0, 1, 2...: each
+ * switch must exist, each MAC be free on the host or come from its pool.
+ * Under the network lock, which @st holds from here until vm.conf is
+ * written.  0, or -1 after saying what was wrong (and nothing held).
+ */
+static int add_nics(const struct hvctl_paths *paths, const struct hvctl_args *args,
+                    struct vm_config *c, struct net_state *st)
+{
+    char err[HVCTL_ERR_MAX];
+
+    if (net_state_open(paths, true, st) != 0)
+        return -1;
+    for (unsigned i = 0; i < args->nic_count; i++) {
+        bool from_pool = false;
+
+        if (nic_assign(c, args->nics[i], &st->inv, &st->host.mac_pool, &from_pool, err,
+                       sizeof(err)) < 0) {
+            hvctl_error("%s", err);
+            net_state_close(st);
+            return -1;
+        }
+        st->host_used |= from_pool;
+    }
+    return 0;
+}
+
+/* Claims the name with mkdir and writes vm.conf (and a new host.conf the NICs used). */
+static int write_new_vm(const struct hvctl_paths *paths, const struct vm_config *c,
+                        struct net_state *st)
+{
+    char err[HVCTL_ERR_MAX], vms_dir[VM_PATH_MAX], dir[VM_PATH_MAX], config_path[VM_PATH_MAX];
+    int lock_fd;
+
+    path_vm_dir(paths, c->name, dir);
+    path_vms_dir(paths, vms_dir);
+    if (make_dir(paths->state_dir) != 0 || make_dir(vms_dir) != 0)
+        return -1;
+    /* mkdir is the atomic claim on the name: of two creates, one gets EEXIST. */
+    if (mkdir(dir, 0755) != 0) {
+        if (errno == EEXIST)
+            hvctl_error("a VM named '%s' already exists", c->name);
+        else
+            hvctl_error("cannot create %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    /* Hold the lock until vm.conf is there: a "delete" or "start" of the new name waits. */
+    lock_fd = vm_lock(paths, c->name, true);
+    if (net_state_save_host(paths, st) != 0) {
+        rmdir(dir);
+        vm_unlock(lock_fd);
+        return -1;
+    }
+    err[0] = '\0';
+    if (vm_config_write(dir, c, err, sizeof(err)) != 0 || fsync_dir(vms_dir) != 0) {
+        hvctl_error("cannot create VM %s: %s", c->name, err[0] ? err : strerror(errno));
+        net_state_forget_host(paths, st);
+        path_vm_config(paths, c->name, config_path);
+        unlink(config_path);
+        rmdir(dir);
+        vm_unlock(lock_fd);
+        return -1;
+    }
+    vm_unlock(lock_fd);
+    return 0;
+}
+
 int cmd_create(const struct hvctl_paths *paths, const struct hvctl_args *args)
 {
     static struct vm_config c; /* 64 disk paths: too large for the stack */
-    char err[HVCTL_ERR_MAX], vms_dir[VM_PATH_MAX], dir[VM_PATH_MAX], config_path[VM_PATH_MAX];
-    struct stat st;
-    int lock_fd;
+    struct net_state st = {.lock_fd = -1};
+    char err[HVCTL_ERR_MAX], dir[VM_PATH_MAX];
+    struct stat sb;
+    int status = HVCTL_EXIT_ERROR;
 
     if (vm_check_name(args->name) != 0)
         return HVCTL_EXIT_ERROR;
     /* A taken name first: whatever the options, this create cannot happen. */
     path_vm_dir(paths, args->name, dir);
-    if (stat(dir, &st) == 0) {
+    if (stat(dir, &sb) == 0) {
         hvctl_error("a VM named '%s' already exists", args->name);
         return HVCTL_EXIT_ERROR;
     }
@@ -95,31 +165,15 @@ int cmd_create(const struct hvctl_paths *paths, const struct hvctl_args *args)
     }
     if (add_disks(args, &c) != 0)
         return HVCTL_EXIT_ERROR;
-    path_vms_dir(paths, vms_dir);
-    if (make_dir(paths->state_dir) != 0 || make_dir(vms_dir) != 0)
+    if (args->nic_count > 0 && add_nics(paths, args, &c, &st) != 0)
         return HVCTL_EXIT_ERROR;
-    /* mkdir is the atomic claim on the name: of two creates, one gets EEXIST. */
-    if (mkdir(dir, 0755) != 0) {
-        if (errno == EEXIST)
-            hvctl_error("a VM named '%s' already exists", c.name);
-        else
-            hvctl_error("cannot create %s: %s", dir, strerror(errno));
-        return HVCTL_EXIT_ERROR;
+    if (write_new_vm(paths, &c, &st) == 0) {
+        warn_cpus(&c);
+        status = HVCTL_EXIT_OK;
     }
-    /* Hold the lock until vm.conf is there: a "delete" or "start" of the new name waits. */
-    lock_fd = vm_lock(paths, c.name, true);
-    err[0] = '\0';
-    if (vm_config_write(dir, &c, err, sizeof(err)) != 0 || fsync_dir(vms_dir) != 0) {
-        hvctl_error("cannot create VM %s: %s", c.name, err[0] ? err : strerror(errno));
-        path_vm_config(paths, c.name, config_path);
-        unlink(config_path);
-        rmdir(dir);
-        vm_unlock(lock_fd);
-        return HVCTL_EXIT_ERROR;
-    }
-    vm_unlock(lock_fd);
-    warn_cpus(&c);
-    return HVCTL_EXIT_OK;
+    if (args->nic_count > 0)
+        net_state_close(&st);
+    return status;
 }
 
 int cmd_set(const struct hvctl_paths *paths, const struct hvctl_args *args)
@@ -187,6 +241,17 @@ int cmd_show(const struct hvctl_paths *paths, const struct hvctl_args *args)
     for (unsigned i = 0; i < c.disk_count; i++)
         printf("disk:     LUN %u, %s, %s\n", c.disks[i].lun, c.disks[i].read_only ? "ro" : "rw",
                c.disks[i].path);
+    for (unsigned i = 0; i < c.nic_count; i++) {
+        const struct vm_nic *n = &c.nics[i];
+        char mac[MAC_TEXT_MAX];
+
+        mac_format(n->mac, mac);
+        printf("nic:      %u, switch %s (bridge %s), MAC %s", n->index, n->switch_name, n->bridge,
+               mac);
+        if (n->vlan != 0)
+            printf(", VLAN %u", n->vlan);
+        printf("%s\n", n->legacy ? ", legacy" : "");
+    }
     printf("config:   %s\n", config_path);
     return HVCTL_EXIT_OK;
 }

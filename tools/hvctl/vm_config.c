@@ -12,7 +12,7 @@
 
 /* Room for the longest valid file: two paths, a command line, the disks and the rest. */
 #define VM_CONFIG_TEXT_MAX                                                                         \
-    (2 * VM_PATH_MAX + VM_CMDLINE_MAX + 512 + VM_DISKS_MAX * (VM_PATH_MAX + 16))
+    (2 * VM_PATH_MAX + VM_CMDLINE_MAX + 512 + VM_DISKS_MAX * (VM_PATH_MAX + 16) + VM_NICS_MAX * 160)
 /* Room for one reason, before "line N: " or "PATH: " is put in front. */
 #define WHY_MAX 512
 
@@ -24,18 +24,20 @@ enum config_key {
     KEY_INITRD,
     KEY_CMDLINE,
     KEY_DISK,
+    KEY_NIC,
     KEY_COUNT
 };
 
 static const char *const key_names[KEY_COUNT] = {
     [KEY_NAME] = "name",     [KEY_MEMORY] = "memory", [KEY_CPUS] = "cpus",
     [KEY_KERNEL] = "kernel", [KEY_INITRD] = "initrd", [KEY_CMDLINE] = "cmdline",
-    [KEY_DISK] = "disk",
+    [KEY_DISK] = "disk",     [KEY_NIC] = "nic",
 };
 
 /* The keys that may come more than once: one line per item. */
 static const bool key_repeats[KEY_COUNT] = {
     [KEY_DISK] = true,
+    [KEY_NIC] = true,
 };
 
 static const bool key_required[KEY_COUNT] = {
@@ -205,13 +207,85 @@ static int check_disks(const struct vm_config *c, char *err, size_t err_size)
     return 0;
 }
 
+static int check_nic(const struct vm_nic *n, char *err, size_t err_size)
+{
+    char why[128], bridge[IFNAME_MAX + 1];
+
+    if (n->index > VM_NIC_INDEX_MAX) {
+        snprintf(err, err_size, "nic index %u is out of range (0 to %d)", n->index,
+                 VM_NIC_INDEX_MAX);
+        return -1;
+    }
+    if (strnlen(n->switch_name, sizeof(n->switch_name)) == sizeof(n->switch_name) ||
+        !vm_name_valid(n->switch_name, why, sizeof(why))) {
+        snprintf(err, err_size, "nic %u: switch name '%.63s' is not valid", n->index,
+                 n->switch_name);
+        return -1;
+    }
+    switch_bridge_name(n->switch_name, bridge);
+    if (strncmp(n->bridge, bridge, sizeof(n->bridge)) != 0) {
+        snprintf(err, err_size, "nic %u: bridge '%.15s' is not switch %s's (%s)", n->index,
+                 n->bridge, n->switch_name, bridge);
+        return -1;
+    }
+    if (!mac_usable(n->mac, why, sizeof(why))) {
+        char mac[MAC_TEXT_MAX];
+
+        mac_format(n->mac, mac);
+        snprintf(err, err_size, "nic %u: MAC %s %s", n->index, mac, why);
+        return -1;
+    }
+    if (n->vlan > VM_NIC_VLAN_MAX) {
+        snprintf(err, err_size, "nic %u: VLAN %u is out of range (1 to %d)", n->index, n->vlan,
+                 VM_NIC_VLAN_MAX);
+        return -1;
+    }
+    return 0;
+}
+
+/* NIC @i against those before it: an index or a MAC twice. */
+static int check_nic_unique(const struct vm_config *c, unsigned i, char *err, size_t err_size)
+{
+    for (unsigned j = 0; j < i; j++) {
+        if (c->nics[j].index == c->nics[i].index) {
+            snprintf(err, err_size, "nic index %u is given twice", c->nics[i].index);
+            return -1;
+        }
+        if (memcmp(c->nics[j].mac, c->nics[i].mac, MAC_LEN) == 0) {
+            char mac[MAC_TEXT_MAX];
+
+            mac_format(c->nics[i].mac, mac);
+            snprintf(err, err_size, "MAC %s is given twice (nics %u and %u)", mac, c->nics[j].index,
+                     c->nics[i].index);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int check_nics(const struct vm_config *c, char *err, size_t err_size)
+{
+    if (c->nic_count > VM_NICS_MAX) {
+        snprintf(err, err_size, "%u NICs, more than the %d a VM can have", c->nic_count,
+                 VM_NICS_MAX);
+        return -1;
+    }
+    for (unsigned i = 0; i < c->nic_count; i++) {
+        if (check_nic(&c->nics[i], err, err_size) != 0 ||
+            check_nic_unique(c, i, err, err_size) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 int vm_config_validate(const struct vm_config *c, char *err, size_t err_size)
 {
     if (check_name(c->name, err, err_size) != 0 || check_memory(c->memory, err, err_size) != 0 ||
         check_cpus(c->cpus, err, err_size) != 0 ||
         check_path("kernel", c->kernel, err, err_size) != 0 ||
         (c->initrd[0] != '\0' && check_path("initrd", c->initrd, err, err_size) != 0) ||
-        check_cmdline(c->cmdline, err, err_size) != 0 || check_disks(c, err, err_size) != 0)
+        check_cmdline(c->cmdline, err, err_size) != 0 || check_disks(c, err, err_size) != 0 ||
+        check_nics(c, err, err_size) != 0)
         return -1;
     return 0;
 }
@@ -281,6 +355,101 @@ static void parse_disk(const char *value, size_t len, struct vm_config *c, char 
     c->disk_count++;
 }
 
+/* The field of @len bytes at @s, quoted for a message: at most 40 bytes. */
+#define FIELD(s, len) (int)((len) > 40 ? 40 : (len)), (s)
+
+/* A nic= option: "vlan=N" or "legacy", into @n; @seen_vlan, @seen_legacy say which came. */
+static void parse_nic_option(const char *opt, size_t len, struct vm_nic *n, bool *seen_vlan,
+                             bool *seen_legacy, char *why, size_t why_size)
+{
+    uint64_t vlan;
+
+    if (len > 5 && memcmp(opt, "vlan=", 5) == 0) {
+        if (*seen_vlan) {
+            snprintf(why, why_size, "nic %u: vlan given twice", n->index);
+        } else if (parse_decimal(opt + 5, len - 5, &vlan) != 0 || opt[5] == '0' || vlan < 1 ||
+                   vlan > VM_NIC_VLAN_MAX) {
+            snprintf(why, why_size, "nic %u: VLAN '%.*s' is not a number from 1 to %d", n->index,
+                     FIELD(opt + 5, len - 5), VM_NIC_VLAN_MAX);
+        } else {
+            n->vlan = (unsigned)vlan;
+            *seen_vlan = true;
+        }
+    } else if (len == 6 && memcmp(opt, "legacy", 6) == 0) {
+        if (*seen_legacy)
+            snprintf(why, why_size, "nic %u: legacy given twice", n->index);
+        n->legacy = true;
+        *seen_legacy = true;
+    } else {
+        snprintf(why, why_size, "nic %u: unknown option '%.*s' (vlan=N or legacy)", n->index,
+                 FIELD(opt, len));
+    }
+}
+
+/* The value of a nic= line, "INDEX,SWITCH,BRIDGE,MAC[,OPTION]...", into the next of @c->nics. */
+static void parse_nic(const char *value, size_t len, struct vm_config *c, char *why,
+                      size_t why_size)
+{
+    const char *field[4], *end = value + len, *p = value;
+    size_t field_len[4];
+    bool seen_vlan = false, seen_legacy = false;
+    char text[VM_NAME_MAX + 1];
+    struct vm_nic *n;
+    uint64_t index;
+
+    if (c->nic_count == VM_NICS_MAX) {
+        snprintf(why, why_size, "more than %d nic= lines (a VM has at most %d NICs)", VM_NICS_MAX,
+                 VM_NICS_MAX);
+        return;
+    }
+    for (int i = 0; i < 4; i++) {
+        const char *comma = memchr(p, ',', (size_t)(end - p));
+
+        if (comma == NULL && i < 3) {
+            snprintf(why, why_size, "nic '%.*s' is not INDEX,SWITCH,BRIDGE,MAC[,OPTION]...",
+                     FIELD(value, len));
+            return;
+        }
+        field[i] = p;
+        field_len[i] = (size_t)((comma ? comma : end) - p);
+        p = comma ? comma + 1 : end;
+    }
+    n = &c->nics[c->nic_count];
+    memset(n, 0, sizeof(*n));
+    if (parse_decimal(field[0], field_len[0], &index) != 0 ||
+        (field_len[0] > 1 && field[0][0] == '0') || index > VM_NIC_INDEX_MAX) {
+        snprintf(why, why_size, "nic index '%.*s' is not a number from 0 to %d",
+                 FIELD(field[0], field_len[0]), VM_NIC_INDEX_MAX);
+        return;
+    }
+    n->index = (unsigned)index;
+    if (copy_value(n->switch_name, sizeof(n->switch_name), field[1], field_len[1]) != 0 ||
+        copy_value(n->bridge, sizeof(n->bridge), field[2], field_len[2]) != 0) {
+        snprintf(why, why_size, "nic %u: the switch or bridge name is too long", n->index);
+        return;
+    }
+    if (copy_value(text, sizeof(text), field[3], field_len[3]) != 0 ||
+        mac_parse(text, n->mac) != 0) {
+        snprintf(why, why_size, "nic %u: '%.*s' is not a MAC address (xx:xx:xx:xx:xx:xx)", n->index,
+                 FIELD(field[3], field_len[3]));
+        return;
+    }
+    while (p < end || (p == end && p[-1] == ',')) {
+        const char *comma = memchr(p, ',', (size_t)(end - p));
+        size_t opt_len = (size_t)((comma ? comma : end) - p);
+
+        parse_nic_option(p, opt_len, n, &seen_vlan, &seen_legacy, why, why_size);
+        if (why[0] != '\0')
+            return;
+        if (comma == NULL)
+            break;
+        p = comma + 1;
+    }
+    if (check_nic(n, why, why_size) != 0)
+        return;
+    c->nic_count++;
+}
+
 /* @key of @len bytes, quoted for a message: at most 40 characters, control ones as '?'. */
 static void quote_key(const char *key, size_t len, char *out, size_t out_size)
 {
@@ -296,8 +465,8 @@ static void quote_key(const char *key, size_t len, char *out, size_t out_size)
 
 /* One "key=value" line (not blank, not a comment). */
 static int parse_line(const char *line, size_t len, unsigned line_no, struct vm_config *c,
-                      unsigned seen_on[KEY_COUNT], unsigned disk_lines[VM_DISKS_MAX], char *err,
-                      size_t err_size)
+                      unsigned seen_on[KEY_COUNT], unsigned disk_lines[VM_DISKS_MAX],
+                      unsigned nic_lines[VM_NICS_MAX], char *err, size_t err_size)
 {
     const char *eq = memchr(line, '=', len);
     const char *value;
@@ -409,6 +578,31 @@ static int parse_line(const char *line, size_t len, unsigned line_no, struct vm_
         }
         break;
     }
+    case KEY_NIC: {
+        unsigned before = c->nic_count;
+
+        parse_nic(value, value_len, c, why, sizeof(why));
+        if (why[0] == '\0' && c->nic_count > before) {
+            /* Twice the same index or MAC: say which line had it first. */
+            const struct vm_nic *n = &c->nics[before];
+
+            for (unsigned j = 0; j < before && why[0] == '\0'; j++) {
+                if (c->nics[j].index == n->index) {
+                    snprintf(why, sizeof(why),
+                             "nic index %u given a second time (first on line %u)", n->index,
+                             nic_lines[j]);
+                } else if (memcmp(c->nics[j].mac, n->mac, MAC_LEN) == 0) {
+                    char mac[MAC_TEXT_MAX];
+
+                    mac_format(n->mac, mac);
+                    snprintf(why, sizeof(why), "MAC %s given a second time (first on line %u)", mac,
+                             nic_lines[j]);
+                }
+            }
+            nic_lines[before] = line_no;
+        }
+        break;
+    }
     case KEY_COUNT:
         break;
     }
@@ -432,6 +626,7 @@ int vm_config_parse(const char *text, size_t len, struct vm_config *c, char *err
 {
     unsigned seen_on[KEY_COUNT] = {0};
     unsigned disk_lines[VM_DISKS_MAX] = {0};
+    unsigned nic_lines[VM_NICS_MAX] = {0};
     unsigned line_no = 0;
     size_t pos = 0;
 
@@ -449,7 +644,8 @@ int vm_config_parse(const char *text, size_t len, struct vm_config *c, char *err
         }
         if (is_blank_or_comment(line, line_len))
             continue;
-        if (parse_line(line, line_len, line_no, c, seen_on, disk_lines, err, err_size) != 0)
+        if (parse_line(line, line_len, line_no, c, seen_on, disk_lines, nic_lines, err, err_size) !=
+            0)
             return -1;
     }
     for (enum config_key key = 0; key < KEY_COUNT; key++) {
@@ -484,6 +680,19 @@ long vm_config_format(const struct vm_config *c, char *buf, size_t buf_size, cha
         used = (size_t)n;
         more = snprintf(buf + used, buf_size - used, "disk=%u,%s,%s\n", d->lun,
                         d->read_only ? "ro" : "rw", d->path);
+        n = more < 0 ? more : n + more;
+    }
+    for (unsigned i = 0; n >= 0 && (size_t)n < buf_size && i < c->nic_count; i++) {
+        const struct vm_nic *nic = &c->nics[i];
+        char mac[MAC_TEXT_MAX], vlan[24] = "";
+        int more;
+
+        mac_format(nic->mac, mac);
+        if (nic->vlan != 0)
+            snprintf(vlan, sizeof(vlan), ",vlan=%u", nic->vlan);
+        used = (size_t)n;
+        more = snprintf(buf + used, buf_size - used, "nic=%u,%s,%s,%s%s%s\n", nic->index,
+                        nic->switch_name, nic->bridge, mac, vlan, nic->legacy ? ",legacy" : "");
         n = more < 0 ? more : n + more;
     }
     if (n < 0 || (size_t)n >= buf_size) {

@@ -17,7 +17,19 @@
  *             hvctl writes them sorted by LUN, and stores PATH canonical
  *             (realpath) as the user gave it; the worker opens each disk at
  *             start and serves it on its SCSI controller at that LUN
- * Unknown keys, repeated keys (but disk) and missing required keys are
+ *   nic       INDEX,SWITCH,BRIDGE,MAC[,OPTION]..., once per network adapter
+ *             (optional, at most 8): INDEX 0 to 7 in decimal, each once;
+ *             SWITCH the virtual switch's name (switch_config.h); BRIDGE
+ *             its Linux bridge, which the worker plugs the NIC's TAP device
+ *             into (hvctl checks it is SWITCH's, switch_bridge_name());
+ *             MAC xx:xx:xx:xx:xx:xx, unicast, not zero, each once.  OPTIONs,
+ *             each at most once, in any order: vlan=N (1 to 4094: the NIC
+ *             is an access port of VLAN N; without it, of the switch's
+ *             default VLAN) and legacy (an emulated NIC rather than a
+ *             synthetic one: stored for later, not yet used).  A later
+ *             option is a new word here and in the worker's parser.
+ *             hvctl writes them sorted by INDEX, vlan before legacy
+ * Unknown keys, repeated keys (but disk and nic) and missing required keys are
  * errors; so are control characters in any value (a newline would end the
  * line) and paths that end with a space (the worker refuses them).
  * tools/vmwp/config.h is the worker's side of this contract.
@@ -29,7 +41,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mac.h"
 #include "names.h"
+#include "switch_config.h"
 
 #define VM_CONFIG_FILE  "vm.conf"
 #define VM_MEMORY_MIN   (64ULL << 20)
@@ -42,6 +56,9 @@
 #define VM_CMDLINE_DEFAULT "console=ttyS0"
 #define VM_DISKS_MAX       64 /* disk= lines */
 #define VM_DISK_LUN_MAX    63
+#define VM_NICS_MAX        8 /* nic= lines */
+#define VM_NIC_INDEX_MAX   7
+#define VM_NIC_VLAN_MAX    4094
 /* More than any valid file (64 disks with the longest paths make about
  * 270 KiB): a guard against reading something else. */
 #define VM_CONFIG_FILE_MAX (512 * 1024)
@@ -53,6 +70,16 @@ struct vm_disk {
     char path[VM_PATH_MAX]; /* absolute */
 };
 
+/* One nic= line. */
+struct vm_nic {
+    unsigned index; /* 0 to VM_NIC_INDEX_MAX */
+    char switch_name[VM_NAME_MAX + 1];
+    char bridge[IFNAME_MAX + 1]; /* switch_bridge_name(switch_name) */
+    uint8_t mac[MAC_LEN];
+    unsigned vlan; /* 1 to VM_NIC_VLAN_MAX; 0 for none: the switch's default VLAN */
+    bool legacy;   /* an emulated NIC is wanted: stored, not yet used */
+};
+
 struct vm_config {
     char name[VM_NAME_MAX + 1];
     uint64_t memory; /* bytes */
@@ -62,6 +89,8 @@ struct vm_config {
     char cmdline[VM_CMDLINE_MAX];       /* may be "" */
     struct vm_disk disks[VM_DISKS_MAX]; /* sorted by LUN when hvctl made them */
     unsigned disk_count;
+    struct vm_nic nics[VM_NICS_MAX]; /* sorted by index when hvctl made them */
+    unsigned nic_count;
 };
 
 /*

@@ -23,14 +23,15 @@ enum config_key {
     KEY_INITRD,
     KEY_CMDLINE,
     KEY_DISK,
+    KEY_NIC,
     KEY_COUNT
 };
 
 static const char *const key_names[KEY_COUNT] = {"name",   "memory",  "cpus", "kernel",
-                                                 "initrd", "cmdline", "disk"};
-static const bool key_required[KEY_COUNT] = {true, true, true, true, false, false, false};
+                                                 "initrd", "cmdline", "disk", "nic"};
+static const bool key_required[KEY_COUNT] = {true, true, true, true, false, false, false, false};
 /* Keys given once per item. */
-static const bool key_repeats[KEY_COUNT] = {[KEY_DISK] = true};
+static const bool key_repeats[KEY_COUNT] = {[KEY_DISK] = true, [KEY_NIC] = true};
 
 static bool is_blank(char c)
 {
@@ -214,6 +215,167 @@ static int parse_disk(const char *v, size_t len, struct vmwp_config *out, char *
     return 0;
 }
 
+/* A name of [A-Za-z0-9._-], the first alphanumeric, 1 to VMWP_NAME_MAX: as name=. */
+static bool valid_name(const char *v, size_t len)
+{
+    if (!len || len > VMWP_NAME_MAX || !is_alnum(v[0]))
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        if (!is_alnum(v[i]) && v[i] != '.' && v[i] != '_' && v[i] != '-')
+            return false;
+    }
+    return true;
+}
+
+/* An interface name as Linux takes it: 1-15 bytes, no '/', ':' or blank, not "." or "..". */
+static bool valid_ifname(const char *v, size_t len)
+{
+    if (!len || len > VMWP_IFNAME_MAX || (len == 1 && v[0] == '.') ||
+        (len == 2 && v[0] == '.' && v[1] == '.'))
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        if (v[i] == '/' || v[i] == ':' || is_blank(v[i]) || is_control(v[i]))
+            return false;
+    }
+    return true;
+}
+
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* xx:xx:xx:xx:xx:xx into @mac; false if it is not. */
+static bool parse_mac(const char *v, size_t len, uint8_t mac[6])
+{
+    if (len != 17)
+        return false;
+    for (int i = 0; i < 6; i++) {
+        int hi = hex_value(v[3 * i]), lo = hex_value(v[3 * i + 1]);
+
+        if (hi < 0 || lo < 0 || (i < 5 && v[3 * i + 2] != ':'))
+            return false;
+        mac[i] = (uint8_t)(hi << 4 | lo);
+    }
+    return true;
+}
+
+/* One OPTION of a nic= line into @n. */
+static int parse_nic_option(const char *o, size_t len, struct vmwp_nic *n, unsigned *seen,
+                            char *err, size_t errlen)
+{
+    uint64_t vlan;
+
+    if (len > 5 && !memcmp(o, "vlan=", 5)) {
+        if (*seen & 1) {
+            snprintf(err, errlen, "nic %u: vlan given twice", n->index);
+            return -1;
+        }
+        *seen |= 1;
+        if (!parse_decimal(o + 5, len - 5, &vlan) || o[5] == '0' || vlan > VMWP_VLAN_MAX) {
+            snprintf(err, errlen, "nic %u: vlan '%.*s' is not a number from 1 to %d", n->index,
+                     (int)(len - 5 > 40 ? 40 : len - 5), o + 5, VMWP_VLAN_MAX);
+            return -1;
+        }
+        n->vlan = (unsigned)vlan;
+        return 0;
+    }
+    if (len == 6 && !memcmp(o, "legacy", 6)) {
+        if (*seen & 2) {
+            snprintf(err, errlen, "nic %u: legacy given twice", n->index);
+            return -1;
+        }
+        *seen |= 2;
+        n->legacy = true;
+        return 0;
+    }
+    snprintf(err, errlen, "nic %u: unknown option '%.*s' (vlan=N or legacy)", n->index,
+             (int)(len > 40 ? 40 : len), o);
+    return -1;
+}
+
+/* nic=INDEX,SWITCH,BRIDGE,MAC[,OPTION]...: the next of @out->nics. */
+static int parse_nic(const char *v, size_t len, struct vmwp_config *out, char *err, size_t errlen)
+{
+    const char *f[4], *end = v + len, *p = v;
+    size_t flen[4];
+    struct vmwp_nic *n;
+    unsigned seen = 0;
+    uint64_t index;
+
+    if (out->nic_count == VMWP_NICS_MAX) {
+        snprintf(err, errlen, "nic: more than %d NICs", VMWP_NICS_MAX);
+        return -1;
+    }
+    for (int i = 0; i < 4; i++) {
+        const char *comma = memchr(p, ',', (size_t)(end - p));
+
+        if (!comma && i < 3) {
+            snprintf(err, errlen, "nic: '%.*s' is not INDEX,SWITCH,BRIDGE,MAC[,OPTION]...",
+                     (int)(len > 60 ? 60 : len), v);
+            return -1;
+        }
+        f[i] = p;
+        flen[i] = (size_t)((comma ? comma : end) - p);
+        p = comma ? comma + 1 : NULL;
+    }
+    n = &out->nics[out->nic_count];
+    memset(n, 0, sizeof(*n));
+    if (!parse_decimal(f[0], flen[0], &index) || (flen[0] > 1 && f[0][0] == '0') ||
+        index > VMWP_NIC_INDEX_MAX) {
+        snprintf(err, errlen, "nic: index '%.*s' is not a number from 0 to %d",
+                 (int)(flen[0] > 40 ? 40 : flen[0]), f[0], VMWP_NIC_INDEX_MAX);
+        return -1;
+    }
+    n->index = (unsigned)index;
+    if (!valid_name(f[1], flen[1])) {
+        snprintf(err, errlen, "nic %u: switch '%.*s' is not a name of [A-Za-z0-9._-]", n->index,
+                 (int)(flen[1] > 70 ? 70 : flen[1]), f[1]);
+        return -1;
+    }
+    memcpy(n->switch_name, f[1], flen[1]);
+    if (!valid_ifname(f[2], flen[2])) {
+        snprintf(err, errlen, "nic %u: bridge '%.*s' is not an interface name", n->index,
+                 (int)(flen[2] > 40 ? 40 : flen[2]), f[2]);
+        return -1;
+    }
+    memcpy(n->bridge, f[2], flen[2]);
+    if (!parse_mac(f[3], flen[3], n->mac) || (n->mac[0] & 1) ||
+        !(n->mac[0] | n->mac[1] | n->mac[2] | n->mac[3] | n->mac[4] | n->mac[5])) {
+        snprintf(err, errlen, "nic %u: '%.*s' is not a unicast MAC address xx:xx:xx:xx:xx:xx",
+                 n->index, (int)(flen[3] > 40 ? 40 : flen[3]), f[3]);
+        return -1;
+    }
+    /* p is past the MAC's comma when options follow; "MAC," alone is an empty option. */
+    while (p) {
+        const char *comma = memchr(p, ',', (size_t)(end - p));
+        size_t olen = (size_t)((comma ? comma : end) - p);
+
+        if (parse_nic_option(p, olen, n, &seen, err, errlen))
+            return -1;
+        p = comma ? comma + 1 : NULL;
+    }
+    for (unsigned i = 0; i < out->nic_count; i++) {
+        if (out->nics[i].index == n->index) {
+            snprintf(err, errlen, "nic: index %u given twice", n->index);
+            return -1;
+        }
+        if (!memcmp(out->nics[i].mac, n->mac, 6)) {
+            snprintf(err, errlen, "nic: MAC %.*s given twice (NICs %u and %u)", (int)flen[3], f[3],
+                     out->nics[i].index, n->index);
+            return -1;
+        }
+    }
+    out->nic_count++;
+    return 0;
+}
+
 /* One `key=value` line (not blank, not a comment). */
 static int parse_line(const char *line, size_t len, struct vmwp_config *out, unsigned *seen_line,
                       unsigned lineno, char *err, size_t errlen)
@@ -278,6 +440,8 @@ static int parse_line(const char *line, size_t len, struct vmwp_config *out, uns
         return parse_path("initrd", value, vlen, true, out->initrd, err, errlen);
     case KEY_DISK:
         return parse_disk(value, vlen, out, err, errlen);
+    case KEY_NIC:
+        return parse_nic(value, vlen, out, err, errlen);
     default:
         return parse_cmdline(value, vlen, out, err, errlen);
     }

@@ -14,8 +14,20 @@
  *                              MODE rw or ro; PATH absolute, the rest of the line
  *                              (it may hold commas), each path once.  The disks
  *                              of the SCSI controller, opened at start
+ *   nic=0,lan,hvsw-lan,00:15:5d:a7:00:01,vlan=20
+ *                              optional, once per network adapter, at most 8:
+ *                              INDEX,SWITCH,BRIDGE,MAC[,OPTION]...; INDEX 0..7
+ *                              (no leading zeros), each once; SWITCH the virtual
+ *                              switch's name (the rules of name=); BRIDGE the
+ *                              Linux bridge (an interface name, 1-15 characters
+ *                              without '/', ':' or blanks) that the NIC's TAP
+ *                              device becomes a port of; MAC six ':'-separated
+ *                              hex pairs, unicast, not zero, each once.  OPTIONs,
+ *                              each at most once: vlan=N (1..4094, the port's
+ *                              only VLAN) and legacy (an emulated NIC asked for;
+ *                              not yet used)
  *
- * Anything else is an error: unknown or repeated keys (disk excepted), a line
+ * Anything else is an error: unknown or repeated keys (disk, nic excepted), a line
  * without '=', whitespace around '=' or at the end of a value (cmdline
  * excepted), control characters, numbers with signs or units, a relative
  * path, a NUL byte.  tools/hvctl/vm_config.h is hvctl's side of this
@@ -28,12 +40,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VMWP_NAME_MAX     63
-#define VMWP_PATH_MAX     4096 /* with the NUL, as PATH_MAX */
-#define VMWP_CMDLINE_MAX  4095 /* without the NUL; the kernel's own limit is checked at boot */
-#define VMWP_CPUS_MAX     64   /* HV_MAX_CHILD_VPS */
-#define VMWP_DISKS_MAX    64
-#define VMWP_DISK_LUN_MAX 63
+#define VMWP_NAME_MAX      63
+#define VMWP_PATH_MAX      4096 /* with the NUL, as PATH_MAX */
+#define VMWP_CMDLINE_MAX   4095 /* without the NUL; the kernel's own limit is checked at boot */
+#define VMWP_CPUS_MAX      64   /* HV_MAX_CHILD_VPS */
+#define VMWP_DISKS_MAX     64
+#define VMWP_DISK_LUN_MAX  63
+#define VMWP_NICS_MAX      8
+#define VMWP_NIC_INDEX_MAX 7
+#define VMWP_IFNAME_MAX    15 /* IFNAMSIZ - 1 */
+#define VMWP_VLAN_MAX      4094
 /* Room for 64 disks with the longest paths (about 270 KiB) and the rest. */
 #define VMWP_CONFIG_FILE_MAX (512 * 1024)
 
@@ -42,6 +58,16 @@ struct vmwp_disk {
     unsigned lun; /* 0..VMWP_DISK_LUN_MAX, unique */
     bool read_only;
     char path[VMWP_PATH_MAX]; /* absolute, unique */
+};
+
+/* One nic= line. */
+struct vmwp_nic {
+    unsigned index; /* 0..VMWP_NIC_INDEX_MAX, unique */
+    char switch_name[VMWP_NAME_MAX + 1];
+    char bridge[VMWP_IFNAME_MAX + 1]; /* the bridge the TAP device joins */
+    uint8_t mac[6];                   /* the guest's address: unicast, not zero, unique */
+    unsigned vlan;                    /* 1..VMWP_VLAN_MAX; 0: the switch's default VLAN */
+    bool legacy;                      /* an emulated NIC was asked for (not yet used) */
 };
 
 struct vmwp_config {
@@ -53,6 +79,8 @@ struct vmwp_config {
     char cmdline[VMWP_CMDLINE_MAX + 1];     /* "" for none */
     struct vmwp_disk disks[VMWP_DISKS_MAX]; /* in the file's order */
     unsigned disk_count;
+    struct vmwp_nic nics[VMWP_NICS_MAX]; /* in the file's order */
+    unsigned nic_count;
 };
 
 /*
