@@ -41,6 +41,8 @@
 #include "run_dir.h"
 #include "vm.h"
 #include "storage.h"
+#include "network.h"
+#include "netlink.h"
 #include "vmbus_host.h"
 #include "vp_thread.h"
 
@@ -64,6 +66,8 @@ struct worker {
     bool vmbus_ready;
     struct vm_storage storage;
     bool storage_ready;
+    struct vm_network network;
+    bool network_ready;
     int control_fd, console_fd, log_fd, signal_fd;
     bool vm_ready, console_ready; /* what teardown() has to undo */
     char boot_summary[200];
@@ -424,6 +428,35 @@ static int start_threads(struct worker *w, char *err, size_t errlen)
     return 0;
 }
 
+
+/*
+ * NIC @n: a TAP device plugged into its switch's bridge (as an access port
+ * of its VLAN, with the bridge's MTU), offered to the guest as a synthetic
+ * NIC.  The TAP goes away with the worker, and leaves the bridge by itself.
+ */
+static int open_nic(struct worker *w, const struct vmwp_nic *n, char *err, size_t errlen)
+{
+    char ifname[NL_IFNAME_MAX + 1];
+    struct nl_sock nl;
+    unsigned mtu = 0;
+    int fd, rc;
+
+    fd = nl_tap_open("hvtap%d", 0, ifname, err, errlen);
+    if (fd < 0)
+        return -1;
+    if (nl_open(&nl, err, errlen) != 0) {
+        close(fd);
+        return -1;
+    }
+    rc = nl_port_attach(&nl, ifname, n->bridge, n->vlan, &mtu, err, errlen);
+    nl_close(&nl);
+    if (rc != 0) {
+        close(fd);
+        return -1;
+    }
+    return network_add_nic(&w->network, n->index, n->mac, mtu, fd, ifname, err, errlen);
+}
+
 static int setup(struct worker *w, const char *config_path, const char *run_dir, char *err,
                  size_t errlen)
 {
@@ -463,6 +496,12 @@ static int setup(struct worker *w, const char *config_path, const char *run_dir,
         if (storage_attach(&w->storage, d->lun, d->path, d->read_only, err, errlen))
             return -1;
     }
+    if (network_start(&w->network, &w->vmbus, err, errlen))
+        return -1;
+    w->network_ready = true;
+    for (unsigned i = 0; i < w->config.nic_count; i++)
+        if (open_nic(w, &w->config.nics[i], err, errlen))
+            return -1;
     return open_run_dir_files(w, err, errlen) || start_threads(w, err, errlen) ||
                    run_dir_write_pid(&w->run_dir, err, errlen)
                ? -1
@@ -674,6 +713,8 @@ static void teardown(struct worker *w, bool setup_failed)
          * written stays written. */
         if (w->storage_ready)
             storage_stop(&w->storage);
+        if (w->network_ready)
+            network_stop(&w->network);
         if (w->vmbus_ready)
             vmbus_host_stop(&w->vmbus);
         /* The partition (and the memory it pins) goes with its fd; the VP

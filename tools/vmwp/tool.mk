@@ -9,13 +9,15 @@
 VMWP      := $(BUILD)/tools/vmwp
 VMWP_SRCS := $(wildcard tools/vmwp/*.c) hv/linux_boot.c arch/x86_64/insn.c \
              $(wildcard vmbus/*.c) $(wildcard drivers/ic/*.c) tools/lib/percent.c \
-             $(DISK_SRCS) $(STORVSP_SRCS)
+             tools/lib/netlink.c tools/lib/netlink_msg.c \
+             $(DISK_SRCS) $(STORVSP_SRCS) $(NETVSP_SRCS)
 VMWP_HDRS := $(wildcard tools/vmwp/*.h) hv/include/hv/abi.h hv/include/hv/vid_ioctl.h \
              hv/include/hv/linux_boot.h hv/include/hv/memmap.h arch/x86_64/include/arch/insn.h \
              $(wildcard vmbus/include/vmbus/*.h vmbus/*.h drivers/ic/include/ic/*.h drivers/ic/*.h) \
-             tools/lib/percent.h $(DISK_HDRS) $(STORVSP_HDRS)
+             tools/lib/percent.h tools/lib/netlink.h $(DISK_HDRS) $(STORVSP_HDRS) $(NETVSP_HDRS)
 VMWP_CFLAGS := -static -O2 -std=gnu11 -Wall -Wextra -Werror -Ihv/include -Iarch/x86_64/include \
-               -Ivmbus/include -Idrivers/ic/include -Itools/lib $(DISK_CFLAGS) $(STORVSP_CFLAGS)
+               -Ivmbus/include -Idrivers/ic/include -Itools/lib $(DISK_CFLAGS) $(STORVSP_CFLAGS) \
+               $(NETVSP_CFLAGS)
 
 .PHONY: vmwp
 vmwp: $(VMWP)
