@@ -428,7 +428,6 @@ static int start_threads(struct worker *w, char *err, size_t errlen)
     return 0;
 }
 
-
 /*
  * NIC @n: a TAP device plugged into its switch's bridge (as an access port
  * of its VLAN, with the bridge's MTU), offered to the guest as a synthetic
