@@ -219,7 +219,16 @@ void network_stop(struct vm_network *net)
         if (p->rx_started)
             pthread_join(p->rx_thread, NULL);
         if (p->nic) {
+            struct netvsp_stats st;
+
             pthread_mutex_lock(&net->vmbus->lock);
+            netvsp_get_stats(p->nic, &st);
+            vmwp_log("network: NIC %u: sent %llu frames (%llu bytes, %llu dropped), received "
+                     "%llu (%llu bytes, %llu dropped), %llu bad packets",
+                     p->index, (unsigned long long)st.tx_frames, (unsigned long long)st.tx_bytes,
+                     (unsigned long long)st.tx_dropped, (unsigned long long)st.rx_frames,
+                     (unsigned long long)st.rx_bytes, (unsigned long long)st.rx_dropped,
+                     (unsigned long long)st.bad_packets);
             netvsp_destroy(p->nic);
             p->nic = NULL;
             pthread_mutex_unlock(&net->vmbus->lock);
