@@ -72,3 +72,20 @@ int conf_value(const struct conf_line *line, char *buf, size_t buf_size)
     buf[line->value_len] = '\0';
     return 0;
 }
+
+int conf_parse_uint(const char *s, size_t len, unsigned max, unsigned *out)
+{
+    unsigned long v = 0;
+
+    if (len == 0 || (len > 1 && s[0] == '0'))
+        return -1;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (unsigned long)(s[i] - '0');
+        if (v > max)
+            return -1;
+    }
+    *out = (unsigned)v;
+    return 0;
+}

@@ -31,4 +31,8 @@ bool conf_key_is(const struct conf_line *line, const char *key);
 /* The value as a string into @buf; -1 if it does not fit. */
 int conf_value(const struct conf_line *line, char *buf, size_t buf_size);
 
+/* Digits only, no leading zero, at most @max, into *@out: 0, or -1 if not
+ * such a number (nothing written). */
+int conf_parse_uint(const char *s, size_t len, unsigned max, unsigned *out);
+
 #endif

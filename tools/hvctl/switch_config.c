@@ -37,29 +37,11 @@ int switch_type_parse(const char *text, enum switch_type *type, char *err, size_
     return -1;
 }
 
-/* Digits only, at most @max; -1 if not a number or above @max.  No leading zero. */
-static int parse_number(const char *s, size_t len, unsigned max, unsigned *out)
-{
-    unsigned long v = 0;
-
-    if (len == 0 || (len > 1 && s[0] == '0'))
-        return -1;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        v = v * 10 + (unsigned long)(s[i] - '0');
-        if (v > max)
-            return -1;
-    }
-    *out = (unsigned)v;
-    return 0;
-}
-
 int switch_mtu_parse(const char *text, unsigned *mtu, char *err, size_t err_size)
 {
     unsigned v;
 
-    if (parse_number(text, strlen(text), 1000000, &v) != 0 || v < SWITCH_MTU_MIN ||
+    if (conf_parse_uint(text, strlen(text), 1000000, &v) != 0 || v < SWITCH_MTU_MIN ||
         v > SWITCH_MTU_MAX) {
         snprintf(err, err_size,
                  "--mtu %.40s is not a whole number from %d to %d (the bytes of a frame's "
@@ -109,7 +91,7 @@ int switch_address_parse(const char *label, const char *text, uint32_t *addr, un
         const char *end = i < 3 ? memchr(p, '.', (size_t)(slash - p)) : slash;
         unsigned octet;
 
-        if (end == NULL || parse_number(p, (size_t)(end - p), 255, &octet) != 0) {
+        if (end == NULL || conf_parse_uint(p, (size_t)(end - p), 255, &octet) != 0) {
             snprintf(err, err_size,
                      "%s %.40s is not an IPv4 address and prefix length like 10.0.0.1/24", label,
                      text);
@@ -118,7 +100,7 @@ int switch_address_parse(const char *label, const char *text, uint32_t *addr, un
         a = a << 8 | octet;
         p = end + 1;
     }
-    if (parse_number(slash + 1, strlen(slash + 1), 32, &n) != 0 || n == 0) {
+    if (conf_parse_uint(slash + 1, strlen(slash + 1), 32, &n) != 0 || n == 0) {
         snprintf(err, err_size, "%s %.40s: the prefix length is not a number from 1 to 32", label,
                  text);
         return -1;

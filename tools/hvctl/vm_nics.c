@@ -3,25 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "conf_file.h"
 #include "vm_nics.h"
-
-/* A whole number of digits only, no leading zero, at most @max; -1 if not. */
-static int parse_small(const char *s, size_t len, unsigned max, unsigned *out)
-{
-    unsigned long v = 0;
-
-    if (len == 0 || (len > 1 && s[0] == '0'))
-        return -1;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        v = v * 10 + (unsigned long)(s[i] - '0');
-        if (v > max)
-            return -1;
-    }
-    *out = (unsigned)v;
-    return 0;
-}
 
 /* One option of --nic @text: @opt_text of @len bytes. */
 static int parse_option(const char *text, const char *opt_text, size_t len, struct nic_option *opt,
@@ -52,7 +35,7 @@ static int parse_option(const char *text, const char *opt_text, size_t len, stru
     }
     *seen |= which;
     if (which == SEEN_VLAN &&
-        parse_small(opt_text + 5, len - 5, VM_NIC_VLAN_MAX, &opt->vlan) != 0) {
+        conf_parse_uint(opt_text + 5, len - 5, VM_NIC_VLAN_MAX, &opt->vlan) != 0) {
         snprintf(err, err_size,
                  "--nic %s: VLAN '%.*s' is not a whole number from 1 to %d (the access VLAN of "
                  "the NIC's switch port)",
@@ -126,7 +109,7 @@ int vm_nic_option_parse(const char *text, struct nic_option *opt, char *err, siz
 
 int vm_nic_index_parse(const char *text, unsigned *index, char *err, size_t err_size)
 {
-    if (parse_small(text, strlen(text), VM_NIC_INDEX_MAX, index) != 0) {
+    if (conf_parse_uint(text, strlen(text), VM_NIC_INDEX_MAX, index) != 0) {
         snprintf(err, err_size, "NIC index '%.40s' is not a whole number from 0 to %d", text,
                  VM_NIC_INDEX_MAX);
         return -1;
