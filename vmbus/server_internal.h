@@ -137,4 +137,8 @@ void vmbus_channel_modify_msg(struct vmbus_server *srv, const uint8_t *msg, size
 /* Close an open channel: the device's close callback, then the rings go. */
 void vmbus_channel_close(struct vmbus_channel *ch);
 
+/* Any complete GPADL of the connection, whichever channel it was made for
+ * (the server's own view; devices use vmbus_channel_gpadl_view()). */
+void *vmbus_server_gpadl_view(struct vmbus_server *srv, uint32_t gpadl_id, size_t *len);
+
 #endif /* VMBUS_SERVER_INTERNAL_H */

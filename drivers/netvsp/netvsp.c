@@ -23,9 +23,6 @@ static const struct vmbus_guid net_class = {{0x63, 0x51, 0x61, 0xf8, 0x3e, 0xdf,
 static void forget_guest(struct netvsp *nic)
 {
     nic->nvsp_version = 0;
-    nic->ndis_version = 0;
-    nic->guest_mtu = 0;
-    nic->guest_caps = 0;
     nvsp_drop_recv_buf(nic);
     nvsp_drop_send_buf(nic);
     rndis_reset(nic);
@@ -129,7 +126,6 @@ struct netvsp *netvsp_create(struct vmbus_server *srv, const struct netvsp_host 
     nic = calloc(1, sizeof(*nic));
     if (!nic)
         return NULL;
-    nic->srv = srv;
     nic->host = *host;
     memcpy(nic->perm_mac, cfg->mac, 6);
     nic->allow_mac_change = cfg->allow_mac_change;

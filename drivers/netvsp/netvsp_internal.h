@@ -68,8 +68,7 @@ struct netvsp_buffer {
     bool present;
     uint32_t gpadl;
     uint16_t id;
-    uint8_t *view;
-    size_t len;
+    uint8_t *view; /* send buffer only: the receive buffer's is slots.base */
 };
 
 struct netvsp_completion {
@@ -84,7 +83,6 @@ struct netvsp_control_msg {
 };
 
 struct netvsp {
-    struct vmbus_server *srv;
     struct vmbus_channel *ch;
     struct netvsp_host host;
     uint8_t perm_mac[6];
@@ -97,9 +95,6 @@ struct netvsp {
     /* The guest's side, reset at every open and close. */
     enum nvsp_state state;
     uint32_t nvsp_version;
-    uint32_t ndis_version; /* major << 16 | minor */
-    uint32_t guest_mtu;    /* NDIS_CONFIG's, header included; 0: not sent */
-    uint64_t guest_caps;
     struct netvsp_buffer recv_buf;
     struct netvsp_buffer send_buf;
     uint32_t send_sections;

@@ -82,26 +82,19 @@ static void handle_init(struct netvsp *nic, const struct request *rq)
     reply(nic, rq, &c, sizeof(c));
 }
 
-static void handle_ndis_version(struct netvsp *nic, const struct request *rq)
+/*
+ * SEND_NDIS_VERSION and SEND_NDIS_CONFIG: checked for length (a short one
+ * is a bad packet) and otherwise only acknowledged.  Nothing depends on
+ * them: the NDIS version changes nothing netvsp sends, and the guest's MTU
+ * is informative (frames are checked against the host's; a guest MTU
+ * above it means the guest's big frames are dropped, as on a real switch
+ * port), as are its capabilities (SR-IOV, ...: none is offered).
+ */
+static void handle_informative(struct netvsp *nic, const struct request *rq, size_t size)
 {
-    struct nvsp_ndis_version m;
+    uint8_t m[NVSP_MSG_SIZE];
 
-    if (take(nic, rq, &m, sizeof(m)) && nic->state == NVSP_READY)
-        nic->ndis_version = (m.major & 0xffff) << 16 | (m.minor & 0xffff);
-    reply_empty(nic, rq);
-}
-
-static void handle_ndis_config(struct netvsp *nic, const struct request *rq)
-{
-    struct nvsp_ndis_config m;
-
-    /* The guest's MTU is only informative: frames are checked against the
-     * host's.  A guest MTU above it means the guest's big frames are
-     * dropped, as on a real switch port. */
-    if (take(nic, rq, &m, sizeof(m)) && nic->state == NVSP_READY) {
-        nic->guest_mtu = m.mtu;
-        nic->guest_caps = m.capabilities;
-    }
+    take(nic, rq, m, size);
     reply_empty(nic, rq);
 }
 
@@ -142,12 +135,10 @@ void nvsp_check_buffers(struct netvsp *nic)
 
     if (nic->recv_buf.present) {
         view = current_view(nic, &nic->recv_buf, rx_slots_extent(&nic->slots));
-        if (!view) {
+        if (!view)
             nvsp_drop_recv_buf(nic);
-        } else {
-            nic->recv_buf.view = view;
+        else
             rx_slots_move(&nic->slots, view);
-        }
     }
     if (nic->send_buf.present) {
         view = current_view(nic, &nic->send_buf,
@@ -186,8 +177,6 @@ static void handle_recv_buf(struct netvsp *nic, const struct request *rq)
     nic->recv_buf.present = true;
     nic->recv_buf.gpadl = m.gpadl;
     nic->recv_buf.id = m.id;
-    nic->recv_buf.view = view;
-    nic->recv_buf.len = len;
     /* Linux wants exactly one section starting at offset 0. */
     c.status = NVSP_STAT_SUCCESS;
     c.num_sections = 1;
@@ -220,7 +209,6 @@ static void handle_send_buf(struct netvsp *nic, const struct request *rq)
     nic->send_buf.gpadl = m.gpadl;
     nic->send_buf.id = m.id;
     nic->send_buf.view = view;
-    nic->send_buf.len = len;
     nic->send_sections = len / NETVSP_SEND_SECTION_SIZE > UINT32_MAX
                              ? UINT32_MAX
                              : (uint32_t)(len / NETVSP_SEND_SECTION_SIZE);
@@ -362,10 +350,10 @@ void nvsp_handle_packet(struct netvsp *nic, const uint8_t *pkt, uint32_t len)
         handle_init(nic, &rq);
         return;
     case NVSP_MSG1_SEND_NDIS_VERSION:
-        handle_ndis_version(nic, &rq);
+        handle_informative(nic, &rq, sizeof(struct nvsp_ndis_version));
         return;
     case NVSP_MSG2_SEND_NDIS_CONFIG:
-        handle_ndis_config(nic, &rq);
+        handle_informative(nic, &rq, sizeof(struct nvsp_ndis_config));
         return;
     case NVSP_MSG1_SEND_RECV_BUF:
         handle_recv_buf(nic, &rq);

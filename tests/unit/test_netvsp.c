@@ -2364,6 +2364,20 @@ static void test_gpadl_changed_behind_our_back(void **state)
     bringup();
     make_frame(f, 60, MAC, 3);
     guest_complete_rx(deliver(f, 60), STAT_SUCCESS);
+
+    /* The send buffer's GPADL shrunk to one section: the buffer is
+     * dropped, not only its sections past the new end (section 0 would
+     * be inside; the last one would read past the GPADL). */
+    make_frame(f, 60, PEER, 4);
+    len = data_msg(b, f, 60, NULL, 0);
+    assert_int_equal(send_in_section(0, b, len), STAT_SUCCESS);
+    assert_int_equal(net.n, 1);
+    gpadls[1].len = 6144;
+    assert_int_equal(send_in_section(169, b, len), STAT_INVALID_RNDIS);
+    assert_int_equal(send_in_section(0, b, len), STAT_INVALID_RNDIS);
+    gpadls[1].len = SEND_LEN;
+    assert_int_equal(send_in_section(0, b, len), STAT_INVALID_RNDIS);
+    assert_int_equal(net.n, 1);
     /* And the receive GPADL vanishing shows at the guest's next signal
      * too: the link indication has nowhere to go and is not sent. */
     gpadls[0].id = 0;
@@ -2588,10 +2602,16 @@ static void test_bad_gpa_ranges(void **state)
     gpa_begin(&g);
     gpa_range_raw(&g, 2 * PAGE, 0, pfns, 1);
     assert_int_equal(gpa_status(&g, 0, 0xffffffffu, 0, 0), STAT_INVALID_RNDIS);
-    /* More ranges claimed than present; none; too many. */
+    /* More ranges claimed than present; none; too many.  With section 0
+     * of size 0 the NVSP message after the ranges reads as a range of 107
+     * bytes of RAM page 0 (which holds a good message): still refused. */
     gpa_begin(&g);
     gpa_range_raw(&g, len, 0, pfns, 1);
     assert_int_equal(gpa_status(&g, 0, 0xffffffffu, 0, 2), STAT_INVALID_RNDIS);
+    gpa_begin(&g);
+    gpa_range_raw(&g, len, 0, pfns, 1);
+    assert_int_equal(gpa_status(&g, 0, 0, 0, 2), STAT_INVALID_RNDIS);
+    assert_int_equal(net.n, 0);
     assert_int_equal(gpa_status(&g, 0, 0xffffffffu, 0, 0xffffffff), STAT_INVALID_RNDIS);
     gpa_begin(&g);
     g.off = 24;
@@ -2622,7 +2642,7 @@ static void test_bad_gpa_ranges(void **state)
     gpa_range_raw(&g, 0xfffff000u, 0, pfns, 1);
     gpa_range_raw(&g, 0x2000, 0, pfns, 2);
     assert_int_equal(gpa_status(&g, 0, 0xffffffffu, 0, 0), STAT_INVALID_RNDIS);
-    /* Page ranges in an in-band packet are not looked for: no data. */
+    /* None of it reached the host. */
     assert_int_equal(net.n, 0);
 }
 
@@ -2799,6 +2819,88 @@ static void test_bad_control(void **state)
     assert_int_equal(rd32(guest_query(OID_MAX_FRAME_SIZE, 4).info), 1500);
 }
 
+/* Lengths and offsets that are each checked once, at one place. */
+static void test_hostile_lengths(void **state)
+{
+    struct ppi vlan = {6, 7u << 4};
+    uint8_t f[1600], b[2048];
+    uint8_t *big = calloc(1, 16392);
+    unsigned from;
+    uint32_t len;
+    struct gpa_pkt g;
+
+    (void)state;
+    assert_non_null(big);
+    bringup();
+
+    /* A VLAN info adds 4 bytes: the tagged frame must still fit. */
+    make_frame(f, 1514, PEER, 7);
+    len = data_msg(b, f, 1514, &vlan, 1);
+    assert_int_equal(send_in_section(0, b, len), STAT_SUCCESS);
+    assert_int_equal(net.n, 1);
+    assert_int_equal(net.len[0], 1518);
+    make_frame(f, 1515, PEER, 8);
+    len = data_msg(b, f, 1515, &vlan, 1);
+    assert_int_equal(send_in_section(0, b, len), STAT_INVALID_RNDIS);
+    make_frame(f, 1518, PEER, 9);
+    len = data_msg(b, f, 1518, &vlan, 1);
+    assert_int_equal(send_in_section(0, b, len), STAT_INVALID_RNDIS);
+    assert_int_equal(net.n, 1);
+
+    /* One RNDIS message of max_xfer_size (16384) over a section and
+     * pages: taken; 8 bytes more (a section and pages may hold 22 KiB):
+     * refused. */
+    make_frame(f, 60, PEER, 10);
+    for (uint32_t total = 16384; total <= 16392; total += 8) {
+        data_msg(big, f, 60, NULL, 0);
+        put_rndis_hdr(big, RNDIS_PACKET, total);
+        memcpy(guest + SEND_GPA + 3 * 6144, big, 6144);
+        memcpy(guest + DATA_GPA, big + 6144, total - 6144);
+        gpa_begin(&g);
+        gpa_range(&g, DATA_GPA, total - 6144);
+        assert_int_equal(gpa_status(&g, 0, 3, 6144, 0),
+                         total == 16384 ? STAT_SUCCESS : STAT_INVALID_RNDIS);
+    }
+    assert_int_equal(net.n, 2);
+
+    /* A GPA-direct packet whose payload starts inside the range area
+     * (offset8 2): not taken apart as ranges.  Read as ranges, its NVSP
+     * message would be one range of 100 bytes of page 0, a good message. */
+    make_frame(f, 56, PEER, 11);
+    assert_int_equal(data_msg(guest, f, 56, NULL, 0), 100);
+    {
+        struct nvsp_message m = rndis_pkt_msg(1, 100, 0);
+        struct vmbus_packet_desc d = {VMBUS_PKT_DATA_GPA_DIRECT, 2, 7, VMBUS_PKT_FLAG_COMPLETION,
+                                      0x6161};
+
+        memset(b, 0, 56);
+        memcpy(b, &d, sizeof(d));
+        memcpy(b + 16, &m, sizeof(m));
+        from = fake.nsent;
+        guest_raw(b, 56);
+        assert_int_equal(completion_of(from, 0x6161).rndis_comp.status, STAT_INVALID_RNDIS);
+    }
+    assert_int_equal(net.n, 2);
+
+    /* Descriptors whose payload offset is inside the descriptor, or past
+     * the packet: dropped unanswered.  (Read from byte 8, the first has
+     * the type NVSP_INIT, its transaction id.) */
+    for (unsigned i = 0; i < 2; i++) {
+        struct nvsp_message m = nvsp_init_msg(0x60001, 0x60001);
+        struct vmbus_packet_desc d = {VMBUS_PKT_DATA_INBAND, i ? 200 : 1, 7,
+                                      VMBUS_PKT_FLAG_COMPLETION, NVSP_INIT};
+
+        memcpy(b, &d, sizeof(d));
+        memcpy(b + 16, &m, sizeof(m));
+        from = fake.nsent;
+        guest_raw(b, 56);
+        assert_int_equal(fake.nsent, from);
+    }
+    free(big);
+    /* The NIC still works. */
+    assert_int_equal(rd32(guest_query(OID_MAX_FRAME_SIZE, 4).info), 1500);
+}
+
 /* A control request whose header crosses a page boundary, at every split. */
 static void test_control_across_pages(void **state)
 {
@@ -2892,6 +2994,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_rndis_packets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_control, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hostile_lengths, setup, teardown),
         cmocka_unit_test_setup_teardown(test_control_across_pages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_completion_garbage, setup, teardown),
     };

@@ -21,6 +21,8 @@
 
 #include <vmbus/channel.h>
 #include <vmbus/protocol.h>
+
+#include "../../vmbus/server_internal.h"
 #include <vmbus/ring_buffer.h>
 #include <vmbus/server.h>
 

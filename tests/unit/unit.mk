@@ -75,6 +75,10 @@ unit_percent_SRCS := tools/lib/percent.c
 $(call UNIT_BIN,percent): HOST_CFLAGS += -Itools/lib
 $(call UNIT_BIN,percent): tools/lib/percent.h
 
+# tools/vmwp/config.c (its test is declared in tools/vmwp/tool.mk) reads nic= with tools/lib/nic_line.c.
+$(call UNIT_BIN,vmwp_config): HOST_CFLAGS += -Itools/lib
+$(call UNIT_BIN,vmwp_config): tools/lib/nic_line.h
+
 UNIT_TESTS += netlink
 unit_netlink_SRCS := tools/lib/netlink_msg.c tools/lib/netlink.c
 $(call UNIT_BIN,netlink): HOST_CFLAGS += -Itools/lib

@@ -4,37 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mac.h"
+#include <nic_line.h>
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
+#include "mac.h"
 
 int mac_parse(const char *text, uint8_t mac[MAC_LEN])
 {
-    char sep;
+    size_t len = strlen(text);
 
-    if (strlen(text) != MAC_TEXT_MAX - 1)
+    if (len != MAC_TEXT_MAX - 1 || (text[2] != ':' && text[2] != '-'))
         return -1;
-    sep = text[2];
-    if (sep != ':' && sep != '-')
-        return -1;
-    for (int i = 0; i < MAC_LEN; i++) {
-        const char *p = text + 3 * i;
-        int hi = hex_digit(p[0]), lo = hex_digit(p[1]);
-
-        if (hi < 0 || lo < 0 || (i < MAC_LEN - 1 && p[2] != sep))
-            return -1;
-        mac[i] = (uint8_t)(hi << 4 | lo);
-    }
-    return 0;
+    return nic_line_mac_parse(text, len, text[2], mac) ? 0 : -1;
 }
 
 void mac_format(const uint8_t mac[MAC_LEN], char buf[MAC_TEXT_MAX])

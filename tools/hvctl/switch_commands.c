@@ -174,6 +174,7 @@ static int create_locked(const struct hvctl_paths *paths, struct net_state *st,
                          struct switch_config *c)
 {
     char bridge[IFNAME_MAX + 1], err[HVCTL_ERR_MAX], addresses[ADDRESSES_SHOWN * 20 + 4];
+    struct switch_bridge_undo undo;
     struct nl_sock nl;
     bool vlan_filtering;
     int status = HVCTL_EXIT_ERROR, n_addresses = 0;
@@ -196,13 +197,13 @@ static int create_locked(const struct hvctl_paths *paths, struct net_state *st,
     }
     if (c->type == SWITCH_EXTERNAL)
         n_addresses = nic_addresses(&nl, c, addresses, sizeof(addresses));
-    if (switch_bridge_build(&nl, c, &vlan_filtering, err, sizeof(err)) < 0) {
+    if (switch_bridge_build(&nl, c, &vlan_filtering, &undo, err, sizeof(err)) < 0) {
         hvctl_error("cannot create switch %s: %s", c->name, err);
         goto out;
     }
     if (save_switch(paths, st, c) != 0) {
-        if (switch_bridge_remove(&nl, c, err, sizeof(err)) < 0)
-            hvctl_warning("%s", err);
+        /* The NIC of an external switch gets its MTU and state back too. */
+        switch_bridge_undo(&nl, c, &undo);
         goto out;
     }
     if (!vlan_filtering)

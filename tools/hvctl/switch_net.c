@@ -16,19 +16,12 @@
 #define TRUNK_FIRST 2
 #define TRUNK_LAST  NL_VLAN_MAX
 
-/* What building did so far, to undo it. */
-struct undo {
-    bool bridge;
-    bool nic_mtu;      /* the NIC's MTU was changed from @nic_old_mtu */
-    bool nic_up;       /* the NIC was down and was brought up */
-    bool nic_enslaved; /* the NIC became the bridge's port */
-    unsigned nic_old_mtu;
-};
-
-static void undo(struct nl_sock *nl, const struct switch_config *c, const char *bridge,
-                 const struct undo *u)
+void switch_bridge_undo(struct nl_sock *nl, const struct switch_config *c,
+                        const struct switch_bridge_undo *u)
 {
-    char ignored[HVCTL_ERR_MAX];
+    char bridge[IFNAME_MAX + 1], ignored[HVCTL_ERR_MAX];
+
+    switch_bridge_name(c->name, bridge);
 
     /* Best effort: the first failure is what the user needs to hear about. */
     if (u->nic_enslaved)
@@ -94,8 +87,8 @@ static int check_nic(struct nl_sock *nl, const struct switch_config *c, struct n
 
 /* The NIC of an external switch into its bridge. */
 static int plug_nic(struct nl_sock *nl, const struct switch_config *c, const char *bridge,
-                    const struct nl_link *nic, bool vlan_filtering, struct undo *u, char *err,
-                    size_t err_size)
+                    const struct nl_link *nic, bool vlan_filtering, struct switch_bridge_undo *u,
+                    char *err, size_t err_size)
 {
     int rc;
 
@@ -126,14 +119,14 @@ static int plug_nic(struct nl_sock *nl, const struct switch_config *c, const cha
 }
 
 int switch_bridge_build(struct nl_sock *nl, const struct switch_config *c, bool *vlan_filtering,
-                        char *err, size_t err_size)
+                        struct switch_bridge_undo *u, char *err, size_t err_size)
 {
     char bridge[IFNAME_MAX + 1];
     struct nl_link nic;
-    struct undo u = {0};
     const uint8_t *mac = c->has_mac ? c->mac : NULL;
     int rc;
 
+    memset(u, 0, sizeof(*u));
     switch_bridge_name(c->name, bridge);
     if (c->type == SWITCH_EXTERNAL) {
         rc = check_nic(nl, c, &nic, err, err_size);
@@ -151,7 +144,7 @@ int switch_bridge_build(struct nl_sock *nl, const struct switch_config *c, bool 
     }
     if (rc < 0)
         return rc;
-    u.bridge = true;
+    u->bridge = true;
     /* Set after creation, the MTU is the user's: the kernel keeps it as ports join. */
     rc = nl_link_set_mtu(nl, bridge, c->mtu, err, err_size);
     if (rc == 0 && c->type == SWITCH_PRIVATE) {
@@ -162,11 +155,13 @@ int switch_bridge_build(struct nl_sock *nl, const struct switch_config *c, bool 
     if (rc == 0 && c->type == SWITCH_INTERNAL && c->has_address)
         rc = nl_addr4_add(nl, bridge, c->address, c->prefix, err, err_size);
     if (rc == 0 && c->type == SWITCH_EXTERNAL)
-        rc = plug_nic(nl, c, bridge, &nic, *vlan_filtering, &u, err, err_size);
+        rc = plug_nic(nl, c, bridge, &nic, *vlan_filtering, u, err, err_size);
     if (rc == 0)
         rc = nl_link_set_up(nl, bridge, true, err, err_size);
-    if (rc < 0)
-        undo(nl, c, bridge, &u);
+    if (rc < 0) {
+        switch_bridge_undo(nl, c, u);
+        memset(u, 0, sizeof(*u));
+    }
     return rc;
 }
 
@@ -210,6 +205,7 @@ static int ensure_locked(const struct switch_config *c, char *err, size_t err_si
     char bridge[IFNAME_MAX + 1], why[HVCTL_ERR_MAX];
     struct nl_sock nl;
     struct nl_link link;
+    struct switch_bridge_undo undo;
     bool vlan_filtering;
     int rc;
 
@@ -220,7 +216,7 @@ static int ensure_locked(const struct switch_config *c, char *err, size_t err_si
     }
     rc = nl_link_get(&nl, bridge, &link, why, sizeof(why));
     if (rc == -ENODEV)
-        rc = switch_bridge_build(&nl, c, &vlan_filtering, why, sizeof(why));
+        rc = switch_bridge_build(&nl, c, &vlan_filtering, &undo, why, sizeof(why));
     else if (rc == 0 && strcmp(link.kind, "bridge") != 0)
         rc = not_a_bridge(bridge, why, sizeof(why));
     else if (rc == 0 && !(link.flags & IFF_UP))

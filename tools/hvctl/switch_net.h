@@ -23,6 +23,15 @@
 #include "paths.h"
 #include "switch_config.h"
 
+/* What switch_bridge_build() did, for switch_bridge_undo(). */
+struct switch_bridge_undo {
+    bool bridge;       /* the bridge was made */
+    bool nic_mtu;      /* the NIC's MTU was changed from @nic_old_mtu */
+    bool nic_up;       /* the NIC was down and was brought up */
+    bool nic_enslaved; /* the NIC became the bridge's port */
+    unsigned nic_old_mtu;
+};
+
 /*
  * Makes the bridge of @c, which must not exist, and brings it up:
  *   every type   the switch's MTU, VLAN filtering
@@ -35,11 +44,16 @@
  *                (and 1 untagged, its native VLAN) and is brought up.  Its
  *                IPv4 addresses stay on it (the caller warns)
  * On failure, what was done is undone (the NIC gets its MTU and its state
- * back).  *@vlan_filtering says whether the kernel filters VLANs.  0, or
- * -errno with the reason in @err.
+ * back) and *@u is cleared; on success *@u records what was done, for a
+ * caller whose next step fails.  *@vlan_filtering says whether the kernel
+ * filters VLANs.  0, or -errno with the reason in @err.
  */
 int switch_bridge_build(struct nl_sock *nl, const struct switch_config *c, bool *vlan_filtering,
-                        char *err, size_t err_size);
+                        struct switch_bridge_undo *u, char *err, size_t err_size);
+
+/* Undoes, best effort, what @u says switch_bridge_build() did for @c. */
+void switch_bridge_undo(struct nl_sock *nl, const struct switch_config *c,
+                        const struct switch_bridge_undo *u);
 
 /*
  * Deletes the bridge of @c, if there is one, releasing an external

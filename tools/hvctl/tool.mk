@@ -4,9 +4,9 @@
 # fake worker, through tests/hvctl/cli-test.sh.  It links the disk library
 # (disk/disk.mk, included before this file) for the hvctl disk commands.
 HVCTL_SRCS   := $(sort $(wildcard tools/hvctl/*.c)) tools/lib/percent.c tools/lib/netlink.c \
-	tools/lib/netlink_msg.c $(DISK_SRCS)
+	tools/lib/netlink_msg.c tools/lib/nic_line.c $(DISK_SRCS)
 HVCTL_HDRS   := $(sort $(wildcard tools/hvctl/*.h)) tools/lib/percent.h tools/lib/netlink.h \
-	$(DISK_HDRS)
+	tools/lib/nic_line.h $(DISK_HDRS)
 HVCTL_BIN    := $(BUILD)/tools/hvctl
 HVCTL_CFLAGS := -static -O2 -std=gnu11 -Wall -Wextra -Werror -Ihv/include -Itools/lib \
 	$(DISK_CFLAGS)
@@ -38,7 +38,8 @@ unit_hvctl_size_SRCS := tools/hvctl/size.c
 
 # vm.conf and what its lines are made of: names, sizes, MACs, switch names.
 HVCTL_CONFIG_SRCS := tools/hvctl/vm_config.c tools/hvctl/names.c tools/hvctl/size.c \
-	tools/hvctl/fsutil.c tools/hvctl/mac.c tools/hvctl/switch_config.c tools/hvctl/conf_file.c
+	tools/hvctl/fsutil.c tools/hvctl/mac.c tools/hvctl/switch_config.c tools/hvctl/conf_file.c \
+	tools/lib/nic_line.c
 
 UNIT_TESTS += hvctl_config
 unit_hvctl_config_SRCS := $(HVCTL_CONFIG_SRCS) tools/hvctl/vm_disks.c tools/hvctl/vm_nics.c
@@ -48,7 +49,7 @@ unit_hvctl_options_SRCS := tools/hvctl/vm_options.c tools/hvctl/boot_files.c $(H
 
 UNIT_TESTS += hvctl_switch
 unit_hvctl_switch_SRCS := tools/hvctl/switch_config.c tools/hvctl/conf_file.c tools/hvctl/mac.c \
-	tools/hvctl/names.c tools/hvctl/fsutil.c
+	tools/hvctl/names.c tools/hvctl/fsutil.c tools/lib/nic_line.c
 
 # The MAC pool, host.conf, --nic, and the host-wide view of MACs and switches (on files).
 UNIT_TESTS += hvctl_nic
@@ -71,6 +72,9 @@ unit_hvctl_paths_SRCS := tools/hvctl/paths.c
 UNIT_TESTS += hvctl_kvp
 unit_hvctl_kvp_SRCS := tools/hvctl/kvp_format.c tools/hvctl/control.c tools/lib/percent.c
 $(call UNIT_BIN,hvctl_kvp): HOST_CFLAGS += -Itools/lib
+
+# mac.c and vm_config.c use tools/lib/nic_line.c.
+$(foreach t,config options nic switch,$(eval $(call UNIT_BIN,hvctl_$(t)): HOST_CFLAGS += -Itools/lib))
 
 # Their headers are not under the directories unit_rule watches.
 $(foreach t,names size config options args list control paths kvp switch nic,\

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <nic_line.h>
+
 #include "fsutil.h"
 #include "size.h"
 #include "vm_config.h"
@@ -13,6 +15,11 @@
 /* Room for the longest valid file: two paths, a command line, the disks and the rest. */
 #define VM_CONFIG_TEXT_MAX                                                                         \
     (2 * VM_PATH_MAX + VM_CMDLINE_MAX + 512 + VM_DISKS_MAX * (VM_PATH_MAX + 16) + VM_NICS_MAX * 160)
+_Static_assert(VM_NIC_INDEX_MAX == NIC_LINE_INDEX_MAX && VM_NAME_MAX == NIC_LINE_NAME_MAX &&
+                   IFNAME_MAX == NIC_LINE_IFNAME_MAX && VM_NIC_VLAN_MAX == NIC_LINE_VLAN_MAX &&
+                   MAC_LEN == NIC_LINE_MAC_LEN,
+               "vm_config.h's NIC limits are nic_line.h's");
+
 /* Room for one reason, before "line N: " or "PATH: " is put in front. */
 #define WHY_MAX 512
 
@@ -358,93 +365,86 @@ static void parse_disk(const char *value, size_t len, struct vm_config *c, char 
 /* The field of @len bytes at @s, quoted for a message: at most 40 bytes. */
 #define FIELD(s, len) (int)((len) > 40 ? 40 : (len)), (s)
 
-/* A nic= option: "vlan=N" or "legacy", into @n; @seen_vlan, @seen_legacy say which came. */
-static void parse_nic_option(const char *opt, size_t len, struct vm_nic *n, bool *seen_vlan,
-                             bool *seen_legacy, char *why, size_t why_size)
+/* Why tools/lib/nic_line.c refused @l (@e), into @why. */
+static void nic_line_why(enum nic_line_error e, const struct nic_line *l, const char *value,
+                         size_t len, char *why, size_t why_size)
 {
-    uint64_t vlan;
+    char mac[MAC_TEXT_MAX], reason[128], bridge[IFNAME_MAX + 1], name[VM_NAME_MAX + 1];
 
-    if (len > 5 && memcmp(opt, "vlan=", 5) == 0) {
-        if (*seen_vlan) {
-            snprintf(why, why_size, "nic %u: vlan given twice", n->index);
-        } else if (parse_decimal(opt + 5, len - 5, &vlan) != 0 || opt[5] == '0' || vlan < 1 ||
-                   vlan > VM_NIC_VLAN_MAX) {
-            snprintf(why, why_size, "nic %u: VLAN '%.*s' is not a number from 1 to %d", n->index,
-                     FIELD(opt + 5, len - 5), VM_NIC_VLAN_MAX);
-        } else {
-            n->vlan = (unsigned)vlan;
-            *seen_vlan = true;
-        }
-    } else if (len == 6 && memcmp(opt, "legacy", 6) == 0) {
-        if (*seen_legacy)
-            snprintf(why, why_size, "nic %u: legacy given twice", n->index);
-        n->legacy = true;
-        *seen_legacy = true;
-    } else {
-        snprintf(why, why_size, "nic %u: unknown option '%.*s' (vlan=N or legacy)", n->index,
-                 FIELD(opt, len));
+    switch (e) {
+    case NIC_LINE_OK:
+        break;
+    case NIC_LINE_FIELDS:
+        snprintf(why, why_size, "nic '%.*s' is not INDEX,SWITCH,BRIDGE,MAC[,OPTION]...",
+                 FIELD(value, len));
+        break;
+    case NIC_LINE_INDEX:
+        snprintf(why, why_size, "nic index '%.*s' is not a number from 0 to %d",
+                 FIELD(l->bad, l->bad_len), VM_NIC_INDEX_MAX);
+        break;
+    case NIC_LINE_SWITCH:
+        snprintf(why, why_size, "nic %u: switch name '%.*s' is not valid", l->index,
+                 (int)(l->bad_len > VM_NAME_MAX ? VM_NAME_MAX : l->bad_len), l->bad);
+        break;
+    case NIC_LINE_BRIDGE:
+        /* The switch name is valid by now: say which bridge it has. */
+        memcpy(name, l->switch_name, l->switch_len);
+        name[l->switch_len] = '\0';
+        switch_bridge_name(name, bridge);
+        snprintf(why, why_size, "nic %u: bridge '%.*s' is not switch %s's (%s)", l->index,
+                 FIELD(l->bad, l->bad_len), name, bridge);
+        break;
+    case NIC_LINE_MAC:
+        snprintf(why, why_size, "nic %u: '%.*s' is not a MAC address (xx:xx:xx:xx:xx:xx)", l->index,
+                 FIELD(l->bad, l->bad_len));
+        break;
+    case NIC_LINE_MAC_UNUSABLE:
+        mac_format(l->mac, mac);
+        mac_usable(l->mac, reason, sizeof(reason));
+        snprintf(why, why_size, "nic %u: MAC %s %s", l->index, mac, reason);
+        break;
+    case NIC_LINE_VLAN:
+        snprintf(why, why_size, "nic %u: VLAN '%.*s' is not a number from 1 to %d", l->index,
+                 FIELD(l->bad, l->bad_len), VM_NIC_VLAN_MAX);
+        break;
+    case NIC_LINE_VLAN_TWICE:
+    case NIC_LINE_LEGACY_TWICE:
+        snprintf(why, why_size, "nic %u: %s given twice", l->index,
+                 e == NIC_LINE_VLAN_TWICE ? "vlan" : "legacy");
+        break;
+    case NIC_LINE_OPTION:
+        snprintf(why, why_size, "nic %u: unknown option '%.*s' (vlan=N or legacy)", l->index,
+                 FIELD(l->bad, l->bad_len));
+        break;
     }
 }
 
-/* The value of a nic= line, "INDEX,SWITCH,BRIDGE,MAC[,OPTION]...", into the next of @c->nics. */
+/* The value of a nic= line (tools/lib/nic_line.h) into the next of @c->nics. */
 static void parse_nic(const char *value, size_t len, struct vm_config *c, char *why,
                       size_t why_size)
 {
-    const char *field[4], *end = value + len, *p = value;
-    size_t field_len[4];
-    bool seen_vlan = false, seen_legacy = false;
-    char text[VM_NAME_MAX + 1];
-    struct vm_nic *n;
-    uint64_t index;
+    struct vm_nic *n = &c->nics[c->nic_count];
+    enum nic_line_error e;
+    struct nic_line l;
 
     if (c->nic_count == VM_NICS_MAX) {
         snprintf(why, why_size, "more than %d nic= lines (a VM has at most %d NICs)", VM_NICS_MAX,
                  VM_NICS_MAX);
         return;
     }
-    for (int i = 0; i < 4; i++) {
-        const char *comma = memchr(p, ',', (size_t)(end - p));
-
-        if (comma == NULL && i < 3) {
-            snprintf(why, why_size, "nic '%.*s' is not INDEX,SWITCH,BRIDGE,MAC[,OPTION]...",
-                     FIELD(value, len));
-            return;
-        }
-        field[i] = p;
-        field_len[i] = (size_t)((comma ? comma : end) - p);
-        p = comma ? comma + 1 : end;
+    e = nic_line_parse(value, len, &l);
+    if (e != NIC_LINE_OK) {
+        nic_line_why(e, &l, value, len, why, why_size);
+        return;
     }
-    n = &c->nics[c->nic_count];
     memset(n, 0, sizeof(*n));
-    if (parse_decimal(field[0], field_len[0], &index) != 0 ||
-        (field_len[0] > 1 && field[0][0] == '0') || index > VM_NIC_INDEX_MAX) {
-        snprintf(why, why_size, "nic index '%.*s' is not a number from 0 to %d",
-                 FIELD(field[0], field_len[0]), VM_NIC_INDEX_MAX);
-        return;
-    }
-    n->index = (unsigned)index;
-    if (copy_value(n->switch_name, sizeof(n->switch_name), field[1], field_len[1]) != 0 ||
-        copy_value(n->bridge, sizeof(n->bridge), field[2], field_len[2]) != 0) {
-        snprintf(why, why_size, "nic %u: the switch or bridge name is too long", n->index);
-        return;
-    }
-    if (copy_value(text, sizeof(text), field[3], field_len[3]) != 0 ||
-        mac_parse(text, n->mac) != 0) {
-        snprintf(why, why_size, "nic %u: '%.*s' is not a MAC address (xx:xx:xx:xx:xx:xx)", n->index,
-                 FIELD(field[3], field_len[3]));
-        return;
-    }
-    while (p < end || (p == end && p[-1] == ',')) {
-        const char *comma = memchr(p, ',', (size_t)(end - p));
-        size_t opt_len = (size_t)((comma ? comma : end) - p);
-
-        parse_nic_option(p, opt_len, n, &seen_vlan, &seen_legacy, why, why_size);
-        if (why[0] != '\0')
-            return;
-        if (comma == NULL)
-            break;
-        p = comma + 1;
-    }
+    n->index = l.index;
+    memcpy(n->switch_name, l.switch_name, l.switch_len);
+    memcpy(n->bridge, l.bridge, l.bridge_len);
+    memcpy(n->mac, l.mac, MAC_LEN);
+    n->vlan = l.vlan;
+    n->legacy = l.legacy;
+    /* What the worker cannot know: whether the bridge is the switch's. */
     if (check_nic(n, why, why_size) != 0)
         return;
     c->nic_count++;

@@ -32,7 +32,8 @@
  * Unknown keys, repeated keys (but disk and nic) and missing required keys are
  * errors; so are control characters in any value (a newline would end the
  * line) and paths that end with a space (the worker refuses them).
- * tools/vmwp/config.h is the worker's side of this contract.
+ * tools/vmwp/config.h is the worker's side of this contract; both read nic=
+ * with tools/lib/nic_line.c.
  */
 #ifndef HVCTL_VM_CONFIG_H
 #define HVCTL_VM_CONFIG_H

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <nic_line.h>
+
 #include "config.h"
 #include "guest_memory.h"
 
@@ -215,163 +217,85 @@ static int parse_disk(const char *v, size_t len, struct vmwp_config *out, char *
     return 0;
 }
 
-/* A name of [A-Za-z0-9._-], the first alphanumeric, 1 to VMWP_NAME_MAX: as name=. */
-static bool valid_name(const char *v, size_t len)
-{
-    if (!len || len > VMWP_NAME_MAX || !is_alnum(v[0]))
-        return false;
-    for (size_t i = 0; i < len; i++) {
-        if (!is_alnum(v[i]) && v[i] != '.' && v[i] != '_' && v[i] != '-')
-            return false;
-    }
-    return true;
-}
+_Static_assert(VMWP_NICS_MAX == NIC_LINE_INDEX_MAX + 1 &&
+                   VMWP_NIC_INDEX_MAX == NIC_LINE_INDEX_MAX && VMWP_NAME_MAX == NIC_LINE_NAME_MAX &&
+                   VMWP_IFNAME_MAX == NIC_LINE_IFNAME_MAX && VMWP_VLAN_MAX == NIC_LINE_VLAN_MAX,
+               "config.h's NIC limits are nic_line.h's");
 
-/* An interface name as Linux takes it: 1-15 bytes, no '/', ':' or blank, not "." or "..". */
-static bool valid_ifname(const char *v, size_t len)
-{
-    if (!len || len > VMWP_IFNAME_MAX || (len == 1 && v[0] == '.') ||
-        (len == 2 && v[0] == '.' && v[1] == '.'))
-        return false;
-    for (size_t i = 0; i < len; i++) {
-        if (v[i] == '/' || v[i] == ':' || is_blank(v[i]) || is_control(v[i]))
-            return false;
-    }
-    return true;
-}
+/* The field of @len bytes at @s, quoted for a message: at most @max bytes. */
+#define FIELD(s, len, max) (int)((len) > (max) ? (max) : (len)), (s)
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* xx:xx:xx:xx:xx:xx into @mac; false if it is not. */
-static bool parse_mac(const char *v, size_t len, uint8_t mac[6])
-{
-    if (len != 17)
-        return false;
-    for (int i = 0; i < 6; i++) {
-        int hi = hex_value(v[3 * i]), lo = hex_value(v[3 * i + 1]);
-
-        if (hi < 0 || lo < 0 || (i < 5 && v[3 * i + 2] != ':'))
-            return false;
-        mac[i] = (uint8_t)(hi << 4 | lo);
-    }
-    return true;
-}
-
-/* One OPTION of a nic= line into @n. */
-static int parse_nic_option(const char *o, size_t len, struct vmwp_nic *n, unsigned *seen,
-                            char *err, size_t errlen)
-{
-    uint64_t vlan;
-
-    if (len > 5 && !memcmp(o, "vlan=", 5)) {
-        if (*seen & 1) {
-            snprintf(err, errlen, "nic %u: vlan given twice", n->index);
-            return -1;
-        }
-        *seen |= 1;
-        if (!parse_decimal(o + 5, len - 5, &vlan) || o[5] == '0' || vlan > VMWP_VLAN_MAX) {
-            snprintf(err, errlen, "nic %u: vlan '%.*s' is not a number from 1 to %d", n->index,
-                     (int)(len - 5 > 40 ? 40 : len - 5), o + 5, VMWP_VLAN_MAX);
-            return -1;
-        }
-        n->vlan = (unsigned)vlan;
-        return 0;
-    }
-    if (len == 6 && !memcmp(o, "legacy", 6)) {
-        if (*seen & 2) {
-            snprintf(err, errlen, "nic %u: legacy given twice", n->index);
-            return -1;
-        }
-        *seen |= 2;
-        n->legacy = true;
-        return 0;
-    }
-    snprintf(err, errlen, "nic %u: unknown option '%.*s' (vlan=N or legacy)", n->index,
-             (int)(len > 40 ? 40 : len), o);
-    return -1;
-}
-
-/* nic=INDEX,SWITCH,BRIDGE,MAC[,OPTION]...: the next of @out->nics. */
+/* nic=INDEX,SWITCH,BRIDGE,MAC[,OPTION]... (tools/lib/nic_line.h): the next of @out->nics. */
 static int parse_nic(const char *v, size_t len, struct vmwp_config *out, char *err, size_t errlen)
 {
-    const char *f[4], *end = v + len, *p = v;
-    size_t flen[4];
-    struct vmwp_nic *n;
-    unsigned seen = 0;
-    uint64_t index;
+    struct vmwp_nic *n = &out->nics[out->nic_count];
+    struct nic_line l;
+    enum nic_line_error e;
 
     if (out->nic_count == VMWP_NICS_MAX) {
         snprintf(err, errlen, "nic: more than %d NICs", VMWP_NICS_MAX);
         return -1;
     }
-    for (int i = 0; i < 4; i++) {
-        const char *comma = memchr(p, ',', (size_t)(end - p));
-
-        if (!comma && i < 3) {
-            snprintf(err, errlen, "nic: '%.*s' is not INDEX,SWITCH,BRIDGE,MAC[,OPTION]...",
-                     (int)(len > 60 ? 60 : len), v);
-            return -1;
-        }
-        f[i] = p;
-        flen[i] = (size_t)((comma ? comma : end) - p);
-        p = comma ? comma + 1 : NULL;
-    }
-    n = &out->nics[out->nic_count];
-    memset(n, 0, sizeof(*n));
-    if (!parse_decimal(f[0], flen[0], &index) || (flen[0] > 1 && f[0][0] == '0') ||
-        index > VMWP_NIC_INDEX_MAX) {
+    e = nic_line_parse(v, len, &l);
+    switch (e) {
+    case NIC_LINE_OK:
+        break;
+    case NIC_LINE_FIELDS:
+        snprintf(err, errlen, "nic: '%.*s' is not INDEX,SWITCH,BRIDGE,MAC[,OPTION]...",
+                 FIELD(v, len, 60));
+        return -1;
+    case NIC_LINE_INDEX:
         snprintf(err, errlen, "nic: index '%.*s' is not a number from 0 to %d",
-                 (int)(flen[0] > 40 ? 40 : flen[0]), f[0], VMWP_NIC_INDEX_MAX);
+                 FIELD(l.bad, l.bad_len, 40), VMWP_NIC_INDEX_MAX);
         return -1;
-    }
-    n->index = (unsigned)index;
-    if (!valid_name(f[1], flen[1])) {
-        snprintf(err, errlen, "nic %u: switch '%.*s' is not a name of [A-Za-z0-9._-]", n->index,
-                 (int)(flen[1] > 70 ? 70 : flen[1]), f[1]);
+    case NIC_LINE_SWITCH:
+        snprintf(err, errlen, "nic %u: switch '%.*s' is not a name of [A-Za-z0-9._-]", l.index,
+                 FIELD(l.bad, l.bad_len, 70));
         return -1;
-    }
-    memcpy(n->switch_name, f[1], flen[1]);
-    if (!valid_ifname(f[2], flen[2])) {
-        snprintf(err, errlen, "nic %u: bridge '%.*s' is not an interface name", n->index,
-                 (int)(flen[2] > 40 ? 40 : flen[2]), f[2]);
+    case NIC_LINE_BRIDGE:
+        snprintf(err, errlen, "nic %u: bridge '%.*s' is not an interface name", l.index,
+                 FIELD(l.bad, l.bad_len, 40));
         return -1;
-    }
-    memcpy(n->bridge, f[2], flen[2]);
-    if (!parse_mac(f[3], flen[3], n->mac) || (n->mac[0] & 1) ||
-        !(n->mac[0] | n->mac[1] | n->mac[2] | n->mac[3] | n->mac[4] | n->mac[5])) {
+    case NIC_LINE_MAC:
+    case NIC_LINE_MAC_UNUSABLE:
         snprintf(err, errlen, "nic %u: '%.*s' is not a unicast MAC address xx:xx:xx:xx:xx:xx",
-                 n->index, (int)(flen[3] > 40 ? 40 : flen[3]), f[3]);
+                 l.index, FIELD(l.bad, l.bad_len, 40));
         return -1;
-    }
-    /* p is past the MAC's comma when options follow; "MAC," alone is an empty option. */
-    while (p) {
-        const char *comma = memchr(p, ',', (size_t)(end - p));
-        size_t olen = (size_t)((comma ? comma : end) - p);
-
-        if (parse_nic_option(p, olen, n, &seen, err, errlen))
-            return -1;
-        p = comma ? comma + 1 : NULL;
+    case NIC_LINE_VLAN:
+        snprintf(err, errlen, "nic %u: vlan '%.*s' is not a number from 1 to %d", l.index,
+                 FIELD(l.bad, l.bad_len, 40), VMWP_VLAN_MAX);
+        return -1;
+    case NIC_LINE_VLAN_TWICE:
+    case NIC_LINE_LEGACY_TWICE:
+        snprintf(err, errlen, "nic %u: %s given twice", l.index,
+                 e == NIC_LINE_VLAN_TWICE ? "vlan" : "legacy");
+        return -1;
+    case NIC_LINE_OPTION:
+        snprintf(err, errlen, "nic %u: unknown option '%.*s' (vlan=N or legacy)", l.index,
+                 FIELD(l.bad, l.bad_len, 40));
+        return -1;
     }
     for (unsigned i = 0; i < out->nic_count; i++) {
-        if (out->nics[i].index == n->index) {
-            snprintf(err, errlen, "nic: index %u given twice", n->index);
+        const uint8_t *m = l.mac;
+
+        if (out->nics[i].index == l.index) {
+            snprintf(err, errlen, "nic: index %u given twice", l.index);
             return -1;
         }
-        if (!memcmp(out->nics[i].mac, n->mac, 6)) {
-            snprintf(err, errlen, "nic: MAC %.*s given twice (NICs %u and %u)", (int)flen[3], f[3],
-                     out->nics[i].index, n->index);
+        if (!memcmp(out->nics[i].mac, l.mac, 6)) {
+            snprintf(err, errlen,
+                     "nic: MAC %02x:%02x:%02x:%02x:%02x:%02x given twice (NICs %u and %u)", m[0],
+                     m[1], m[2], m[3], m[4], m[5], out->nics[i].index, l.index);
             return -1;
         }
     }
+    memset(n, 0, sizeof(*n));
+    n->index = l.index;
+    memcpy(n->switch_name, l.switch_name, l.switch_len);
+    memcpy(n->bridge, l.bridge, l.bridge_len);
+    memcpy(n->mac, l.mac, sizeof(n->mac));
+    n->vlan = l.vlan;
+    n->legacy = l.legacy;
     out->nic_count++;
     return 0;
 }

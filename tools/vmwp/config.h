@@ -30,7 +30,8 @@
  * Anything else is an error: unknown or repeated keys (disk, nic excepted), a line
  * without '=', whitespace around '=' or at the end of a value (cmdline
  * excepted), control characters, numbers with signs or units, a relative
- * path, a NUL byte.  tools/hvctl/vm_config.h is hvctl's side of this
+ * path, a NUL byte.  nic= is read by tools/lib/nic_line.c, as hvctl reads
+ * it.  tools/hvctl/vm_config.h is hvctl's side of this
  * contract.
  */
 #ifndef VMWP_CONFIG_H

@@ -9,12 +9,13 @@
 VMWP      := $(BUILD)/tools/vmwp
 VMWP_SRCS := $(wildcard tools/vmwp/*.c) hv/linux_boot.c arch/x86_64/insn.c \
              $(wildcard vmbus/*.c) $(wildcard drivers/ic/*.c) tools/lib/percent.c \
-             tools/lib/netlink.c tools/lib/netlink_msg.c \
+             tools/lib/netlink.c tools/lib/netlink_msg.c tools/lib/nic_line.c \
              $(DISK_SRCS) $(STORVSP_SRCS) $(NETVSP_SRCS)
 VMWP_HDRS := $(wildcard tools/vmwp/*.h) hv/include/hv/abi.h hv/include/hv/vid_ioctl.h \
              hv/include/hv/linux_boot.h hv/include/hv/memmap.h arch/x86_64/include/arch/insn.h \
              $(wildcard vmbus/include/vmbus/*.h vmbus/*.h drivers/ic/include/ic/*.h drivers/ic/*.h) \
-             tools/lib/percent.h tools/lib/netlink.h $(DISK_HDRS) $(STORVSP_HDRS) $(NETVSP_HDRS)
+             tools/lib/percent.h tools/lib/netlink.h tools/lib/nic_line.h $(DISK_HDRS) $(STORVSP_HDRS) \
+             $(NETVSP_HDRS)
 VMWP_CFLAGS := -static -O2 -std=gnu11 -Wall -Wextra -Werror -Ihv/include -Iarch/x86_64/include \
                -Ivmbus/include -Idrivers/ic/include -Itools/lib $(DISK_CFLAGS) $(STORVSP_CFLAGS) \
                $(NETVSP_CFLAGS)
@@ -29,7 +30,7 @@ $(VMWP): $(VMWP_SRCS) $(VMWP_HDRS) tools/vmwp/tool.mk
 # Unit tests of the pure parts (tests/unit/test_vmwp_*.c), as tests/unit/unit.mk
 # declares them; each also depends on the headers it includes from here.
 UNIT_TESTS += vmwp_config
-unit_vmwp_config_SRCS := tools/vmwp/config.c tools/vmwp/guest_memory.c
+unit_vmwp_config_SRCS := tools/vmwp/config.c tools/vmwp/guest_memory.c tools/lib/nic_line.c
 $(call UNIT_BIN,vmwp_config): tools/vmwp/config.h tools/vmwp/guest_memory.h
 
 UNIT_TESTS += vmwp_uart

@@ -39,7 +39,7 @@ struct vmbus_device_ops {
     /* Optional (NULL: not needed).  The guest tears down GPADL @gpadl_id,
      * which it created for this channel, while the channel is open (Linux
      * netvsc does this with its buffers on protocol versions < 4.0).  The
-     * view vmbus_server_gpadl_view() gave for it is unmapped when this
+     * view vmbus_channel_gpadl_view() gave for it is unmapped when this
      * returns.  (Tearing down the GPADL holding the channel's rings closes
      * the channel instead: close runs.) */
     void (*gpadl_teardown)(struct vmbus_channel *ch, void *dev, uint32_t gpadl_id);
@@ -108,20 +108,15 @@ int vmbus_channel_sendv_hdr(struct vmbus_channel *ch, uint16_t type, uint16_t fl
                             const struct vmbus_ring_iov *iov, unsigned int iov_count);
 
 /*
- * A GPADL the guest created (for devices whose protocol names one, as
- * netvsc's receive buffer): a host-contiguous view of its pages and its
- * length in bytes.  NULL if the guest has no complete GPADL with that id.
- * The view stays valid until the guest tears the GPADL down (the channel's
- * gpadl_teardown callback runs first if the channel is open) or the
- * connection ends (the channel's close callback runs first).
- */
-void *vmbus_server_gpadl_view(struct vmbus_server *srv, uint32_t gpadl_id, size_t *len);
-
-/*
- * The same for a device: only a GPADL the guest created for @ch's own
- * channel (GPADL_HEADER named its relid).  A device must use this one: the
- * guest can tear down another channel's GPADL without this channel's
- * gpadl_teardown callback running, and the device would keep a dangling view.
+ * A GPADL the guest created for @ch's channel (GPADL_HEADER named its
+ * relid), for devices whose protocol names one, as netvsc's receive buffer:
+ * a host-contiguous view of its pages and its length in bytes.  NULL if
+ * the guest has no complete GPADL with that id for this channel (another
+ * channel's GPADL could be torn down without this channel's gpadl_teardown
+ * running, leaving the device a dangling view).  The view stays valid until
+ * the guest tears the GPADL down (the channel's gpadl_teardown callback
+ * runs first if the channel is open) or the connection ends (the channel's
+ * close callback runs first).
  */
 void *vmbus_channel_gpadl_view(struct vmbus_channel *ch, uint32_t gpadl_id, size_t *len);
 
