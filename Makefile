@@ -78,6 +78,7 @@ bench:
 	$(Q)tests/bench/child-roundtrips $(IMAGE) $(GUEST_IMAGE) $(BENCH_ROUNDS)
 	$(Q)$(MAKE) --no-print-directory $(CHILD_KERNEL) $(CHILD_INITRD)
 	$(Q)tests/bench/storage-throughput $(IMAGE) $(CHILD_KERNEL) $(CHILD_INITRD)
+	$(Q)tests/bench/network-throughput $(IMAGE) $(CHILD_KERNEL) $(CHILD_INITRD)
 
 clean:
 	rm -rf $(BUILD)

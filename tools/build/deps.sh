@@ -4,9 +4,11 @@
 # Safe to run again and again: with everything present it changes nothing.
 set -eu
 
+# iperf3 is for make bench: tests/bench/network-throughput copies it, with
+# its libraries, into the parent and a child.
 PKGS="build-essential gnu-efi libfdt-dev libcmocka-dev
       qemu-system-x86 qemu-utils ovmf mtools dosfstools gdisk e2fsprogs
-      busybox-static cpio xz-utils zstd acpica-tools clang-format iproute2"
+      busybox-static cpio xz-utils zstd acpica-tools clang-format iproute2 iperf3"
 
 missing=""
 for p in $PKGS; do
