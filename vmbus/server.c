@@ -22,6 +22,7 @@
  *    guest disconnects; the GPADLs the guest made for that relid go with it
  *    (Linux skips GPADL_TEARDOWN after a rescind).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -281,6 +282,38 @@ void vmbus_server_reset(struct vmbus_server *srv)
 uint32_t vmbus_server_version(const struct vmbus_server *srv)
 {
     return srv ? srv->version : 0;
+}
+
+static void format_ring(char *buf, size_t len, const struct vmbus_ring *r)
+{
+    volatile const struct vmbus_ring_header *h = r->hdr;
+
+    snprintf(buf, len, "w=%u r=%u mask=%u pending=%u size=%u", h->write_index, h->read_index,
+             h->interrupt_mask, h->pending_send_sz, r->data_size);
+}
+
+void vmbus_server_dump(const struct vmbus_server *srv, void (*line)(void *ctx, const char *text),
+                       void *ctx)
+{
+    char text[256], in[80], out[80];
+
+    if (!srv || !line)
+        return;
+    snprintf(text, sizeof(text), "vmbus: version 0x%x, %u GPADLs, %u messages queued", srv->version,
+             srv->gpadl_count, srv->q_len);
+    line(ctx, text);
+    for (uint32_t relid = 1; relid <= VMBUS_MAX_CHANNELS; relid++) {
+        const struct vmbus_channel *ch = srv->chans[relid];
+
+        if (!ch || ch->state != VMBUS_CH_OPEN)
+            continue;
+        /* recv_ring is the guest's outbound ring, send_ring its inbound. */
+        format_ring(in, sizeof(in), &ch->recv_ring);
+        format_ring(out, sizeof(out), &ch->send_ring);
+        snprintf(text, sizeof(text), "vmbus: relid %u vp %u guest->host [%s] host->guest [%s]",
+                 relid, ch->target_vp, in, out);
+        line(ctx, text);
+    }
 }
 
 static bool version_known(uint32_t v)

@@ -25,6 +25,7 @@
  */
 #include <assert.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -606,4 +607,20 @@ int storvsp_detach(struct storvsp *s, unsigned lun)
 bool storvsp_has_lun(const struct storvsp *s, unsigned lun)
 {
     return s && lun < STORVSP_MAX_LUNS && s->luns[lun];
+}
+
+void storvsp_describe(const struct storvsp *s, char *buf, size_t len)
+{
+    unsigned backlog = 0, luns = 0;
+
+    if (!s) {
+        snprintf(buf, len, "storvsp: none");
+        return;
+    }
+    for (const struct storvsp_pending *p = s->backlog; p; p = p->next)
+        backlog++;
+    for (unsigned i = 0; i < STORVSP_MAX_LUNS; i++)
+        luns += s->luns[i] != NULL;
+    snprintf(buf, len, "storvsp: state %d, %u LUNs, %u requests in flight, %u completions waiting",
+             (int)s->state, luns, s->inflight, backlog);
 }

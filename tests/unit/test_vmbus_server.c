@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -1451,6 +1452,48 @@ static void test_open_accept(void **state)
     assert_null(vmbus_channel_open_userdata(NULL));
 }
 
+/* The state dump a worker logs on SIGUSR1: one line per open channel with
+ * both rings as guest memory holds them. */
+static char dump_text[8][256];
+static unsigned dump_lines;
+
+static void dump_line(void *ctx, const char *text)
+{
+    (void)ctx;
+    if (dump_lines < 8)
+        snprintf(dump_text[dump_lines], sizeof(dump_text[0]), "%s", text);
+    dump_lines++;
+}
+
+static void test_dump_open_channels(void **state)
+{
+    struct chan c;
+    char want[160];
+    (void)state;
+
+    bring_up_open(&c);
+    c.out.hdr->write_index = 64;
+    c.out.hdr->read_index = 24;
+    c.in.hdr->interrupt_mask = 1;
+    c.in.hdr->pending_send_sz = 200;
+    dump_lines = 0;
+    vmbus_server_dump(srv, dump_line, NULL);
+    assert_int_equal(dump_lines, 2);
+    assert_non_null(strstr(dump_text[0], "version 0x50003"));
+    snprintf(want, sizeof(want),
+             "relid %u vp 0 guest->host [w=64 r=24 mask=0 pending=0 size=12288]", c.relid);
+    assert_non_null(strstr(dump_text[1], want));
+    assert_non_null(strstr(dump_text[1], "host->guest [w=0 r=0 mask=1 pending=200 size=12288]"));
+    /* Closed channels are left out; no server, no lines. */
+    send_relid_msg(VMBUS_MSG_CLOSECHANNEL, c.relid);
+    dump_lines = 0;
+    vmbus_server_dump(srv, dump_line, NULL);
+    assert_int_equal(dump_lines, 1);
+    dump_lines = 0;
+    vmbus_server_dump(NULL, dump_line, NULL);
+    assert_int_equal(dump_lines, 0);
+}
+
 static void test_open_refused_by_device(void **state)
 {
     struct chan c;
@@ -2611,6 +2654,7 @@ int main(void)
         T(test_teardown_ring_gpadl_while_open),
         T(test_teardown_other_gpadl_while_open),
         T(test_destroy_with_open_channels),
+        T(test_dump_open_channels),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -114,6 +114,14 @@ int io_pool_submit(struct io_pool *p, void *item)
     return rc;
 }
 
+void io_pool_counts(struct io_pool *p, size_t *queued, size_t *in_flight)
+{
+    pthread_mutex_lock(&p->lock);
+    *queued = p->count;
+    *in_flight = p->in_flight;
+    pthread_mutex_unlock(&p->lock);
+}
+
 void io_pool_drain(struct io_pool *p)
 {
     pthread_mutex_lock(&p->lock);

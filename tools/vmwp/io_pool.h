@@ -47,6 +47,10 @@ int io_pool_start(struct io_pool *p, unsigned threads, pthread_mutex_t *complete
  * the caller must then finish the item itself. */
 int io_pool_submit(struct io_pool *p, void *item);
 
+/* Items queued and not yet picked up by a thread, and items submitted and
+ * not yet completed (for diagnostics). */
+void io_pool_counts(struct io_pool *p, size_t *queued, size_t *in_flight);
+
 /* Wait until every submitted item is completed.  The caller must not hold
  * the completion lock (the threads need it to complete). */
 void io_pool_drain(struct io_pool *p);

@@ -8,8 +8,8 @@
  * tables, VPs, devices, the run directory's sockets), writes DIR/vmwp.pid
  * and runs it in the foreground until the guest powers off or resets, a VP
  * triple-faults, the control socket says stop, or SIGTERM/SIGINT/SIGHUP
- * arrive.  Exit status 0 then; 1 for any setup error (one line on stderr,
- * nothing left in DIR) or when vmwp cannot go on.  tools/vmwp/README.md
+ * arrive (SIGUSR1 logs what the devices wait for and goes on).  Exit status 0 then; 1 for any setup
+ * error (one line on stderr, nothing left in DIR) or when vmwp cannot go on.  tools/vmwp/README.md
  * has the whole story.
  */
 #define _GNU_SOURCE /* accept4 */
@@ -376,6 +376,7 @@ static int setup_signals(struct worker *w, char *err, size_t errlen)
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGUSR1);
     sigaddset(&set, VM_KICK_SIGNAL);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     sigdelset(&set, VM_KICK_SIGNAL);
@@ -657,6 +658,16 @@ static void serve_control(struct worker *w)
     close(fd);
 }
 
+/* SIGUSR1: what the devices are waiting for, into the log. */
+static void dump_state(struct worker *w)
+{
+    vmwp_log("state dump (SIGUSR1)");
+    if (w->vmbus_ready)
+        vmbus_host_dump(&w->vmbus);
+    if (w->storage_ready)
+        storage_dump(&w->storage);
+}
+
 static void run(struct worker *w)
 {
     for (;;) {
@@ -677,9 +688,14 @@ static void run(struct worker *w)
         if (fds[1].revents) {
             struct signalfd_siginfo si;
 
-            if (read(w->signal_fd, &si, sizeof(si)) == sizeof(si))
-                vm_request_exit(&w->vm, VM_EXIT_SIGNAL, "stopped by signal %s",
-                                strsignal((int)si.ssi_signo));
+            if (read(w->signal_fd, &si, sizeof(si)) != sizeof(si))
+                continue;
+            if (si.ssi_signo == SIGUSR1) {
+                dump_state(w);
+                continue;
+            }
+            vm_request_exit(&w->vm, VM_EXIT_SIGNAL, "stopped by signal %s",
+                            strsignal((int)si.ssi_signo));
             return;
         }
         if (fds[2].revents)

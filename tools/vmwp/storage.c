@@ -61,6 +61,18 @@ int storage_start(struct vm_storage *st, struct vmbus_host_ctx *vmbus, char *err
     return 0;
 }
 
+void storage_dump(struct vm_storage *st)
+{
+    char line[160];
+    size_t queued, in_flight;
+
+    pthread_mutex_lock(&st->vmbus->lock);
+    storvsp_describe(st->scsi, line, sizeof(line));
+    pthread_mutex_unlock(&st->vmbus->lock);
+    io_pool_counts(&st->pool, &queued, &in_flight);
+    vmwp_log("%s; I/O threads: %zu queued, %zu not completed", line, queued, in_flight);
+}
+
 int storage_attach(struct vm_storage *st, unsigned lun, const char *path, bool read_only, char *err,
                    size_t errlen)
 {

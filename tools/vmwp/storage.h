@@ -29,6 +29,9 @@ struct vm_storage {
  * 0, or -1 with a message in @err. */
 int storage_start(struct vm_storage *st, struct vmbus_host_ctx *vmbus, char *err, size_t errlen);
 
+/* Log the controller's and the I/O threads' state (SIGUSR1). */
+void storage_dump(struct vm_storage *st);
+
 /* Open the image @path (read-only if @read_only) and put it at @lun; the
  * guest, if its storvsc runs, is told to rescan.  0, or -1 with the
  * message for the user in @err ("LUN 3 has a disk", the disk library's

@@ -226,6 +226,19 @@ int vmbus_host_start(struct vmbus_host_ctx *h, int partition_fd, const struct gu
     return 0;
 }
 
+static void log_line(void *ctx, const char *text)
+{
+    (void)ctx;
+    vmwp_log("%s", text);
+}
+
+void vmbus_host_dump(struct vmbus_host_ctx *h)
+{
+    pthread_mutex_lock(&h->lock);
+    vmbus_server_dump(h->server, log_line, NULL);
+    pthread_mutex_unlock(&h->lock);
+}
+
 void vmbus_host_stop(struct vmbus_host_ctx *h)
 {
     if (h->ticker_started) {

@@ -50,6 +50,10 @@ int vmbus_host_start(struct vmbus_host_ctx *h, int partition_fd, const struct gu
                      uint64_t ref_tsc_base, uint64_t tsc_hz, char *err, size_t errlen);
 void vmbus_host_stop(struct vmbus_host_ctx *h);
 
+/* Log every open channel's rings as the guest's memory holds them now
+ * (SIGUSR1: a child that stopped answering). */
+void vmbus_host_dump(struct vmbus_host_ctx *h);
+
 /* A VP thread's HVMSG_HYPERCALL_INTERCEPT: the TLFS status for RAX. */
 uint16_t vmbus_host_hypercall(struct vmbus_host_ctx *h, const struct hv_message *msg);
 

@@ -47,11 +47,13 @@ stall_watchdog() {
 (stall_watchdog < /dev/null &)
 
 # wait_for FILE PATTERN SECONDS: until FILE has a line matching PATTERN
-# (grep), polling every 0.1 s; status 1 if SECONDS pass first.
+# (grep), polling every 0.1 s; status 1 if SECONDS pass first (by the
+# clock: under TCG each poll takes far longer than its 0.1 s sleep).
 wait_for() {
     i=0
+    end=$(($(date +%s) + $3))
     while ! grep -q "$2" "$1" 2>/dev/null; do
-        [ $i -lt $(($3 * 10)) ] || return 1
+        [ "$(date +%s)" -lt $end ] || return 1
         usleep 100000
         i=$((i + 1))
         [ $((i % 10)) -ne 0 ] || progress
@@ -82,14 +84,26 @@ vm_ask() {
     progress
 }
 
-# vm_dump VM: what the worker's threads are doing, and its log (for a
-# child that stopped answering).
+# vm_dump VM: what the worker's threads are doing, and its log with the
+# state of its VMBus rings and devices (SIGUSR1), for a child that stopped
+# answering.
 vm_dump() {
     pid=$(cat "/run/hvcore/$1/vmwp.pid" 2>/dev/null)
+    [ -n "$pid" ] && kill -USR1 "$pid" 2>/dev/null && sleep 1
     for t in /proc/$pid/task/*; do
         echo "vmwp-thread: $(cut -d' ' -f2,3 "$t/stat" 2>/dev/null) wchan=$(cat "$t/wchan" 2>/dev/null) syscall=$(cut -d' ' -f1 "$t/syscall" 2>/dev/null)"
     done
-    tail -n 20 "/run/hvcore/$1/vmwp.log" 2>/dev/null | sed 's/^/vmwp| /'
+    tail -n 30 "/run/hvcore/$1/vmwp.log" 2>/dev/null | sed 's/^/vmwp| /'
+}
+
+# vm_vmbus_state VM: the child's own view of its VMBus channels (Linux's
+# sysfs: ring indices, masks, interrupt counts), its blocked tasks and
+# recent messages, for a child whose I/O stopped; best effort.
+vm_vmbus_state() {
+    printf '%s\n' 'for c in /sys/bus/vmbus/devices/*/channels/*; do echo "vm-state: $c $(cd $c && for f in *; do printf "%s=%s " $f "$(cat $f 2>/dev/null)"; done)"; done; for d in /sys/bus/vmbus/devices/*; do echo "vm-state: $d $(cat $d/class_id) in=$(cat $d/in_read_index 2>/dev/null)/$(cat $d/in_write_index 2>/dev/null) mask=$(cat $d/in_intr_mask 2>/dev/null) out=$(cat $d/out_read_index 2>/dev/null)/$(cat $d/out_write_index 2>/dev/null) mask=$(cat $d/out_intr_mask 2>/dev/null)"; done; grep -i hyper /proc/interrupts | sed "s/^/vm-state: /"; echo w > /proc/sysrq-trigger' |
+        timeout 30 hvctl console "$1" > /dev/null 2>&1
+    sleep 10
+    grep -E '^vm-state: |blocked|task:| \[<?[0-9a-f]|^ *[a-z_]+\+0x' "/run/hvcore/$1/console.log" | tail -n 200 | sed "s/^/$1-state| /"
 }
 
 # vm_start_and_wait VM: start VM, stream its console with a "VM| " prefix,

@@ -113,4 +113,13 @@ void vmbus_server_reset(struct vmbus_server *srv);
 /* The negotiated version (major << 16 | minor), 0 before negotiation. */
 uint32_t vmbus_server_version(const struct vmbus_server *srv);
 
+/*
+ * For a worker asked what its VMBus is doing (a child that stopped
+ * answering): one line per open channel into @line, with both rings'
+ * indices, interrupt masks and pending send sizes as they are in guest
+ * memory now.  Under the caller's lock, like every call here.
+ */
+void vmbus_server_dump(const struct vmbus_server *srv, void (*line)(void *ctx, const char *text),
+                       void *ctx);
+
 #endif

@@ -25,6 +25,7 @@
 #define STORVSP_STORVSP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <vmbus/server.h>
@@ -73,6 +74,10 @@ int storvsp_detach(struct storvsp *s, unsigned lun);
 
 /* Whether @lun has a disk (one being detached counts as gone). */
 bool storvsp_has_lun(const struct storvsp *s, unsigned lun);
+
+/* One line on the controller's state for a worker's diagnostics: protocol
+ * state, requests with the host, completions waiting for ring space. */
+void storvsp_describe(const struct storvsp *s, char *buf, size_t len);
 
 /* On an I/O thread, without the VMBus lock: do @io's disk operation. */
 void storvsp_io_execute(struct storvsp_io *io);
