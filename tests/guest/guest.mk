@@ -9,7 +9,8 @@ GUEST_DIR   := $(BUILD)/guest
 GUEST_IMAGE := $(GUEST_DIR)/hvtest.bzimage
 GUEST_ELF   := $(GUEST_DIR)/hvtest.elf
 GUEST_SRCS  := tests/guest/head.S tests/guest/main.c tests/guest/lib.c tests/guest/paging.c \
-               tests/guest/hyperv.c tests/guest/vmbus_client.c tests/guest/storvsc.c
+               tests/guest/hyperv.c tests/guest/vmbus_client.c tests/guest/storvsc.c \
+               tests/guest/netvsc.c
 # Formatting is the hypervisor's own freestanding printf.
 GUEST_OBJS  := $(patsubst tests/guest/%,$(GUEST_DIR)/obj/%.o,$(basename $(GUEST_SRCS))) \
                $(GUEST_DIR)/obj/format.o

@@ -232,6 +232,15 @@ _Noreturn void test_hypercalls(uint64_t ram_top);
  * in logical blocks that READ CAPACITY must report (0: any). */
 _Noreturn void test_storvsc(uint64_t ram_top, uint64_t blocks);
 
+/* hvtest=netvsc's command-line values, each NULL if not given (netvsc.c). */
+struct netvsc_args {
+    const char *mac, *ip, *peer;
+    size_t mac_len, ip_len, peer_len;
+};
+
+/* hvtest=netvsc; @ram_top as for test_hypercalls. */
+_Noreturn void test_netvsc(uint64_t ram_top, const struct netvsc_args *args);
+
 /* head.S */
 extern const uint64_t exception_stubs[32];
 extern char _image_start[], _image_end[];

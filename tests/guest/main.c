@@ -511,6 +511,15 @@ _Noreturn void hvtest_main(const uint8_t *zero_page)
                    quote(b, blen, buf, sizeof(buf)));
         test_storvsc(ram_top, blocks);
     }
+    if (test && str_is(test, len, "netvsc")) {
+        struct netvsc_args a = {0};
+
+        test_name = "netvsc";
+        a.mac = option("mac", &a.mac_len);
+        a.ip = option("ip", &a.ip_len);
+        a.peer = option("peer", &a.peer_len);
+        test_netvsc(ram_top, &a);
+    }
     if (test && str_is(test, len, "triple-fault")) {
         test_name = "triple-fault";
         test_triple_fault();

@@ -3,7 +3,7 @@
  * hvtest's VMBus client (vmbus_client.c): the SynIC message page polled
  * instead of interrupts, HvPostMessage and HvSignalEvent through the
  * hypercall page, and the guest's side of a channel's two rings.  Just
- * enough for hvtest=storvsc to play a hostile guest.
+ * enough for hvtest=storvsc and hvtest=netvsc to play hostile guests.
  *
  * The wire formats are written out here again, from Linux
  * include/linux/hyperv.h and the TLFS, rather than taken from the
