@@ -666,6 +666,7 @@ static void dump_state(struct worker *w)
         vmbus_host_dump(&w->vmbus);
     if (w->storage_ready)
         storage_dump(&w->storage);
+    vmwp_log("state dump ends");
 }
 
 static void run(struct worker *w)

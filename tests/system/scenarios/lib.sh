@@ -89,7 +89,13 @@ vm_ask() {
 # answering.
 vm_dump() {
     pid=$(cat "/run/hvcore/$1/vmwp.pid" 2>/dev/null)
-    [ -n "$pid" ] && kill -USR1 "$pid" 2>/dev/null && sleep 1
+    if [ -n "$pid" ] && kill -USR1 "$pid" 2>/dev/null; then
+        i=0
+        until grep -q 'state dump ends' "/run/hvcore/$1/vmwp.log" 2>/dev/null || [ $i -ge 20 ]; do
+            sleep 0.5
+            i=$((i + 1))
+        done
+    fi
     for t in /proc/$pid/task/*; do
         echo "vmwp-thread: $(cut -d' ' -f2,3 "$t/stat" 2>/dev/null) wchan=$(cat "$t/wchan" 2>/dev/null) syscall=$(cut -d' ' -f1 "$t/syscall" 2>/dev/null)"
     done
