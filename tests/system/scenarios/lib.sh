@@ -84,6 +84,16 @@ vm_ask() {
     progress
 }
 
+# wait_state VM STATE SECONDS: until `hvctl status VM` says STATE; status
+# 1 if SECONDS pass first.
+wait_state() {
+    end=$(($(date +%s) + $3))
+    while [ "$(hvctl status "$1")" != "$2" ]; do
+        [ "$(date +%s)" -lt $end ] || return 1
+        usleep 100000
+    done
+}
+
 # vm_dump VM: what the worker's threads are doing, and its log with the
 # state of its VMBus rings and devices (SIGUSR1), for a child that stopped
 # answering.

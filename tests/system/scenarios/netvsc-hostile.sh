@@ -9,15 +9,6 @@
 # and the child and the switch go away.
 . /data/lib.sh
 
-wait_state() { # NAME STATE SECONDS
-    i=0
-    while [ "$(hvctl status "$1")" != "$2" ]; do
-        [ $i -lt $(($3 * 10)) ] || return 1
-        usleep 100000
-        i=$((i + 1))
-    done
-}
-
 log=/run/hvcore/nt/console.log
 vlog=/run/hvcore/nt/vmwp.log
 mac=00:15:5d:47:00:01

@@ -6,15 +6,6 @@
 # others go on, and what the dead ones held comes back.
 . /data/lib.sh
 
-wait_state() { # NAME STATE SECONDS
-    i=0
-    while [ "$(hvctl status "$1")" != "$2" ]; do
-        [ $i -lt $(($3 * 10)) ] || return 1
-        usleep 100000
-        i=$((i + 1))
-    done
-}
-
 # answers NAME: the child's shell answers a command sent through hvctl console.
 answers() {
     marker="alive-$1-$(date +%s%N)"

@@ -6,15 +6,6 @@
 # answers, and the disk still opens.
 . /data/lib.sh
 
-wait_state() { # NAME STATE SECONDS
-    i=0
-    while [ "$(hvctl status "$1")" != "$2" ]; do
-        [ $i -lt $(($3 * 10)) ] || return 1
-        usleep 100000
-        i=$((i + 1))
-    done
-}
-
 log=/run/hvcore/st/console.log
 # 4 MiB of 512-byte blocks: the test checks READ CAPACITY against blocks=.
 hvctl disk create /tmp/hostile.img --size 4M || fail "hvctl disk create failed"
