@@ -45,6 +45,10 @@
 #define MSR_TSC        0x10u
 #define MSR_PAT        0x277u
 #define MSR_PATCHLEVEL 0x8Bu
+/* AMD's interrupt pending message register: Linux reads it once at boot on
+ * CPUs with erratum 400 (older families, which QEMU's default model is) to
+ * see whether C1E is on.  The child's idle is HLT in a VP, so no C1E: 0. */
+#define MSR_K8_INT_PENDING_MSG 0xC0010055u
 
 #define INTERCEPT_VINTR   (1u << 4)
 #define INTERCEPT_SMI     (1u << 2)
@@ -555,6 +559,7 @@ static int child_rdmsr(struct child_vp *cvp, uint32_t msr, uint64_t *val)
         *val = guest_tsc(v);
         return 0;
     case MSR_PATCHLEVEL:
+    case MSR_K8_INT_PENDING_MSG:
         *val = 0;
         return 0;
     default:
