@@ -82,7 +82,15 @@ sums1=$REPLY
 pass "mkfs.ext4 and data written on every disk"
 
 # --- hot add and remove, with I/O running on another disk ---------------------------
-vm_ask st bg '(i=0; while [ $i -lt 20 ]; do dd if=/tmp/rand of=/mnt/0/bg bs=1M count=1 conv=fsync 2>/dev/null || echo "vm-check: bgerr $i"; i=$((i + 1)); done; echo vm-check: bgdone $(md5sum < /mnt/0/bg | cut -d" " -f1) $(head -c 1048576 /tmp/rand | md5sum | cut -d" " -f1)) &'
+# The writes on LUN 0 go on until told to stop, after the hot remove; each
+# one counted in /tmp/bgcount, so that the scenario can see them go on.
+vm_ask st bg '(i=0; while [ ! -e /tmp/bgstop ]; do dd if=/tmp/rand of=/mnt/0/bg bs=1M count=1 conv=fsync 2>/dev/null || echo "vm-check: bgerr $i"; i=$((i + 1)); echo $i > /tmp/bgcount; done; echo vm-check: bgdone $i $(md5sum < /mnt/0/bg | cut -d" " -f1) $(head -c 1048576 /tmp/rand | md5sum | cut -d" " -f1)) &'
+# bg_count: how many background writes are done.
+bg_count() {
+    vm_ask st "$1" 'echo "vm-check: '"$1"' $(cat /tmp/bgcount 2>/dev/null || echo 0)"'
+}
+bg_count bgcount0
+count0=$REPLY
 hvctl disk attach st $work/hot.vhdx || fail "hvctl disk attach failed"
 hvctl disk list st | sed 's/^/list: /'
 hvctl disk list st | grep -q "hot.vhdx" || fail "hvctl disk list does not show the new disk"
@@ -110,16 +118,30 @@ until grep -q "^vm-check: gone yes" /run/hvcore/st/console.log; do
     sleep 1
 done
 hvctl disk list st | grep -q "hot.vhdx" && fail "hvctl disk list still shows the detached disk"
+# The writes went on through the hot add and remove, and go on after it.
+bg_count bgcount1
+count1=$REPLY
+i=0
+while :; do
+    sleep 2
+    bg_count "bgcount2$i"
+    [ "$REPLY" -gt "$count1" ] && break
+    i=$((i + 1))
+    [ $i -lt 30 ] || { vm_dump st; vm_vmbus_state st; fail "the writes on LUN 0 stopped after the hot remove (at $count1)"; }
+done
+echo "hot: background writes: $count0 before the hot add, $count1 after the remove, $REPLY a little later"
+[ "$count1" -gt "$count0" ] || fail "no write on LUN 0 was done during the hot add and remove"
+vm_ask st bgstop 'touch /tmp/bgstop'
 # Not anchored: the background job's lines may follow a prompt of the
 # child's shell on the same console line (the checksums tell them from the
 # echo of the command itself).
-if ! wait_for /run/hvcore/st/console.log 'vm-check: bgdone [0-9a-f]\{32\} ' 300; then
+if ! wait_for /run/hvcore/st/console.log 'vm-check: bgdone [0-9]* [0-9a-f]\{32\} ' 300; then
     vm_dump st
     vm_vmbus_state st
     fail "the background writes did not end"
 fi
 grep -q 'vm-check: bgerr [0-9]' /run/hvcore/st/console.log && fail "a write on LUN 0 failed during hot add/remove"
-set -- $(sed -n 's/.*vm-check: bgdone \([0-9a-f]\{32\} \)/\1/p' /run/hvcore/st/console.log | tr -d '\r')
+set -- $(sed -n 's/.*vm-check: bgdone [0-9]* \([0-9a-f]\{32\} \)/\1/p' /run/hvcore/st/console.log | tr -d '\r')
 [ $# -eq 2 ] && [ "$1" = "$2" ] || fail "the file LUN 0's background writes made is not what they wrote"
 pass "hvctl disk detach: the child's kernel removed the disk; I/O on LUN 0 went on throughout"
 
