@@ -10,7 +10,7 @@ GUEST_IMAGE := $(GUEST_DIR)/hvtest.bzimage
 GUEST_ELF   := $(GUEST_DIR)/hvtest.elf
 GUEST_SRCS  := tests/guest/head.S tests/guest/main.c tests/guest/lib.c tests/guest/paging.c \
                tests/guest/hyperv.c tests/guest/vmbus_client.c tests/guest/storvsc.c \
-               tests/guest/netvsc.c
+               tests/guest/netvsc.c tests/guest/storwrite.c
 # Formatting is the hypervisor's own freestanding printf.
 GUEST_OBJS  := $(patsubst tests/guest/%,$(GUEST_DIR)/obj/%.o,$(basename $(GUEST_SRCS))) \
                $(GUEST_DIR)/obj/format.o
@@ -29,7 +29,7 @@ GUEST_LDFLAGS := -nostdlib -static --no-dynamic-linker --build-id=none -z noexec
 .PHONY: guest
 guest: $(GUEST_IMAGE)
 
-$(GUEST_DIR)/obj/%.o: tests/guest/%.c tests/guest/hvtest.h tests/guest/vmbus_client.h \
+$(GUEST_DIR)/obj/%.o: tests/guest/%.c tests/guest/hvtest.h tests/guest/vmbus_client.h tests/guest/vstor.h \
                       tests/guest/guest.mk
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(GUEST_CFLAGS) -c $< -o $@

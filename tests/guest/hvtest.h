@@ -182,6 +182,12 @@ static inline int vmmcall_safe(uint64_t control, uint64_t input, uint64_t output
 void uart_init(void);
 void uart_puts(const char *s);
 
+/* Byte loops: the compiler is not to call a memcpy, memset or memcmp we
+ * do not have.  Volatile stores: the host may be reading the memory. */
+void copy_bytes(void *dst, const void *src, size_t n);
+void fill_bytes(void *dst, uint8_t v, size_t n);
+bool same_bytes(const void *a, const void *b, size_t n);
+
 size_t str_len(const char *s);
 /* Whether the @n bytes at @s are exactly the NUL-terminated @word. */
 bool str_is(const char *s, size_t n, const char *word);
@@ -204,6 +210,9 @@ int paging_map_uc(uint64_t pa, uint64_t len);
 
 /* Print "hvtest: " + the formatted line as the one result line, power off. */
 _Noreturn void finish(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print "hvtest: " + the formatted line, for a test that says more than
+ * its result (hvtest=storwrite's progress). */
+void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "#GP" and so on; "none" for NO_FAULT. */
 const char *exception_name(int vector);
 
@@ -231,6 +240,11 @@ _Noreturn void test_hypercalls(uint64_t ram_top);
 /* hvtest=storvsc; @ram_top as for test_hypercalls, @blocks the disk's size
  * in logical blocks that READ CAPACITY must report (0: any). */
 _Noreturn void test_storvsc(uint64_t ram_top, uint64_t blocks);
+
+/* ---- storwrite.c: writes and flushes until it is killed -------------------------- */
+
+/* hvtest=storwrite; @round goes into every block written and line said. */
+_Noreturn void test_storwrite(uint64_t round);
 
 /* hvtest=netvsc's command-line values, each NULL if not given (netvsc.c). */
 struct netvsc_args {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * hvtest's small library: COM1 output and parsing the numbers of the
- * command line (formatting is the hypervisor's own, hv/lib/format.c).
+ * hvtest's small library: COM1 output, byte loops and parsing the numbers
+ * of the command line (formatting is the hypervisor's own, hv/lib/format.c).
  */
 #include "hvtest.h"
 
@@ -33,7 +33,34 @@ void uart_puts(const char *s)
     }
 }
 
-/* ---- strings and numbers ---------------------------------------------------------- */
+/* ---- bytes, strings and numbers --------------------------------------------------- */
+
+void copy_bytes(void *dst, const void *src, size_t n)
+{
+    volatile uint8_t *d = dst;
+    const uint8_t *s = src;
+
+    for (size_t i = 0; i < n; i++)
+        d[i] = s[i];
+}
+
+void fill_bytes(void *dst, uint8_t v, size_t n)
+{
+    volatile uint8_t *d = dst;
+
+    for (size_t i = 0; i < n; i++)
+        d[i] = v;
+}
+
+bool same_bytes(const void *a, const void *b, size_t n)
+{
+    const uint8_t *x = a, *y = b;
+
+    for (size_t i = 0; i < n; i++)
+        if (x[i] != y[i])
+            return false;
+    return true;
+}
 
 size_t str_len(const char *s)
 {

@@ -41,19 +41,34 @@ _Noreturn static void power_off(void)
     halt_forever();
 }
 
-_Noreturn void finish(const char *fmt, ...)
+static void vsay(const char *fmt, va_list ap)
 {
     static char line[512];
-    va_list ap;
     const size_t n = sizeof("hvtest: ") - 1;
 
-    finishing = true;
     __builtin_memcpy(line, "hvtest: ", n);
-    va_start(ap, fmt);
     fmt_vsnprintf(line + n, sizeof(line) - n, fmt, ap);
-    va_end(ap);
     uart_puts(line);
     uart_puts("\n");
+}
+
+void say(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsay(fmt, ap);
+    va_end(ap);
+}
+
+_Noreturn void finish(const char *fmt, ...)
+{
+    va_list ap;
+
+    finishing = true;
+    va_start(ap, fmt);
+    vsay(fmt, ap);
+    va_end(ap);
     power_off();
 }
 
@@ -510,6 +525,17 @@ _Noreturn void hvtest_main(const uint8_t *zero_page)
             finish("storvsc FAIL: blocks=N with N a positive decimal number needed (got '%s')",
                    quote(b, blen, buf, sizeof(buf)));
         test_storvsc(ram_top, blocks);
+    }
+    if (test && str_is(test, len, "storwrite")) {
+        size_t rlen = 0;
+        const char *r = option("round", &rlen);
+        uint64_t round = 0;
+
+        test_name = "storwrite";
+        if (!r || parse_dec(r, rlen, &round))
+            finish("storwrite FAIL: round=N with N a decimal number needed (got '%s')",
+                   r ? quote(r, rlen, buf, sizeof(buf)) : "");
+        test_storwrite(round);
     }
     if (test && str_is(test, len, "netvsc")) {
         struct netvsc_args a = {0};

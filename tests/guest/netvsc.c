@@ -149,7 +149,7 @@
 #define SMALL_GPADL 0xE7E73 /* one page: too small for either buffer */
 #define OTHER_GPADL 0xE7E74 /* made for another channel */
 #define PART_GPADL  0xE7E75 /* its GPADL_BODY held back */
-#define TIMEOUT_S   30
+#define TIMEOUT_S   VMBUS_TIMEOUT_S
 #define TIMEOUT     (TIMEOUT_S * REF_1S)
 #define ARP_TRIES   10
 /* netvsp's NETVSP_CONTROL_QUEUE_MAX and RX_SLOTS_CONTROL_RESERVE: the
@@ -180,11 +180,8 @@ static const uint8_t net_class[16] = {0x63, 0x51, 0x61, 0xf8, 0x3e, 0xdf, 0xc5, 
                                       0x91, 0x3f, 0xf2, 0xd2, 0xf9, 0x65, 0xed, 0x0e};
 
 static struct {
-    uint32_t msg_conn; /* where messages go after INITIATE_CONTACT */
-    uint32_t relid;
-    uint32_t conn_id;     /* the channel's, for HvSignalEvent */
+    struct vmbus_chan ch;
     uint32_t other_relid; /* another channel's (0: none offered) */
-    struct vmbus_ring out, in;
     uint64_t next_tid;
     uint64_t ram_top;
     uint32_t req;              /* the last RNDIS request id */
@@ -199,7 +196,6 @@ static struct {
     bool arp_seen[256]; /* an ARP reply to ip's first three bytes and this one */
     unsigned arp_replies;
     unsigned frames_sent, frames_received;
-    unsigned host_waits; /* reads after which the host waited for room (pending_send_sz) */
     /* Control slots are kept instead of completed: their ids and offsets. */
     bool hold;
     unsigned held;
@@ -221,37 +217,6 @@ static struct {
 } ev;
 
 /* ---- small things -------------------------------------------------------------------- */
-
-/* Byte loops: the compiler is not to call a memcpy or memset we lack. */
-static void copy(void *dst, const void *src, size_t n)
-{
-    volatile uint8_t *d = dst;
-    const uint8_t *s = src;
-
-    for (size_t i = 0; i < n; i++)
-        d[i] = s[i];
-}
-
-static void fill(void *dst, uint8_t v, size_t n)
-{
-    volatile uint8_t *d = dst;
-
-    for (size_t i = 0; i < n; i++)
-        d[i] = v;
-}
-
-static bool same(const uint8_t *a, const uint8_t *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (a[i] != b[i])
-            return false;
-    return true;
-}
-
-static uint64_t pfn(const void *p)
-{
-    return (uint64_t)(uintptr_t)p >> 12;
-}
 
 static uint32_t le32(const uint8_t *p)
 {
@@ -331,6 +296,14 @@ _Noreturn static void fatal(const char *fmt, ...)
     finish("netvsc FAIL: %u checks failed, stopped at check %u", failures, checks);
 }
 
+/* A shared step (vmbus_client.c) went wrong, which leaves the test out of
+ * step: @err says how. */
+static void need(const char *err)
+{
+    if (err)
+        fatal("%s", err);
+}
+
 /* Whether @got is @want (else said). */
 static bool expect(const char *field, uint64_t want, uint64_t got)
 {
@@ -342,108 +315,32 @@ static bool expect(const char *field, uint64_t want, uint64_t got)
 
 /* ---- VMBus messages ------------------------------------------------------------------ */
 
-static void post(uint32_t conn, const void *msg, uint32_t size)
+/* @status is HvPostMessage's. */
+static void posted(uint64_t status)
 {
-    uint64_t status = vmbus_post(conn, msg, size);
-
     if (status)
         fatal("expected HvPostMessage status 0x0 got 0x%lx", status);
 }
 
-/* The next message: of @type, at least @size bytes. */
-static void wait_msg(uint32_t type, uint32_t size, struct vmbus_msg *m)
-{
-    if (!vmbus_recv(m, TIMEOUT))
-        fatal("expected VMBus message %u got none in %u s", type, TIMEOUT_S);
-    if (m->hdr.type != type)
-        fatal("expected VMBus message %u got %u", type, m->hdr.type);
-    if (m->size < size)
-        fatal("expected VMBus message %u of at least %u bytes got %u", type, size, m->size);
-}
-
-/* INITIATE_CONTACT, newest version first, as Linux (hvtest=storvsc tests
- * the refusals). */
-static void connect(void)
-{
-    static const uint32_t versions[] = {0x50003, 0x50002, 0x50001, 0x50000,
-                                        0x40001, 0x40000, 0x30000};
-    static struct vmbus_msg m;
-    const struct vmbus_version_response *r = (const void *)m.bytes;
-
-    check("INITIATE_CONTACT, the newest VMBus version the host takes");
-    for (unsigned i = 0; i < sizeof(versions) / sizeof(versions[0]); i++) {
-        uint32_t conn = versions[i] >= VMBUS_V5_0 ? VMBUS_CONN_INITIATE : VMBUS_CONN_LEGACY;
-        struct vmbus_initiate_contact ic = {
-            {VMBUS_MSG_INITIATE, 0}, versions[i], 0, VMBUS_SINT, 0, 0};
-        uint64_t status = vmbus_post(conn, &ic, sizeof(ic));
-
-        if (status == 0x12 && conn == VMBUS_CONN_INITIATE)
-            continue;
-        if (status)
-            fatal("expected HvPostMessage status 0x0 got 0x%lx", status);
-        wait_msg(VMBUS_MSG_VERSION_RESP, sizeof(*r), &m);
-        if (r->supported) {
-            st.msg_conn = versions[i] >= VMBUS_V5_0 ? r->msg_conn_id : VMBUS_CONN_LEGACY;
-            if (!st.msg_conn)
-                fatal("expected a message connection id got 0");
-            return;
-        }
-    }
-    fatal("expected a version the host supports got none from 5.3 down to 3.0");
-}
-
 static void find_offer(void)
 {
-    static struct vmbus_msg m;
-    const struct vmbus_offer *o = (const void *)m.bytes;
-    struct vmbus_hdr ro = {VMBUS_MSG_REQUESTOFFERS, 0};
-    bool found = false;
-    uint8_t monitor = 0;
-
     check("REQUESTOFFERS: an offer of class f8615163-df3e-46c5-913f-f2d2f965ed0e (network)");
-    post(st.msg_conn, &ro, sizeof(ro));
-    for (;;) {
-        if (!vmbus_recv(&m, TIMEOUT))
-            fatal("expected OFFERCHANNEL or ALLOFFERS_DELIVERED got none in %u s", TIMEOUT_S);
-        if (m.hdr.type == VMBUS_MSG_ALLOFFERS_DONE)
-            break;
-        if (m.hdr.type != VMBUS_MSG_OFFERCHANNEL)
-            fatal("expected OFFERCHANNEL or ALLOFFERS_DELIVERED got message %u", m.hdr.type);
-        if (m.size < sizeof(*o))
-            fatal("expected an OFFERCHANNEL of %lu bytes got %u", sizeof(*o), m.size);
-        if (o->sub_channel_index)
-            continue;
-        if (!found && same(o->if_type, net_class, 16)) {
-            found = true;
-            st.relid = o->child_relid;
-            st.conn_id = o->connection_id;
-            monitor = o->monitor_allocated;
-        } else if (!st.other_relid && !same(o->if_type, net_class, 16)) {
-            st.other_relid = o->child_relid;
-        }
-    }
-    if (!found)
+    need(vmbus_find_offer(net_class, &st.ch, &st.other_relid));
+    if (!st.ch.offered)
         fatal("expected a network adapter offer got none (is the child given a --nic?)");
-    if (!st.relid || !st.conn_id)
-        fatal("expected a relid and a connection id got 0x%x and 0x%x", st.relid, st.conn_id);
+    if (!st.ch.relid || !st.ch.conn_id)
+        fatal("expected a relid and a connection id got 0x%x and 0x%x", st.ch.relid, st.ch.conn_id);
     /* We signal with HvSignalEvent on the connection id only. */
-    expect("monitor_allocated", 0, monitor);
+    expect("monitor_allocated", 0, st.ch.monitor_allocated);
 }
 
 /* A GPADL of the @n pages @pfns for @relid: its GPADL_CREATED status. */
 static uint32_t gpadl(uint32_t relid, uint32_t id, const uint64_t *pfns, unsigned n)
 {
-    static struct vmbus_msg m;
-    const struct vmbus_gpadl_created *c = (const void *)m.bytes;
-    uint64_t status = vmbus_post_gpadl(st.msg_conn, relid, id, pfns, n, 0, n * 4096);
+    uint32_t status;
 
-    if (status)
-        fatal("expected HvPostMessage status 0x0 got 0x%lx", status);
-    wait_msg(VMBUS_MSG_GPADL_CREATED, sizeof(*c), &m);
-    if (c->gpadl != id || c->child_relid != relid)
-        fatal("expected GPADL_CREATED for GPADL 0x%x of relid %u got one for 0x%x of %u", id, relid,
-              c->gpadl, c->child_relid);
-    return c->status;
+    need(vmbus_gpadl(relid, id, pfns, n, 0, n * 4096, &status));
+    return status;
 }
 
 /* A GPADL of the @pages pages at @base, which the host must take. */
@@ -454,18 +351,6 @@ static void make_gpadl(uint32_t relid, uint32_t id, const void *base, unsigned p
     for (unsigned i = 0; i < pages; i++)
         pfns[i] = pfn(base) + i;
     expect("GPADL_CREATED status", 0, gpadl(relid, id, pfns, pages));
-}
-
-static void teardown_gpadl(uint32_t relid, uint32_t id)
-{
-    static struct vmbus_msg m;
-    struct vmbus_gpadl_teardown t = {{VMBUS_MSG_GPADL_TEARDOWN, 0}, relid, id};
-    const struct vmbus_gpadl_torndown *td = (const void *)m.bytes;
-
-    post(st.msg_conn, &t, sizeof(t));
-    wait_msg(VMBUS_MSG_GPADL_TORNDOWN, sizeof(*td), &m);
-    if (td->gpadl != id)
-        fatal("expected GPADL_TORNDOWN for 0x%x got it for 0x%x", id, td->gpadl);
 }
 
 /* Page @i of the partial GPADL: pages of ours, which it only names. */
@@ -483,34 +368,20 @@ static uint64_t part_pfn(unsigned i)
  * GPADL_BODY) comes later, if @body. */
 static void partial_gpadl(bool body)
 {
-    static uint64_t msg[VMBUS_PAYLOAD_MAX / 8];
+    static uint64_t pfns[PART_PAGES];
     static struct vmbus_msg m;
     const struct vmbus_gpadl_created *c = (const void *)m.bytes;
-    struct vmbus_gpadl_header *h = (struct vmbus_gpadl_header *)msg;
-    struct vmbus_gpadl_body *b = (struct vmbus_gpadl_body *)msg;
-    uint32_t range[2] = {PART_PAGES * 4096, 0}; /* byte count, byte offset */
     unsigned first = VMBUS_GPADL_HEADER_PFNS;
 
+    for (unsigned i = 0; i < PART_PAGES; i++)
+        pfns[i] = part_pfn(i);
     if (!body) {
-        *h = (struct vmbus_gpadl_header){
-            {VMBUS_MSG_GPADL_HEADER, 0}, st.relid, PART_GPADL, 8 + 8 * PART_PAGES, 1};
-        copy((uint8_t *)msg + sizeof(*h), range, 8);
-        for (unsigned i = 0; i < first; i++) {
-            uint64_t p = part_pfn(i);
-
-            copy((uint8_t *)msg + sizeof(*h) + 8 + 8 * i, &p, 8);
-        }
-        post(st.msg_conn, msg, (uint32_t)(sizeof(*h) + 8 + 8 * first));
+        posted(vmbus_post_gpadl_header(vmbus_msg_conn, st.ch.relid, PART_GPADL, pfns, PART_PAGES,
+                                       first, 0, PART_PAGES * 4096));
         return;
     }
-    *b = (struct vmbus_gpadl_body){{VMBUS_MSG_GPADL_BODY, 0}, 1, PART_GPADL};
-    for (unsigned i = first; i < PART_PAGES; i++) {
-        uint64_t p = part_pfn(i);
-
-        copy((uint8_t *)msg + sizeof(*b) + 8 * (i - first), &p, 8);
-    }
-    post(st.msg_conn, msg, (uint32_t)(sizeof(*b) + 8 * (PART_PAGES - first)));
-    wait_msg(VMBUS_MSG_GPADL_CREATED, sizeof(*c), &m);
+    posted(vmbus_post_gpadl_body(vmbus_msg_conn, PART_GPADL, 1, pfns + first, PART_PAGES - first));
+    need(vmbus_wait_msg(VMBUS_MSG_GPADL_CREATED, sizeof(*c), &m));
     if (c->gpadl != PART_GPADL)
         fatal("expected GPADL_CREATED for 0x%x got it for 0x%x", PART_GPADL, c->gpadl);
     expect("GPADL_CREATED status of the completed GPADL", 0, c->status);
@@ -519,63 +390,30 @@ static void partial_gpadl(bool body)
 /* OPENCHANNEL (@openid) on the ring GPADL, the rings empty. */
 static void open_channel(uint32_t openid)
 {
-    static struct vmbus_open_channel o;
-    static struct vmbus_msg m;
-    const struct vmbus_open_result *r = (const void *)m.bytes;
+    uint32_t status;
 
-    fill(&o, 0, sizeof(o));
-    o.hdr.type = VMBUS_MSG_OPENCHANNEL;
-    o.child_relid = st.relid;
-    o.openid = openid;
-    o.gpadl = RING_GPADL;
-    o.downstream_page_offset = OUT_PAGES;
-    vmbus_ring_init(&st.out, ring_pages[0], OUT_PAGES, false);
-    vmbus_ring_init(&st.in, ring_pages[OUT_PAGES], IN_PAGES, false);
-    post(st.msg_conn, &o, sizeof(o));
-    wait_msg(VMBUS_MSG_OPEN_RESULT, sizeof(*r), &m);
-    if (r->child_relid != st.relid || r->openid != openid)
-        fatal("expected OPENCHANNEL_RESULT for relid %u open id %u got relid %u open id %u",
-              st.relid, openid, r->child_relid, r->openid);
-    if (r->status)
-        fatal("expected OPENCHANNEL_RESULT status 0 got 0x%x", r->status);
+    need(vmbus_open(&st.ch, openid, RING_GPADL, OUT_PAGES, &status));
+    if (status)
+        fatal("expected OPENCHANNEL_RESULT status 0 got 0x%x", status);
 }
 
 /* ---- packets ------------------------------------------------------------------------- */
 
 static void signal_host(void)
 {
-    uint64_t status = vmbus_signal(st.conn_id, 0);
-
-    if (status)
-        fatal("expected HvSignalEvent status 0x0 got 0x%lx", status);
+    need(vmbus_chan_signal(&st.ch));
 }
 
 static void ring_send(const void *p, uint32_t len)
 {
-    if (vmbus_ring_write(&st.out, p, len))
-        fatal("expected room in the outbound ring got none (the host does not read it)");
-    signal_host();
-}
-
-/* A packet of @type at @dst with only a descriptor before the payload
- * (in-band, a completion, or a type netvsp must not take): its length. */
-static uint32_t build_inband(void *dst, uint16_t type, uint16_t flags, uint64_t tid,
-                             const void *payload, uint32_t len)
-{
-    struct vmbus_desc *d = dst;
-    uint32_t total = (sizeof(*d) + len + 7) & ~7u;
-
-    fill(dst, 0, total);
-    *d = (struct vmbus_desc){type, 2, (uint16_t)(total / 8), flags, tid};
-    copy((uint8_t *)dst + sizeof(*d), payload, len);
-    return total;
+    need(vmbus_chan_send(&st.ch, p, len, true));
 }
 
 static uint64_t send_inband(uint16_t type, uint16_t flags, const void *payload, uint32_t len)
 {
     uint64_t tid = ++st.next_tid;
 
-    ring_send(pkt, build_inband(pkt, type, flags, tid, payload, len));
+    ring_send(pkt, vmbus_build_inband(pkt, type, flags, tid, payload, len));
     return tid;
 }
 
@@ -583,18 +421,9 @@ static uint64_t send_inband(uint16_t type, uint16_t flags, const void *payload, 
  * area (range headers and PFNs), then @len bytes of payload. */
 static uint64_t send_gpa(uint32_t rangecount, unsigned words, const void *payload, uint32_t len)
 {
-    struct vmbus_desc *d = (struct vmbus_desc *)pkt;
-    uint32_t off = 24 + 8 * words, total = (off + len + 7) & ~7u;
-    uint32_t head[2] = {0, rangecount}; /* reserved, rangecount */
     uint64_t tid = ++st.next_tid;
 
-    fill(pkt, 0, total);
-    *d = (struct vmbus_desc){VMBUS_PKT_GPA_DIRECT, (uint16_t)(off / 8), (uint16_t)(total / 8),
-                             VMBUS_PKT_FLAG_COMPLETION, tid};
-    copy((uint8_t *)pkt + 16, head, 8);
-    copy((uint8_t *)pkt + 24, area, 8 * words);
-    copy((uint8_t *)pkt + off, payload, len);
-    ring_send(pkt, total);
+    ring_send(pkt, vmbus_build_gpa(pkt, tid, rangecount, area, words, payload, len));
     return tid;
 }
 
@@ -606,7 +435,7 @@ static void complete_slot_as(uint64_t tid, uint32_t type, uint32_t len)
 {
     uint32_t c[2] = {type, NVSP_SUCCESS};
 
-    ring_send(comp_pkt, build_inband(comp_pkt, VMBUS_PKT_COMP, 0, tid, c, len));
+    ring_send(comp_pkt, vmbus_build_inband(comp_pkt, VMBUS_PKT_COMP, 0, tid, c, len));
 }
 
 static void complete_slot(uint64_t tid)
@@ -628,9 +457,9 @@ static void rx_frame(const uint8_t *msg, uint32_t len)
     st.frames_received++;
     f = msg + RNDIS_HDR + doff;
     /* An ARP reply from peer= to ip= (any last byte), for our address. */
-    if (st.arp && dlen >= 42 && same(f, st.mac, 6) && f[12] == 0x08 && f[13] == 0x06 &&
-        f[20] == 0 && f[21] == 2 && same(f + 28, st.peer, 4) && same(f + 32, st.mac, 6) &&
-        same(f + 38, st.ip, 3)) {
+    if (st.arp && dlen >= 42 && same_bytes(f, st.mac, 6) && f[12] == 0x08 && f[13] == 0x06 &&
+        f[20] == 0 && f[21] == 2 && same_bytes(f + 28, st.peer, 4) &&
+        same_bytes(f + 32, st.mac, 6) && same_bytes(f + 38, st.ip, 3)) {
         st.arp_seen[f[41]] = true;
         st.arp_replies++;
     }
@@ -680,7 +509,7 @@ static bool take_xfer(const struct vmbus_desc *d, uint32_t len)
     ev.tid = d->trans_id;
     ev.len = count;
     ev.offset = at;
-    copy(ev.data, recv_buf + at, min32(count, sizeof(ev.data)));
+    copy_bytes(ev.data, recv_buf + at, min32(count, sizeof(ev.data)));
     if (!st.hold) {
         complete_slot(d->trans_id);
     } else {
@@ -698,28 +527,21 @@ static bool try_event(void)
 {
     for (;;) {
         struct vmbus_desc d;
-        uint32_t len = 0, off;
-        int rc = vmbus_ring_read(&st.in, in_pkt, sizeof(in_pkt), &len);
+        uint32_t len, off;
+        bool got;
 
-        if (!rc)
+        need(vmbus_chan_read(&st.ch, in_pkt, sizeof(in_pkt), &len, &got));
+        if (!got)
             return false;
-        if (rc < 0)
-            fatal("expected a well-formed packet in the inbound ring got one of %u bytes (write "
-                  "index 0x%x, read index 0x%x)",
-                  len, st.in.hdr->write_index, st.in.hdr->read_index);
-        if (vmbus_ring_read_signal(&st.in)) {
-            st.host_waits++;
-            signal_host();
-        }
-        copy(&d, in_pkt, sizeof(d));
+        copy_bytes(&d, in_pkt, sizeof(d));
         off = d.offset8 * 8u;
         if (d.type == VMBUS_PKT_COMP) {
             ev.type = VMBUS_PKT_COMP;
             ev.tid = d.trans_id;
             ev.len = len - off;
             ev.offset = 0;
-            fill(ev.data, 0, sizeof(ev.data));
-            copy(ev.data, (uint8_t *)in_pkt + off, min32(ev.len, sizeof(ev.data)));
+            fill_bytes(ev.data, 0, sizeof(ev.data));
+            copy_bytes(ev.data, (uint8_t *)in_pkt + off, min32(ev.len, sizeof(ev.data)));
             return true;
         }
         if (d.type != VMBUS_PKT_XFER_PAGES)
@@ -826,7 +648,7 @@ static void expect_status_msg(uint32_t type, uint32_t req, uint32_t status)
 /* An NVSP message of @type, words @a, @b, @c after it, the rest zero. */
 static void nvsp(uint32_t type, uint32_t a, uint32_t b, uint32_t c)
 {
-    fill(nv, 0, sizeof(nv));
+    fill_bytes(nv, 0, sizeof(nv));
     nv[0] = type;
     nv[1] = a;
     nv[2] = b;
@@ -854,7 +676,7 @@ static uint64_t send_section(uint32_t chan, uint32_t sec, uint32_t size)
 /* The RNDIS messages in rmsg (@len bytes) through section 0. */
 static uint64_t via_section(uint32_t chan, uint32_t len)
 {
-    copy(section(0), rmsg, len);
+    copy_bytes(section(0), rmsg, len);
     return send_section(chan, 0, len);
 }
 
@@ -895,7 +717,7 @@ static void rndis_hdr(uint8_t *p, uint32_t type, uint32_t len)
 /* KEEPALIVE @req at @p, @len bytes (12, or more with padding). */
 static uint32_t r_keepalive(uint8_t *p, uint32_t req, uint32_t len)
 {
-    fill(p, 0, len);
+    fill_bytes(p, 0, len);
     rndis_hdr(p, RNDIS_KEEPALIVE, len);
     put32(p + 8, req);
     return len;
@@ -908,13 +730,13 @@ static uint32_t r_oid(uint8_t *p, uint32_t type, uint32_t req, uint32_t oid, con
 {
     uint32_t len = RNDIS_HDR + OID_FIXED + n;
 
-    fill(p, 0, len);
+    fill_bytes(p, 0, len);
     rndis_hdr(p, type, len);
     put32(p + 8, req);
     put32(p + 12, oid);
     put32(p + 16, n);
     put32(p + 20, OID_FIXED);
-    copy(p + RNDIS_HDR + OID_FIXED, in, n);
+    copy_bytes(p + RNDIS_HDR + OID_FIXED, in, n);
     return len;
 }
 
@@ -926,8 +748,8 @@ static void test_frame(uint8_t *f, uint32_t len)
         f[i] = (uint8_t)(i * 7 + 3);
     if (len < ETH_HLEN)
         return;
-    fill(f, 0xFF, 6);
-    copy(f + 6, st.mac, 6);
+    fill_bytes(f, 0xFF, 6);
+    copy_bytes(f + 6, st.mac, 6);
     f[12] = ETH_P_TEST >> 8;
     f[13] = ETH_P_TEST & 0xFF;
 }
@@ -937,16 +759,16 @@ static uint32_t arp_frame(uint8_t *f, uint8_t last)
 {
     static const uint8_t head[8] = {0, 1, 0x08, 0x00, 6, 4, 0, 1}; /* Ethernet, IPv4, request */
 
-    fill(f, 0, 60);
-    fill(f, 0xFF, 6);
-    copy(f + 6, st.mac, 6);
+    fill_bytes(f, 0, 60);
+    fill_bytes(f, 0xFF, 6);
+    copy_bytes(f + 6, st.mac, 6);
     f[12] = ETH_P_ARP >> 8;
     f[13] = ETH_P_ARP & 0xFF;
-    copy(f + 14, head, 8);
-    copy(f + 22, st.mac, 6);
-    copy(f + 28, st.ip, 3);
+    copy_bytes(f + 14, head, 8);
+    copy_bytes(f + 22, st.mac, 6);
+    copy_bytes(f + 28, st.ip, 3);
     f[31] = last;
-    copy(f + 38, st.peer, 4);
+    copy_bytes(f + 38, st.peer, 4);
     return 60;
 }
 
@@ -961,14 +783,14 @@ static uint32_t r_packet(uint8_t *p, uint32_t flen, const void *ppi, uint32_t pp
     if (arp)
         flen = 60;
     len = PKT_HEAD + ppi_len + flen;
-    fill(p, 0, PKT_HEAD);
+    fill_bytes(p, 0, PKT_HEAD);
     rndis_hdr(p, RNDIS_PACKET, len);
     put32(p + PKT_DATA_OFFSET, PKT_FIXED + ppi_len);
     put32(p + PKT_DATA_LEN, flen);
     if (ppi_len) {
         put32(p + PKT_PPI_OFFSET, PKT_FIXED);
         put32(p + PKT_PPI_LEN, ppi_len);
-        copy(p + PKT_HEAD, ppi, ppi_len);
+        copy_bytes(p + PKT_HEAD, ppi, ppi_len);
     }
     if (arp)
         arp_frame(p + PKT_HEAD + ppi_len, arp_last);
@@ -981,7 +803,7 @@ static uint32_t r_packet(uint8_t *p, uint32_t flen, const void *ppi, uint32_t pp
  * byte @value_offset. */
 static uint32_t ppi(uint8_t *p, uint32_t size, uint32_t type, uint32_t value_offset, uint32_t value)
 {
-    fill(p, 0, size);
+    fill_bytes(p, 0, size);
     put32(p, size);
     put32(p + 4, type);
     put32(p + 8, value_offset);
@@ -1052,7 +874,7 @@ static uint32_t query_reply(uint32_t req, uint32_t *n)
             ev.len);
     else
         *n = ilen;
-    copy(info, p + QUERY_C_HEAD, *n);
+    copy_bytes(info, p + QUERY_C_HEAD, *n);
     return status;
 }
 
@@ -1164,7 +986,7 @@ static void nvsp_checks(void)
     send_inband(0x1234, VMBUS_PKT_FLAG_COMPLETION, nv, NVSP_MSG_SIZE);
     expect_dropped_nvsp();
     check("a completion from the guest for a slot it never got: dropped");
-    ring_send(comp_pkt, build_inband(comp_pkt, VMBUS_PKT_COMP, 0, 0x1000001, c, 8));
+    ring_send(comp_pkt, vmbus_build_inband(comp_pkt, VMBUS_PKT_COMP, 0, 0x1000001, c, 8));
     expect_dropped_nvsp();
 
     /* Linux 6.1 offers one version at a time, newest first. */
@@ -1249,9 +1071,9 @@ static void buffer_checks(void)
     one = pfn(small_page);
     check("GPADLs: the receive buffer, the send buffer, one page, one for relid %u",
           st.other_relid);
-    make_gpadl(st.relid, RECV_GPADL, recv_buf, RECV_PAGES);
-    make_gpadl(st.relid, SEND_GPADL, send_buf, SEND_PAGES);
-    expect("GPADL_CREATED status", 0, gpadl(st.relid, SMALL_GPADL, &one, 1));
+    make_gpadl(st.ch.relid, RECV_GPADL, recv_buf, RECV_PAGES);
+    make_gpadl(st.ch.relid, SEND_GPADL, send_buf, SEND_PAGES);
+    expect("GPADL_CREATED status", 0, gpadl(st.ch.relid, SMALL_GPADL, &one, 1));
     if (st.other_relid)
         expect("GPADL_CREATED status", 0, gpadl(st.other_relid, OTHER_GPADL, &one, 1));
     partial_gpadl(false);
@@ -1297,7 +1119,7 @@ static void buffer_checks(void)
     /* Complete now, still not this channel's buffer, then gone. */
     check("the held-back GPADL_BODY, then GPADL_TEARDOWN of it");
     partial_gpadl(true);
-    teardown_gpadl(st.relid, PART_GPADL);
+    need(vmbus_gpadl_teardown(st.ch.relid, PART_GPADL));
 }
 
 /* ---- RNDIS, well-formed ---------------------------------------------------------------- */
@@ -1323,7 +1145,7 @@ static bool frame_by(enum frame_path path, uint8_t last)
     } else {
         unsigned words;
 
-        copy(section(1), rmsg, 4);
+        copy_bytes(section(1), rmsg, 4);
         words = scatter(rmsg + 4, n - 4, 0);
         nvsp(NVSP_RNDIS_PKT, NVSP_CHANNEL_DATA, 1, 4);
         tid = send_gpa(1, words, nv, NVSP_MSG_SIZE);
@@ -1364,7 +1186,7 @@ static void reset(uint32_t len)
     const uint8_t *p;
     uint64_t tid;
 
-    fill(rmsg, 0, len);
+    fill_bytes(rmsg, 0, len);
     rndis_hdr(rmsg, RNDIS_RESET, len);
     tid = via_section(NVSP_CHANNEL_CONTROL, len);
     p = expect_rndis(RNDIS_RESET | RNDIS_DONE, 0);
@@ -1381,7 +1203,7 @@ static void rndis_init(void)
     uint64_t tid;
     const uint8_t *p;
 
-    fill(rmsg, 0, 24);
+    fill_bytes(rmsg, 0, 24);
     rndis_hdr(rmsg, RNDIS_INIT, 24);
     put32(rmsg + 8, req);
     put32(rmsg + 12, 1);      /* major */
@@ -1413,7 +1235,7 @@ static void rndis_good_checks(void)
     expect("QUERY_C status", RNDIS_FAILURE, query(OID_802_3_PERMANENT_ADDRESS, &n));
     check("RNDIS INIT of 16 bytes (no version)");
     req = ++st.req;
-    fill(rmsg, 0, 16);
+    fill_bytes(rmsg, 0, 16);
     rndis_hdr(rmsg, RNDIS_INIT, 16);
     put32(rmsg + 8, req);
     tid = via_section(NVSP_CHANNEL_CONTROL, 16);
@@ -1427,8 +1249,8 @@ static void rndis_good_checks(void)
     check("QUERY 802_3_PERMANENT_ADDRESS");
     if (expect("QUERY_C status", RNDIS_OK, query(OID_802_3_PERMANENT_ADDRESS, &n)) &&
         expect("info_len", 6, n)) {
-        copy(st.mac, info, 6);
-        if (st.want_mac && !same(st.mac, st.given_mac, 6))
+        copy_bytes(st.mac, info, 6);
+        if (st.want_mac && !same_bytes(st.mac, st.given_mac, 6))
             bad("expected address %02x:%02x:%02x:%02x:%02x:%02x (mac=) got "
                 "%02x:%02x:%02x:%02x:%02x:%02x",
                 st.given_mac[0], st.given_mac[1], st.given_mac[2], st.given_mac[3], st.given_mac[4],
@@ -1492,7 +1314,7 @@ static void section_checks(void)
 
     /* A KEEPALIVE waits in section 0: only the NVSP message is wrong, and
      * an answer to it would mean netvsp read the section anyway. */
-    copy(section(0), rmsg, n);
+    copy_bytes(section(0), rmsg, n);
     check("SEND_RNDIS_PKT of 8 bytes (no section index)");
     nvsp(NVSP_RNDIS_PKT, NVSP_CHANNEL_CONTROL, 0, n);
     expect_completion(send_nv(8), NVSP_RNDIS_PKT_COMPLETE, NVSP_FAIL);
@@ -1527,7 +1349,7 @@ static void section_checks(void)
 
     check("a KEEPALIVE in section %u (the last)", st.sections - 1);
     req = ++st.req;
-    copy(section(st.sections - 1), rmsg, r_keepalive(rmsg, req, 12));
+    copy_bytes(section(st.sections - 1), rmsg, r_keepalive(rmsg, req, 12));
     {
         uint64_t tid = send_section(NVSP_CHANNEL_CONTROL, st.sections - 1, 12);
 
@@ -1537,7 +1359,7 @@ static void section_checks(void)
     /* The next KEEPALIVE's answer must come right after this one's. */
     check("SEND_RNDIS_PKT without the completion flag: the KEEPALIVE_C, no completion");
     req = ++st.req;
-    copy(section(0), rmsg, r_keepalive(rmsg, req, 12));
+    copy_bytes(section(0), rmsg, r_keepalive(rmsg, req, 12));
     nvsp(NVSP_RNDIS_PKT, NVSP_CHANNEL_CONTROL, 0, 12);
     send_inband(VMBUS_PKT_INBAND, 0, nv, NVSP_MSG_SIZE);
     expect_status_msg(RNDIS_KEEPALIVE | RNDIS_DONE, req, RNDIS_OK);
@@ -1640,10 +1462,10 @@ static void gpa_checks(void)
         uint32_t len = 16392;
         unsigned words;
 
-        fill(rmsg, 0, len);
+        fill_bytes(rmsg, 0, len);
         r_packet(rmsg, 60, NULL, 0, false, 0);
         rndis_hdr(rmsg, RNDIS_PACKET, len);
-        copy(section(1), rmsg, ss);
+        copy_bytes(section(1), rmsg, ss);
         words = scatter(rmsg + ss, len - ss, 0);
         nvsp(NVSP_RNDIS_PKT, NVSP_CHANNEL_DATA, 1, ss);
         expect_completion(send_gpa(1, words, nv, NVSP_MSG_SIZE), NVSP_RNDIS_PKT_COMPLETE,
@@ -1720,7 +1542,7 @@ static void header_checks(void)
     put32(rmsg, 0x42);
     completion_only(12, NVSP_INVALID_RNDIS);
     check("INDICATE_STATUS from the guest");
-    fill(rmsg, 0, 20);
+    fill_bytes(rmsg, 0, 20);
     rndis_hdr(rmsg, RNDIS_INDICATE, 20);
     completion_only(20, NVSP_INVALID_RNDIS);
     check("KEEPALIVE_C from the guest");
@@ -1822,8 +1644,8 @@ static void oid_checks(void)
 
     /* NDIS_OFFLOAD_PARAMETERS (Linux's 28 bytes): object header, then one
      * byte per offload, IPv4 checksum at 4. */
-    fill(offload, 1, sizeof(offload)); /* every offload off */
-    offload[0] = 0x80;                 /* NDIS_OBJECT_TYPE_DEFAULT */
+    fill_bytes(offload, 1, sizeof(offload)); /* every offload off */
+    offload[0] = 0x80;                       /* NDIS_OBJECT_TYPE_DEFAULT */
     offload[1] = 2;
     offload[2] = sizeof(offload);
     offload[3] = 0;
@@ -2048,14 +1870,14 @@ static void size_checks(void)
     /* The KEEPALIVE its NVSP message names would be answered if netvsp
      * read the packet at all. */
     check("an in-band packet of 9000 bytes (more than netvsp reads): dropped");
-    copy(section(0), rmsg, r_keepalive(rmsg, ++st.req, 12));
+    copy_bytes(section(0), rmsg, r_keepalive(rmsg, ++st.req, 12));
     nvsp(NVSP_RNDIS_PKT, NVSP_CHANNEL_CONTROL, 0, 12);
-    copy(big, nv, NVSP_MSG_SIZE);
+    copy_bytes(big, nv, NVSP_MSG_SIZE);
     send_inband(VMBUS_PKT_INBAND, VMBUS_PKT_FLAG_COMPLETION, big, sizeof(big));
     keepalive(false);
     check("an in-band packet of 8000 bytes: its NVSP message taken, the rest ignored");
     req = ++st.req;
-    copy(section(0), rmsg, r_keepalive(rmsg, req, 12));
+    copy_bytes(section(0), rmsg, r_keepalive(rmsg, req, 12));
     tid = send_inband(VMBUS_PKT_INBAND, VMBUS_PKT_FLAG_COMPLETION, big, 8000);
     expect_status_msg(RNDIS_KEEPALIVE | RNDIS_DONE, req, RNDIS_OK);
     expect_completion(tid, NVSP_RNDIS_PKT_COMPLETE, NVSP_SUCCESS);
@@ -2121,7 +1943,7 @@ static void flood_checks(void)
     const uint32_t n = 1500;
     uint64_t first = st.next_tid + 1, deadline = vmbus_now() + TIMEOUT;
     uint32_t sent = 0, got = 0, len;
-    unsigned waits = st.host_waits;
+    unsigned waits = st.ch.host_waits;
     bool said = false;
 
     check("%u SUBCHANNEL requests in a row: more completions than the inbound ring holds", n);
@@ -2130,9 +1952,9 @@ static void flood_checks(void)
         bool progress = false;
 
         for (; sent < n; sent++, progress = true) {
-            len = build_inband(pkt, VMBUS_PKT_INBAND, VMBUS_PKT_FLAG_COMPLETION, first + sent, nv,
-                               NVSP_MSG_SIZE);
-            if (vmbus_ring_write(&st.out, pkt, len))
+            len = vmbus_build_inband(pkt, VMBUS_PKT_INBAND, VMBUS_PKT_FLAG_COMPLETION, first + sent,
+                                     nv, NVSP_MSG_SIZE);
+            if (vmbus_ring_write(&st.ch.out, pkt, len))
                 break;
         }
         if (progress)
@@ -2156,10 +1978,10 @@ static void flood_checks(void)
         else if (vmbus_now() > deadline)
             fatal("expected %u completions got %u in %u s (%u requests sent; inbound ring "
                   "pending_send_sz 0x%x)",
-                  n, got, TIMEOUT_S, sent, st.in.hdr->pending_send_sz);
+                  n, got, TIMEOUT_S, sent, st.ch.in.hdr->pending_send_sz);
     }
     st.next_tid = first + n - 1;
-    if (st.host_waits == waits)
+    if (st.ch.host_waits == waits)
         bad("expected the host to wait for room (pending_send_sz) got no wait");
     alive("the flood");
 }
@@ -2226,11 +2048,11 @@ static void revoke_checks(void)
     send_buf_msg(SEND_GPADL, NVSP_MSG_SIZE, NVSP_SUCCESS);
     keepalive(false);
     check("GPADL_TEARDOWN of the send buffer's GPADL: sections refused");
-    teardown_gpadl(st.relid, SEND_GPADL);
+    need(vmbus_gpadl_teardown(st.ch.relid, SEND_GPADL));
     keepalive_unanswered(NVSP_INVALID_RNDIS);
     keepalive(true);
     check("the send buffer's GPADL and SEND_SEND_BUF again");
-    make_gpadl(st.relid, SEND_GPADL, send_buf, SEND_PAGES);
+    make_gpadl(st.ch.relid, SEND_GPADL, send_buf, SEND_PAGES);
     send_buf_msg(SEND_GPADL, NVSP_MSG_SIZE, NVSP_SUCCESS);
     keepalive(false);
 
@@ -2240,7 +2062,7 @@ static void revoke_checks(void)
     send_data(r_packet(rmsg, 60, NULL, 0, false, 0), NVSP_SUCCESS);
     /* Not initialized unless the guest hears of it; nothing is reset. */
     check("RNDIS INIT without a receive buffer: refused, no answer");
-    fill(rmsg, 0, 24);
+    fill_bytes(rmsg, 0, 24);
     rndis_hdr(rmsg, RNDIS_INIT, 24);
     put32(rmsg + 8, ++st.req);
     put32(rmsg + 12, 1);
@@ -2249,10 +2071,10 @@ static void revoke_checks(void)
     recv_buf_msg(RECV_GPADL, NVSP_MSG_SIZE, NVSP_SUCCESS);
     keepalive(false);
     check("GPADL_TEARDOWN of the receive buffer's GPADL: responses cannot be sent");
-    teardown_gpadl(st.relid, RECV_GPADL);
+    need(vmbus_gpadl_teardown(st.ch.relid, RECV_GPADL));
     keepalive_unanswered(NVSP_FAIL);
     check("the receive buffer's GPADL and SEND_RECV_BUF again: the filter kept");
-    make_gpadl(st.relid, RECV_GPADL, recv_buf, RECV_PAGES);
+    make_gpadl(st.ch.relid, RECV_GPADL, recv_buf, RECV_PAGES);
     recv_buf_msg(RECV_GPADL, NVSP_MSG_SIZE, NVSP_SUCCESS);
     keepalive(false);
     expect_filter(FILTER);
@@ -2304,13 +2126,6 @@ static void bring_up_again(const char *how, uint8_t arp_last)
     frame_round_trip(BY_SECTION, arp_last);
 }
 
-static void close_channel(void)
-{
-    struct vmbus_relid_msg c = {{VMBUS_MSG_CLOSECHANNEL, 0}, st.relid};
-
-    post(st.msg_conn, &c, sizeof(c));
-}
-
 /* Closed with a slot held, and closed by a ring the guest broke: netvsp
  * starts over from NVSP INIT each time, and the old slot's id means
  * nothing. */
@@ -2324,7 +2139,7 @@ static void reopen_checks(void)
     st.hold = false;
     old = st.held_tid[0];
     st.held = 0;
-    close_channel();
+    need(vmbus_close(&st.ch));
     open_channel(2);
     bring_up_again("CLOSECHANNEL", (uint8_t)(st.ip[3] + 5));
     check("the slot held before the close completed now: dropped");
@@ -2335,14 +2150,14 @@ static void reopen_checks(void)
 
     /* The server closes the channel under netvsp, inside its read. */
     check("write_index past the end of the outbound ring: the channel closes");
-    st.out.hdr->write_index = st.out.size + 8;
+    st.ch.out.hdr->write_index = st.ch.out.size + 8;
     signal_host();
     deadline = vmbus_now() + TIMEOUT;
-    while ((status = vmbus_signal(st.conn_id, 0)) == 0 && vmbus_now() < deadline)
+    while ((status = vmbus_signal(st.ch.conn_id, 0)) == 0 && vmbus_now() < deadline)
         ;
     expect("HvSignalEvent status on the broken channel (INVALID_CONNECTION_ID)", 0x12, status);
     check("CLOSECHANNEL, OPENCHANNEL after the broken ring");
-    close_channel();
+    need(vmbus_close(&st.ch));
     open_channel(3);
     bring_up_again("a broken ring", (uint8_t)(st.ip[3] + 6));
 }
@@ -2351,9 +2166,6 @@ static void reopen_checks(void)
  * when the channel closes: it must drop the frame and go on. */
 static void close_checks(void)
 {
-    static struct vmbus_msg m;
-    struct vmbus_hdr unload = {VMBUS_MSG_UNLOAD, 0};
-
     if (st.arp) {
         check("ARP requests until every frame slot is held");
         st.hold_frames = true;
@@ -2366,11 +2178,10 @@ static void close_checks(void)
                st.held_frames);
     }
     check("CLOSECHANNEL: the channel takes no more signals");
-    close_channel();
-    expect("HvSignalEvent status (INVALID_CONNECTION_ID)", 0x12, vmbus_signal(st.conn_id, 0));
+    need(vmbus_close(&st.ch));
+    expect("HvSignalEvent status (INVALID_CONNECTION_ID)", 0x12, vmbus_signal(st.ch.conn_id, 0));
     check("UNLOAD");
-    post(st.msg_conn, &unload, sizeof(unload));
-    wait_msg(VMBUS_MSG_UNLOAD_RESP, sizeof(struct vmbus_hdr), &m);
+    need(vmbus_unload());
 }
 
 /* ---- the command line ------------------------------------------------------------------ */
@@ -2425,10 +2236,12 @@ static int parse_ipv4(const char *s, size_t n, uint8_t *out)
 _Noreturn void test_netvsc(uint64_t ram_top, const struct netvsc_args *a)
 {
     const char *err;
+    uint32_t version;
 
     if (!ram_top)
         finish("netvsc FAIL: no RAM in the e820 table");
     st.ram_top = ram_top;
+    vmbus_chan_rings(&st.ch, ring_pages, OUT_PAGES, IN_PAGES);
     if (a->mac) {
         if (parse_mac(a->mac, a->mac_len, st.given_mac))
             finish("netvsc FAIL: mac=xx:xx:xx:xx:xx:xx needed");
@@ -2451,10 +2264,11 @@ _Noreturn void test_netvsc(uint64_t ram_top, const struct netvsc_args *a)
     if (err)
         fatal("expected them enabled got: %s", err);
 
-    connect();
+    check("INITIATE_CONTACT, the newest VMBus version the host takes");
+    need(vmbus_connect(&version));
     find_offer();
     check("the ring GPADL (%u pages)", OUT_PAGES + IN_PAGES);
-    make_gpadl(st.relid, RING_GPADL, ring_pages, OUT_PAGES + IN_PAGES);
+    make_gpadl(st.ch.relid, RING_GPADL, ring_pages, OUT_PAGES + IN_PAGES);
     check("OPENCHANNEL");
     open_channel(1);
 

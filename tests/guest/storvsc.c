@@ -20,110 +20,7 @@
  * Some checks send many at once: storvsp's I/O threads, its in-flight
  * limit and its backlog when our inbound ring is full.
  */
-#include "vmbus_client.h"
-
-/* ---- vstor (Linux drivers/scsi/storvsc_drv.c) ---------------------------------------- */
-
-#define VSTOR_OP_COMPLETE_IO         1
-#define VSTOR_OP_EXECUTE_SRB         3
-#define VSTOR_OP_RESET_LUN           4
-#define VSTOR_OP_RESET_BUS           6
-#define VSTOR_OP_BEGIN_INIT          7
-#define VSTOR_OP_END_INIT            8
-#define VSTOR_OP_QUERY_VERSION       9
-#define VSTOR_OP_QUERY_PROPERTIES    10
-#define VSTOR_OP_CREATE_SUB_CHANNELS 13
-#define VSTOR_FLAG_COMPLETION        1 /* REQUEST_COMPLETION_FLAG */
-#define VSTOR_VERSION_WIN10          0x0602
-#define VSTOR_SENSE_SIZE             20 /* STORVSC_SENSE_BUFFER_SIZE */
-
-#define NT_SUCCESS                0x00000000u
-#define NT_INVALID_PARAMETER      0xC000000Du
-#define NT_INVALID_DEVICE_REQUEST 0xC0000010u
-#define NT_REVISION_MISMATCH      0xC0000059u
-#define NT_DEVICE_DOES_NOT_EXIST  0xC00000C0u
-#define NT_INVALID_DEVICE_STATE   0xC0000184u
-#define NT_IO_DEVICE_ERROR        0xC0000185u
-
-#define SRB_SUCCESS         0x01
-#define SRB_ERROR           0x04
-#define SRB_INVALID_REQUEST 0x06
-#define SRB_INVALID_LUN     0x20
-#define SRB_AUTOSENSE_VALID 0x80
-#define SRB_FLAGS_DATA_IN   0x40
-#define SRB_FLAGS_DATA_OUT  0x80
-
-/* SCSI (SPC-3, SBC-3) */
-#define SCSI_CHECK_CONDITION     0x02
-#define OP_TEST_UNIT_READY       0x00
-#define OP_INQUIRY               0x12
-#define OP_READ_CAPACITY10       0x25
-#define OP_READ10                0x28
-#define OP_WRITE10               0x2A
-#define OP_READ16                0x88
-#define OP_WRITE16               0x8A
-#define OP_UNMAP                 0x42
-#define OP_SERVICE_ACTION_IN     0x9E
-#define OP_REPORT_LUNS           0xA0
-#define OP_VENDOR_C7             0xC7 /* vendor specific: no target of ours knows it */
-#define SAI_READ_CAPACITY16      0x10
-#define KEY_ILLEGAL_REQUEST      0x5
-#define ASC_INVALID_OPCODE       0x2000
-#define ASC_LBA_OUT_OF_RANGE     0x2100
-#define ASC_INVALID_FIELD_IN_CDB 0x2400
-#define ASC_INVALID_FIELD_IN_PAR 0x2600
-#define ASC_PARAM_LIST_LENGTH    0x1A00
-#define FIXED_SENSE_LEN          18
-
-/* Linux struct vmscsi_request, with the Windows 8 extension. */
-struct vstor_srb {
-    uint16_t length;
-    uint8_t srb_status;
-    uint8_t scsi_status;
-    uint8_t port_number;
-    uint8_t path_id;
-    uint8_t target_id;
-    uint8_t lun;
-    uint8_t cdb_length;
-    uint8_t sense_info_length;
-    uint8_t data_in;
-    uint8_t reserved;
-    uint32_t data_transfer_length;
-    uint8_t cdb[VSTOR_SENSE_SIZE]; /* the CDB out, the sense data back */
-    uint16_t reserve;
-    uint8_t queue_tag;
-    uint8_t queue_action;
-    uint32_t srb_flags;
-    uint32_t time_out_value;
-    uint32_t queue_sort_key;
-} __attribute__((packed));
-
-struct vstor_properties {
-    uint32_t reserved;
-    uint16_t max_channel_count;
-    uint16_t reserved1;
-    uint32_t flags;
-    uint32_t max_transfer_bytes;
-    uint64_t reserved2;
-} __attribute__((packed));
-
-struct vstor_packet {
-    uint32_t operation;
-    uint32_t flags;
-    uint32_t status;
-    union {
-        struct vstor_srb srb;
-        struct vstor_properties props;
-        uint16_t version; /* major << 8 | minor, then a revision */
-        uint8_t buffer[52];
-    };
-} __attribute__((packed));
-
-_Static_assert(sizeof(struct vstor_srb) == 52, "Linux vmscsi_request (Windows 8 size)");
-_Static_assert(__builtin_offsetof(struct vstor_srb, cdb) == 16, "Linux vmscsi_request.cdb");
-_Static_assert(sizeof(struct vstor_packet) == 64, "Linux vstor_packet");
-
-#define VSTOR_SRB_WIN7_SIZE 36 /* before the Windows 8 extension */
+#include "vstor.h"
 
 /* ---- what we share with the host ----------------------------------------------------- */
 
@@ -134,7 +31,7 @@ _Static_assert(sizeof(struct vstor_packet) == 64, "Linux vstor_packet");
 #define OUT_PAGES  30
 #define IN_PAGES   2
 #define RING_GPADL 0xE1E10
-#define TIMEOUT_S  30
+#define TIMEOUT_S  VMBUS_TIMEOUT_S
 #define TIMEOUT    (TIMEOUT_S * REF_1S)
 /* The largest max_transfer_bytes this test takes (the PFN list's size). */
 #define MAX_XFER_PFNS 256
@@ -159,15 +56,8 @@ static uint64_t pkt[2048];    /* the packet being built */
 static uint64_t in_pkt[2048]; /* the packet read from the inbound ring */
 static uint64_t area[2 + MAX_XFER_PFNS + 8];
 
-/* ba6163d9-04a1-4d29-b605-72e2ffb1dc7f, the first three fields little-endian. */
-static const uint8_t scsi_class[16] = {0xd9, 0x63, 0x61, 0xba, 0xa1, 0x04, 0x29, 0x4d,
-                                       0xb6, 0x05, 0x72, 0xe2, 0xff, 0xb1, 0xdc, 0x7f};
-
 static struct {
-    uint32_t msg_conn; /* where messages go after INITIATE_CONTACT */
-    uint32_t relid;
-    uint32_t conn_id; /* the channel's, for HvSignalEvent */
-    struct vmbus_ring out, in;
+    struct vmbus_chan ch;
     uint64_t next_tid;
     uint32_t max_transfer;
     uint32_t block_size;
@@ -181,62 +71,6 @@ static struct vstor_packet req; /* the request being built */
 static struct vstor_packet rep; /* the completion last read */
 
 /* ---- small things -------------------------------------------------------------------- */
-
-/* Byte loops: the compiler is not to call a memcpy or memset we lack. */
-static void copy(void *dst, const void *src, size_t n)
-{
-    volatile uint8_t *d = dst;
-    const uint8_t *s = src;
-
-    for (size_t i = 0; i < n; i++)
-        d[i] = s[i];
-}
-
-static void fill(void *dst, uint8_t v, size_t n)
-{
-    volatile uint8_t *d = dst;
-
-    for (size_t i = 0; i < n; i++)
-        d[i] = v;
-}
-
-static uint64_t gpa(const void *p)
-{
-    return (uint64_t)(uintptr_t)p;
-}
-
-static uint64_t pfn(const void *p)
-{
-    return gpa(p) >> 12;
-}
-
-static void put_be16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-    put_be16(p, (uint16_t)(v >> 16));
-    put_be16(p + 2, (uint16_t)v);
-}
-
-static void put_be64(uint8_t *p, uint64_t v)
-{
-    put_be32(p, (uint32_t)(v >> 32));
-    put_be32(p + 4, (uint32_t)v);
-}
-
-static uint32_t be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint64_t be64(const uint8_t *p)
-{
-    return (uint64_t)be32(p) << 32 | be32(p + 4);
-}
 
 /* Byte @i of the data written at RT_LBA (with @seed), not the same at any
  * two offsets of a block nor in any two blocks. */
@@ -276,6 +110,13 @@ _Noreturn static void fail(const char *fmt, ...)
     finish("storvsc FAIL: check %u (%s): %s", checks, what, detail);
 }
 
+/* A shared step (vmbus_client.c) went wrong: @err says how. */
+static void need(const char *err)
+{
+    if (err)
+        fail("%s", err);
+}
+
 static void expect(const char *field, uint64_t want, uint64_t got)
 {
     if (got != want)
@@ -307,28 +148,6 @@ static void expect_pattern(const uint8_t *p, uint32_t from, uint32_t n, uint8_t 
 
 /* ---- VMBus messages ------------------------------------------------------------------ */
 
-static const char *msg_name(uint32_t type)
-{
-    switch (type) {
-    case VMBUS_MSG_OFFERCHANNEL:
-        return "OFFERCHANNEL";
-    case VMBUS_MSG_ALLOFFERS_DONE:
-        return "ALLOFFERS_DELIVERED";
-    case VMBUS_MSG_OPEN_RESULT:
-        return "OPENCHANNEL_RESULT";
-    case VMBUS_MSG_GPADL_CREATED:
-        return "GPADL_CREATED";
-    case VMBUS_MSG_GPADL_TORNDOWN:
-        return "GPADL_TORNDOWN";
-    case VMBUS_MSG_VERSION_RESP:
-        return "VERSION_RESPONSE";
-    case VMBUS_MSG_UNLOAD_RESP:
-        return "UNLOAD_RESPONSE";
-    default:
-        return "?";
-    }
-}
-
 static void post(uint32_t conn, const void *msg, uint32_t size)
 {
     uint64_t status = vmbus_post(conn, msg, size);
@@ -337,46 +156,20 @@ static void post(uint32_t conn, const void *msg, uint32_t size)
         fail("expected HvPostMessage status 0x0 got 0x%lx", status);
 }
 
-/* The next message: of @type, at least @size bytes. */
-static void wait_msg(uint32_t type, uint32_t size, struct vmbus_msg *m)
-{
-    if (!vmbus_recv(m, TIMEOUT))
-        fail("expected message %u (%s) got none in %u s", type, msg_name(type), TIMEOUT_S);
-    if (m->hdr.type != type)
-        fail("expected message %u (%s) got %u (%s)", type, msg_name(type), m->hdr.type,
-             msg_name(m->hdr.type));
-    if (m->size < size)
-        fail("expected a %s of at least %u bytes got %u", msg_name(type), size, m->size);
-}
-
-/* INITIATE_CONTACT for @version on @conn: the status of the post, and the
- * VERSION_RESPONSE in @m if it was taken. */
-static uint64_t initiate(uint32_t conn, uint32_t version, uint64_t sint, struct vmbus_msg *m)
-{
-    struct vmbus_initiate_contact ic = {{VMBUS_MSG_INITIATE, 0}, version, 0, sint, 0, 0};
-    uint64_t status = vmbus_post(conn, &ic, sizeof(ic));
-
-    if (!status)
-        wait_msg(VMBUS_MSG_VERSION_RESP, sizeof(struct vmbus_version_response), m);
-    return status;
-}
-
 static void check_refused_version(uint32_t conn, uint32_t version, uint64_t sint)
 {
     static struct vmbus_msg m;
     const struct vmbus_version_response *r = (const void *)m.bytes;
+    uint64_t status;
 
-    expect("HvPostMessage status", 0, initiate(conn, version, sint, &m));
+    need(vmbus_initiate(conn, version, sint, &status, &m));
+    expect("HvPostMessage status", 0, status);
     expect("version_supported", 0, r->supported);
 }
 
 static void negotiate(void)
 {
-    static const uint32_t versions[] = {0x50003, 0x50002, 0x50001, 0x50000,
-                                        0x40001, 0x40000, 0x30000, 0x20004};
-    static struct vmbus_msg m;
-    const struct vmbus_version_response *r = (const void *)m.bytes;
-    uint32_t v = 0;
+    uint32_t version;
 
     /* Each INITIATE_CONTACT starts the connection over: the refused ones
      * come first and leave nothing behind. */
@@ -388,87 +181,31 @@ static void negotiate(void)
     check_refused_version(VMBUS_CONN_INITIATE, VMBUS_V5_3, 16);
     check("INITIATE_CONTACT for 5.3 with VTL 1");
     check_refused_version(VMBUS_CONN_INITIATE, VMBUS_V5_3, VMBUS_SINT | 1u << 8);
-
-    /* Newest first, as Linux: a refusal (or, for 5.x, a host that does not
-     * serve connection 4) means the next one down. */
     check("INITIATE_CONTACT, the newest version the host takes");
-    for (unsigned i = 0; i < sizeof(versions) / sizeof(versions[0]); i++) {
-        uint32_t conn = versions[i] >= VMBUS_V5_0 ? VMBUS_CONN_INITIATE : VMBUS_CONN_LEGACY;
-        uint64_t status = initiate(conn, versions[i], VMBUS_SINT, &m);
-
-        if (status == 0x12 && conn == VMBUS_CONN_INITIATE)
-            continue;
-        expect("HvPostMessage status", 0, status);
-        if (r->supported) {
-            v = versions[i];
-            break;
-        }
-    }
-    if (!v)
-        fail("expected a version the host supports got none from 5.3 down to 2.4");
-    expect("connection_state", 0, r->connection_state);
-    st.msg_conn = v >= VMBUS_V5_0 ? r->msg_conn_id : VMBUS_CONN_LEGACY;
-    expect_nonzero("msg_conn_id", st.msg_conn);
-}
-
-static bool is_scsi(const struct vmbus_offer *o)
-{
-    for (unsigned i = 0; i < 16; i++)
-        if (o->if_type[i] != scsi_class[i])
-            return false;
-    return true;
+    need(vmbus_connect(&version));
 }
 
 static void find_offer(void)
 {
-    static struct vmbus_msg m;
-    const struct vmbus_offer *o = (const void *)m.bytes;
-    struct vmbus_hdr ro = {VMBUS_MSG_REQUESTOFFERS, 0};
-    bool found = false;
-    uint8_t monitor = 0;
-    uint16_t dedicated = 0;
-
     check("REQUESTOFFERS: an offer of class ba6163d9-04a1-4d29-b605-72e2ffb1dc7f (SCSI)");
-    post(st.msg_conn, &ro, sizeof(ro));
-    for (;;) {
-        if (!vmbus_recv(&m, TIMEOUT))
-            fail("expected OFFERCHANNEL or ALLOFFERS_DELIVERED got none in %u s", TIMEOUT_S);
-        if (m.hdr.type == VMBUS_MSG_ALLOFFERS_DONE)
-            break;
-        if (m.hdr.type != VMBUS_MSG_OFFERCHANNEL)
-            fail("expected OFFERCHANNEL or ALLOFFERS_DELIVERED got message %u", m.hdr.type);
-        if (m.size < sizeof(*o))
-            fail("expected an OFFERCHANNEL of %lu bytes got %u", sizeof(*o), m.size);
-        if (found || o->sub_channel_index || !is_scsi(o))
-            continue;
-        found = true;
-        st.relid = o->child_relid;
-        st.conn_id = o->connection_id;
-        monitor = o->monitor_allocated;
-        dedicated = o->is_dedicated_interrupt;
-    }
-    if (!found)
+    need(vmbus_find_offer(vstor_scsi_class, &st.ch, NULL));
+    if (!st.ch.offered)
         fail("expected a SCSI controller offer got none (is the child given a --disk?)");
-    expect_nonzero("child_relid", st.relid);
-    expect_nonzero("connection_id", st.conn_id);
+    expect_nonzero("child_relid", st.ch.relid);
+    expect_nonzero("connection_id", st.ch.conn_id);
     /* We signal with HvSignalEvent on the connection id only: a channel
      * with a monitor page would want a monitor bit instead. */
-    expect("monitor_allocated", 0, monitor);
-    expect("is_dedicated_interrupt", 1, dedicated);
+    expect("monitor_allocated", 0, st.ch.monitor_allocated);
+    expect("is_dedicated_interrupt", 1, st.ch.dedicated_interrupt);
 }
 
 /* A GPADL of @n pages; the GPADL_CREATED status. */
 static uint32_t gpadl(uint32_t relid, uint32_t id, const uint64_t *pfns, unsigned n)
 {
-    static struct vmbus_msg m;
-    const struct vmbus_gpadl_created *c = (const void *)m.bytes;
-    uint64_t status = vmbus_post_gpadl(st.msg_conn, relid, id, pfns, n, 0, n * 4096);
+    uint32_t status;
 
-    expect("HvPostMessage status", 0, status);
-    wait_msg(VMBUS_MSG_GPADL_CREATED, sizeof(*c), &m);
-    expect("GPADL_CREATED child_relid", relid, c->child_relid);
-    expect("GPADL_CREATED gpadl", id, c->gpadl);
-    return c->status;
+    need(vmbus_gpadl(relid, id, pfns, n, 0, n * 4096, &status));
+    return status;
 }
 
 static void create_gpadls(void)
@@ -479,55 +216,36 @@ static void create_gpadls(void)
     check("GPADL for relid 0 (no channel)");
     expect_nonzero("creation_status", gpadl(0, 0x100, &one, 1));
     check("GPADL with PFN 0xFFFFF (MMIO hole below 4 GiB)");
-    expect_nonzero("creation_status", gpadl(st.relid, 0x101, &mmio, 1));
+    expect_nonzero("creation_status", gpadl(st.ch.relid, 0x101, &mmio, 1));
     check("GPADL with PFN 0x10000000 (1 TiB, far above RAM)");
-    expect_nonzero("creation_status", gpadl(st.relid, 0x102, &high, 1));
+    expect_nonzero("creation_status", gpadl(st.ch.relid, 0x102, &high, 1));
 
     /* Both rings in one GPADL, 32 pages: a header and a body. */
     for (unsigned i = 0; i < OUT_PAGES + IN_PAGES; i++)
         pfns[i] = pfn(ring_pages[i]);
     check("GPADL of the %u ring pages (GPADL_HEADER and GPADL_BODY)", OUT_PAGES + IN_PAGES);
-    expect("creation_status", 0, gpadl(st.relid, RING_GPADL, pfns, OUT_PAGES + IN_PAGES));
+    expect("creation_status", 0, gpadl(st.ch.relid, RING_GPADL, pfns, OUT_PAGES + IN_PAGES));
     check("GPADL with the id of the ring GPADL again");
-    expect_nonzero("creation_status", gpadl(st.relid, RING_GPADL, &one, 1));
+    expect_nonzero("creation_status", gpadl(st.ch.relid, RING_GPADL, &one, 1));
 }
 
 /* Post OPENCHANNEL (@size bytes of it) for @relid, rings reset. */
 static void post_open(uint32_t relid, uint32_t openid, uint32_t gpadl_id, uint32_t downstream,
                       uint32_t size)
 {
-    static struct vmbus_open_channel o;
+    uint64_t status = vmbus_post_open(&st.ch, relid, openid, gpadl_id, downstream, size);
 
-    fill(&o, 0, sizeof(o));
-    o.hdr.type = VMBUS_MSG_OPENCHANNEL;
-    o.child_relid = relid;
-    o.openid = openid;
-    o.gpadl = gpadl_id;
-    o.target_vp = 0;
-    o.downstream_page_offset = downstream;
-    vmbus_ring_init(&st.out, ring_pages[0], OUT_PAGES, false);
-    vmbus_ring_init(&st.in, ring_pages[OUT_PAGES], IN_PAGES, false);
-    post(st.msg_conn, &o, size);
+    if (status)
+        fail("expected HvPostMessage status 0x0 got 0x%lx", status);
 }
 
 /* OPENCHANNEL; the OPENCHANNEL_RESULT status. */
 static uint32_t open_channel(uint32_t openid, uint32_t gpadl_id, uint32_t downstream)
 {
-    static struct vmbus_msg m;
-    const struct vmbus_open_result *r = (const void *)m.bytes;
+    uint32_t status;
 
-    post_open(st.relid, openid, gpadl_id, downstream, sizeof(struct vmbus_open_channel));
-    wait_msg(VMBUS_MSG_OPEN_RESULT, sizeof(*r), &m);
-    expect("OPENCHANNEL_RESULT child_relid", st.relid, r->child_relid);
-    expect("OPENCHANNEL_RESULT openid", openid, r->openid);
-    return r->status;
-}
-
-static void close_channel(void)
-{
-    struct vmbus_relid_msg c = {{VMBUS_MSG_CLOSECHANNEL, 0}, st.relid};
-
-    post(st.msg_conn, &c, sizeof(c));
+    need(vmbus_open(&st.ch, openid, gpadl_id, downstream, &status));
+    return status;
 }
 
 /* The server answers messages in order: a GPADL it must refuse (relid 0)
@@ -542,11 +260,12 @@ static void expect_no_answer(void)
 static void open_checks(void)
 {
     uint64_t pfns[4];
+    uint32_t status;
 
     check("HvSignalEvent on the channel before it is open");
-    expect("status (INVALID_CONNECTION_ID)", 0x12, vmbus_signal(st.conn_id, 0));
+    expect("status (INVALID_CONNECTION_ID)", 0x12, vmbus_signal(st.ch.conn_id, 0));
     check("OPENCHANNEL of 20 bytes (of 148) is answered with nothing");
-    post_open(st.relid, 1, RING_GPADL, OUT_PAGES, 20);
+    post_open(st.ch.relid, 1, RING_GPADL, OUT_PAGES, 20);
     expect_no_answer();
     check("OPENCHANNEL for relid 0x3F (not offered) is answered with nothing");
     post_open(0x3F, 1, RING_GPADL, OUT_PAGES, sizeof(struct vmbus_open_channel));
@@ -562,25 +281,17 @@ static void open_checks(void)
     for (unsigned i = 0; i < 4; i++)
         pfns[i] = pfn(ring_pages[i]);
     check("GPADL of 4 pages starting at byte 0x100");
-    expect("HvPostMessage status", 0,
-           vmbus_post_gpadl(st.msg_conn, st.relid, 0x103, pfns, 4, 0x100, 4 * 4096 - 0x100));
-    {
-        static struct vmbus_msg m;
-        const struct vmbus_gpadl_created *c = (const void *)m.bytes;
-
-        wait_msg(VMBUS_MSG_GPADL_CREATED, sizeof(*c), &m);
-        expect("GPADL_CREATED gpadl", 0x103, c->gpadl);
-        expect("creation_status", 0, c->status);
-    }
+    need(vmbus_gpadl(st.ch.relid, 0x103, pfns, 4, 0x100, 4 * 4096 - 0x100, &status));
+    expect("creation_status", 0, status);
     check("OPENCHANNEL on that GPADL (not whole pages)");
     expect_nonzero("status", open_channel(2, 0x103, 2));
 
     check("OPENCHANNEL");
     expect("status", 0, open_channel(3, RING_GPADL, OUT_PAGES));
     check("OPENCHANNEL of the open channel is answered with nothing");
-    post(st.msg_conn,
+    post(vmbus_msg_conn,
          &(struct vmbus_open_channel){
-             {VMBUS_MSG_OPENCHANNEL, 0}, st.relid, 9, RING_GPADL, 0, OUT_PAGES, {0}},
+             {VMBUS_MSG_OPENCHANNEL, 0}, st.ch.relid, 9, RING_GPADL, 0, OUT_PAGES, {0}},
          sizeof(struct vmbus_open_channel));
     expect_no_answer();
 }
@@ -589,10 +300,7 @@ static void open_checks(void)
 
 static void signal_host(void)
 {
-    uint64_t status = vmbus_signal(st.conn_id, 0);
-
-    if (status)
-        fail("expected HvSignalEvent status 0x0 got 0x%lx", status);
+    need(vmbus_chan_signal(&st.ch));
 }
 
 /* Set while a batch of packets is written: one signal after the last. */
@@ -600,41 +308,20 @@ static bool hold_signal;
 
 static void ring_send(uint32_t len)
 {
-    if (vmbus_ring_write(&st.out, pkt, len))
-        fail("expected room in the outbound ring got none (the host does not read it)");
-    if (!hold_signal)
-        signal_host();
+    need(vmbus_chan_send(&st.ch, pkt, len, !hold_signal));
 }
 
-/* Build, in pkt, an in-band (or any descriptor-only) packet of @type:
- * payload, padding.  Its length. */
+/* Build, in pkt, an in-band (or any descriptor-only) packet of @type. */
 static uint32_t build_inband(uint16_t type, uint64_t tid, const void *payload, uint32_t len)
 {
-    struct vmbus_desc *d = (struct vmbus_desc *)pkt;
-    uint32_t total = (sizeof(*d) + len + 7) & ~7u;
-
-    fill(pkt, 0, total);
-    *d = (struct vmbus_desc){type, 2, (uint16_t)(total / 8), VMBUS_PKT_FLAG_COMPLETION, tid};
-    copy((uint8_t *)pkt + sizeof(*d), payload, len);
-    return total;
+    return vmbus_build_inband(pkt, type, VMBUS_PKT_FLAG_COMPLETION, tid, payload, len);
 }
 
-/* Build a GPA-direct packet: @rangecount (true or not), the range area
- * (@words u64s: range headers and PFNs), then the payload. */
+/* Build a GPA-direct packet in pkt. */
 static uint32_t build_gpa(uint64_t tid, uint32_t rangecount, const uint64_t *ranges, unsigned words,
                           const void *payload, uint32_t len)
 {
-    struct vmbus_desc *d = (struct vmbus_desc *)pkt;
-    uint32_t off = 24 + 8 * words, total = (off + len + 7) & ~7u;
-    uint32_t head[2] = {0, rangecount}; /* reserved, rangecount */
-
-    fill(pkt, 0, total);
-    *d = (struct vmbus_desc){VMBUS_PKT_GPA_DIRECT, (uint16_t)(off / 8), (uint16_t)(total / 8),
-                             VMBUS_PKT_FLAG_COMPLETION, tid};
-    copy((uint8_t *)pkt + 16, head, 8);
-    copy((uint8_t *)pkt + 24, ranges, 8 * words);
-    copy((uint8_t *)pkt + off, payload, len);
-    return total;
+    return vmbus_build_gpa(pkt, tid, rangecount, ranges, words, payload, len);
 }
 
 static uint64_t send_inband(uint16_t type, const void *payload, uint32_t len)
@@ -654,40 +341,19 @@ static uint64_t send_gpa(uint32_t rangecount, const uint64_t *ranges, unsigned w
     return tid;
 }
 
-/* The range header and PFNs for [@p, @p + @len) at @out: the u64s written. */
-static unsigned range_of(uint64_t *out, const void *p, uint32_t len)
-{
-    uint32_t off = (uint32_t)(gpa(p) & 4095), n = (off + len + 4095) / 4096;
-
-    out[0] = len | (uint64_t)off << 32;
-    for (uint32_t i = 0; i < n; i++)
-        out[1 + i] = pfn(p) + i;
-    return 1 + n;
-}
-
-/* Reads after which the host was waiting for room in the inbound ring. */
-static unsigned host_waits;
-
 /* The next packet in the inbound ring, if there is one (else 0), which
  * must be the completion of a transaction in [@lo, @hi]: into rep; its
  * transaction id.  If the host waits for room in the ring, it is told. */
 static uint64_t try_reply(uint64_t lo, uint64_t hi)
 {
     struct vmbus_desc d;
-    uint32_t len = 0, plen;
-    int rc = vmbus_ring_read(&st.in, in_pkt, sizeof(in_pkt), &len);
+    uint32_t len, plen;
+    bool got;
 
-    if (!rc)
+    need(vmbus_chan_read(&st.ch, in_pkt, sizeof(in_pkt), &len, &got));
+    if (!got)
         return 0;
-    if (rc > 0 && vmbus_ring_read_signal(&st.in)) {
-        host_waits++;
-        signal_host();
-    }
-    if (rc < 0)
-        fail("expected a well-formed packet in the inbound ring got one of %u bytes (write "
-             "index 0x%x, read index 0x%x)",
-             len, st.in.hdr->write_index, st.in.hdr->read_index);
-    copy(&d, in_pkt, sizeof(d));
+    copy_bytes(&d, in_pkt, sizeof(d));
     if (d.trans_id < lo || d.trans_id > hi)
         fail("expected the completion of transaction %lu got a packet of type %u for "
              "transaction %lu",
@@ -697,7 +363,7 @@ static uint64_t try_reply(uint64_t lo, uint64_t hi)
     /* Linux drops a completion shorter than its vstor_packet. */
     if (plen < sizeof(rep))
         fail("expected a completion of %lu bytes got %u", sizeof(rep), plen);
-    copy(&rep, (uint8_t *)in_pkt + d.offset8 * 8u, sizeof(rep));
+    copy_bytes(&rep, (uint8_t *)in_pkt + d.offset8 * 8u, sizeof(rep));
     expect("operation", VSTOR_OP_COMPLETE_IO, rep.operation);
     return d.trans_id;
 }
@@ -723,10 +389,10 @@ static void wait_reply(uint64_t tid)
 /* A vstor packet of @op with @body (in-band); its transaction id. */
 static uint64_t send_op(uint32_t op, const void *body, uint32_t len)
 {
-    fill(&req, 0, sizeof(req));
+    fill_bytes(&req, 0, sizeof(req));
     req.operation = op;
     req.flags = VSTOR_FLAG_COMPLETION;
-    copy(req.buffer, body, len);
+    copy_bytes(req.buffer, body, len);
     return send_inband(VMBUS_PKT_INBAND, &req, sizeof(req));
 }
 
@@ -748,13 +414,13 @@ static uint64_t query_version(uint16_t v)
 /* The event flag of our channel: the host signalled a completion. */
 static void check_event_flag(void)
 {
-    volatile uint64_t *word = vmbus_event_flags() + st.relid / 64;
-    uint64_t bit = 1ULL << (st.relid % 64), deadline = vmbus_now() + TIMEOUT;
+    volatile uint64_t *word = vmbus_event_flags() + st.ch.relid / 64;
+    uint64_t bit = 1ULL << (st.ch.relid % 64), deadline = vmbus_now() + TIMEOUT;
 
-    check("the host sets the channel's event flag (SIEFP SINT2, flag %u)", st.relid);
+    check("the host sets the channel's event flag (SIEFP SINT2, flag %u)", st.ch.relid);
     while (!(*word & bit))
         if (vmbus_now() > deadline)
-            fail("expected flag %u set got clear after %u s", st.relid, TIMEOUT_S);
+            fail("expected flag %u set got clear after %u s", st.ch.relid, TIMEOUT_S);
     __atomic_fetch_and(word, ~bit, __ATOMIC_SEQ_CST);
 }
 
@@ -813,7 +479,7 @@ static void handshake_checks(void)
  * bytes copied), @xfer bytes of data in or out, as Linux fills it. */
 static void srb(const uint8_t *cdb, unsigned cdb_len, uint32_t xfer, bool data_in)
 {
-    fill(&req, 0, sizeof(req));
+    fill_bytes(&req, 0, sizeof(req));
     req.operation = VSTOR_OP_EXECUTE_SRB;
     req.flags = VSTOR_FLAG_COMPLETION;
     req.srb.length = sizeof(req.srb);
@@ -822,7 +488,7 @@ static void srb(const uint8_t *cdb, unsigned cdb_len, uint32_t xfer, bool data_i
     req.srb.data_in = data_in ? 1 : 0;
     req.srb.data_transfer_length = xfer;
     req.srb.srb_flags = data_in ? SRB_FLAGS_DATA_IN : SRB_FLAGS_DATA_OUT;
-    copy(req.srb.cdb, cdb, cdb_len < 16 ? cdb_len : 16);
+    copy_bytes(req.srb.cdb, cdb, cdb_len < 16 ? cdb_len : 16);
 }
 
 static uint64_t send_srb_inband(void)
@@ -833,14 +499,14 @@ static uint64_t send_srb_inband(void)
 /* The request with the buffer [@p, @p + @len) as its one GPA range. */
 static uint64_t send_srb_buf(const void *p, uint32_t len)
 {
-    unsigned words = range_of(area, p, len);
+    unsigned words = vmbus_range(area, p, len);
 
     return send_gpa(1, area, words, &req, sizeof(req));
 }
 
 static unsigned cdb10(uint8_t *c, uint8_t op, uint32_t lba, uint16_t count)
 {
-    fill(c, 0, 16);
+    fill_bytes(c, 0, 16);
     c[0] = op;
     put_be32(c + 2, lba);
     put_be16(c + 7, count);
@@ -849,7 +515,7 @@ static unsigned cdb10(uint8_t *c, uint8_t op, uint32_t lba, uint16_t count)
 
 static unsigned cdb16(uint8_t *c, uint8_t op, uint64_t lba, uint32_t count)
 {
-    fill(c, 0, 16);
+    fill_bytes(c, 0, 16);
     c[0] = op;
     put_be64(c + 2, lba);
     put_be32(c + 10, count);
@@ -936,7 +602,7 @@ static void check_read_back(uint8_t seed)
 {
     uint8_t *rb = pages[RBUF] + RT_ROFF;
 
-    fill(pages[RBUF], FILL, 3 * 4096);
+    fill_bytes(pages[RBUF], FILL, 3 * 4096);
     expect_good(rw10(false, RT_LBA, rb, RT_BYTES), RT_BYTES);
     expect_pattern(rb, 0, RT_BYTES, seed);
     expect_fill("the read buffer's page before the data", pages[RBUF], RT_ROFF, FILL);
@@ -952,25 +618,25 @@ static void sanity_checks(uint64_t want_blocks)
     uint64_t last;
 
     check("INQUIRY, LUN 0");
-    fill(c, 0, 16);
+    fill_bytes(c, 0, 16);
     c[0] = OP_INQUIRY;
     c[4] = 96; /* allocation length */
     srb(c, 6, 96, true);
-    fill(b, FILL, 4096);
+    fill_bytes(b, FILL, 4096);
     expect_good(send_srb_buf(b, 96), 36);
     expect("peripheral qualifier and device type", 0x00, b[0]);
     if (b[8] != 'M' || b[9] != 's' || b[10] != 'f' || b[11] != 't')
         fail("expected vendor 'Msft' got '%.4s'", (const char *)b + 8);
     expect_fill("the INQUIRY buffer past 36 bytes", b + 36, 4096 - 36, FILL);
-    copy(inquiry, b, sizeof(inquiry));
+    copy_bytes(inquiry, b, sizeof(inquiry));
 
     check("READ CAPACITY(16), LUN 0");
-    fill(c, 0, 16);
+    fill_bytes(c, 0, 16);
     c[0] = OP_SERVICE_ACTION_IN;
     c[1] = SAI_READ_CAPACITY16;
     put_be32(c + 10, 32);
     srb(c, 16, 32, true);
-    fill(b, FILL, 4096);
+    fill_bytes(b, FILL, 4096);
     expect_good(send_srb_buf(b, 32), 32);
     st.blocks = be64(b) + 1;
     st.block_size = be32(b + 8);
@@ -986,7 +652,7 @@ static void sanity_checks(uint64_t want_blocks)
              st.blocks * st.block_size);
 
     check("READ CAPACITY(10), LUN 0");
-    fill(c, 0, 16);
+    fill_bytes(c, 0, 16);
     c[0] = OP_READ_CAPACITY10;
     srb(c, 10, 8, true);
     expect_good(send_srb_buf(b, 8), 8);
@@ -995,11 +661,11 @@ static void sanity_checks(uint64_t want_blocks)
     expect("block size", st.block_size, be32(b + 4));
 
     check("REPORT LUNS, target 0");
-    fill(c, 0, 16);
+    fill_bytes(c, 0, 16);
     c[0] = OP_REPORT_LUNS;
     put_be32(c + 6, 64);
     srb(c, 12, 64, true);
-    fill(b, FILL, 4096);
+    fill_bytes(b, FILL, 4096);
     expect_good(send_srb_buf(b, 64), 16);
     expect("LUN list length", 8, be32(b));
     expect("LUN 0's entry", 0, be64(b + 8));
@@ -1018,11 +684,11 @@ static void sanity_checks(uint64_t want_blocks)
     check("READ(10) of them into two GPA ranges");
     {
         uint8_t cdb[16];
-        unsigned n = range_of(area, pages[SPARE], 4096);
+        unsigned n = vmbus_range(area, pages[SPARE], 4096);
 
-        n += range_of(area + n, pages[SMALL], RT_BYTES - 4096);
-        fill(pages[SPARE], FILL, 4096);
-        fill(pages[SMALL], FILL, 4096);
+        n += vmbus_range(area + n, pages[SMALL], RT_BYTES - 4096);
+        fill_bytes(pages[SPARE], FILL, 4096);
+        fill_bytes(pages[SMALL], FILL, 4096);
         srb(cdb, cdb10(cdb, OP_READ10, RT_LBA, RT_BYTES / st.block_size), RT_BYTES, true);
         expect_good(send_gpa(2, area, n, &req, sizeof(req)), RT_BYTES);
         expect_pattern(pages[SPARE], 0, 4096, PATTERN_SEED);
@@ -1047,7 +713,7 @@ static void sanity_checks(uint64_t want_blocks)
     /* The buffer is what data_transfer_length says, not what the page
      * list spans. */
     check("READ(10) of 1 block, data_transfer_length 1 block, a buffer of 4096");
-    fill(pages[SPARE], FILL, 4096);
+    fill_bytes(pages[SPARE], FILL, 4096);
     srb(c, cdb10(c, OP_READ10, RT_LBA, 1), st.block_size, true);
     if (st.block_size < 4096) {
         expect_good(send_srb_buf(pages[SPARE], 4096), st.block_size);
@@ -1059,11 +725,11 @@ static void sanity_checks(uint64_t want_blocks)
     /* Scatter: each byte of the answer to its own range, in two pages
      * alternately (no two ranges contiguous). */
     check("INQUIRY of 16 bytes into 16 ranges of 1 byte each");
-    fill(c, 0, 16);
+    fill_bytes(c, 0, 16);
     c[0] = OP_INQUIRY;
     c[4] = 16;
     srb(c, 6, 16, true);
-    fill(pages[SPARE], FILL, 2 * 4096);
+    fill_bytes(pages[SPARE], FILL, 2 * 4096);
     for (unsigned i = 0; i < 16; i++) {
         area[2 * i] = 1 | (uint64_t)(i * 64) << 32;
         area[2 * i + 1] = pfn(pages[SPARE + i % 2]);
@@ -1095,8 +761,8 @@ static void inflight_checks(void)
     if (n > 24)
         n = 24;
     check("%u READ(10)s of one block each in flight at once", n);
-    fill(rb, FILL, 3 * 4096);
-    fill(seen, 0, sizeof(seen));
+    fill_bytes(rb, FILL, 3 * 4096);
+    fill_bytes(seen, 0, sizeof(seen));
     hold_signal = true;
     for (uint32_t i = 0; i < n; i++)
         rw10(false, RT_LBA + i % nblk, rb + i * bs, bs);
@@ -1128,15 +794,15 @@ static void flood(bool disk, uint32_t n)
 {
     static uint8_t seen[FLOOD_MAX];
     uint64_t first = st.next_tid + 1, deadline = vmbus_now() + TIMEOUT;
-    uint32_t sent = 0, got = 0, len, words = 0, waits = host_waits;
+    uint32_t sent = 0, got = 0, len, words = 0, waits = st.ch.host_waits;
     uint8_t c[16];
 
     check("%u %s in a row: more completions than the inbound ring holds", n,
           disk ? "READ(10)s of one block" : "TEST UNIT READYs");
-    fill(seen, 0, n);
+    fill_bytes(seen, 0, n);
     if (disk) {
         srb(c, cdb10(c, OP_READ10, RT_LBA, 1), st.block_size, true);
-        words = range_of(area, pages[SPARE], st.block_size);
+        words = vmbus_range(area, pages[SPARE], st.block_size);
     } else {
         tur_srb();
     }
@@ -1147,7 +813,7 @@ static void flood(bool disk, uint32_t n)
         for (; sent < n; sent++, progress = true) {
             len = disk ? build_gpa(first + sent, 1, area, words, &req, sizeof(req))
                        : build_inband(VMBUS_PKT_INBAND, first + sent, &req, sizeof(req));
-            if (vmbus_ring_write(&st.out, pkt, len))
+            if (vmbus_ring_write(&st.ch.out, pkt, len))
                 break;
         }
         if (progress)
@@ -1165,12 +831,12 @@ static void flood(bool disk, uint32_t n)
         else if (vmbus_now() > deadline)
             fail("expected %u completions got %u in %u s (%u requests sent; inbound ring "
                  "pending_send_sz 0x%x)",
-                 n, got, TIMEOUT_S, sent, st.in.hdr->pending_send_sz);
+                 n, got, TIMEOUT_S, sent, st.ch.in.hdr->pending_send_sz);
     }
     st.next_tid = first + n - 1;
     /* The inline answers fill the ring within one signal: the host must
      * have run out of room, and asked. */
-    if (!disk && host_waits == waits)
+    if (!disk && st.ch.host_waits == waits)
         fail("expected the host to wait for room (pending_send_sz) got no wait");
 }
 
@@ -1197,7 +863,7 @@ static void packet_checks(void)
     check("vstor operation 0xFFFFFFFF");
     expect_status(send_op(0xFFFFFFFF, NULL, 0), NT_INVALID_DEVICE_REQUEST);
     check("HvSignalEvent on the channel with flag 2048 (not an event flag)");
-    expect("status (INVALID_PARAMETER)", 0x5, vmbus_signal(st.conn_id, 2048));
+    expect("status (INVALID_PARAMETER)", 0x5, vmbus_signal(st.ch.conn_id, 2048));
     check("RESET_BUS");
     expect_status(send_op(VSTOR_OP_RESET_BUS, NULL, 0), NT_SUCCESS);
     check("RESET_LUN");
@@ -1215,7 +881,7 @@ static void packet_checks(void)
     {
         static uint8_t big[9000];
 
-        copy(big, &req, sizeof(req));
+        copy_bytes(big, &req, sizeof(req));
         tid = send_inband(VMBUS_PKT_INBAND, big, sizeof(big));
     }
     expect_good(tid, 0);
@@ -1254,7 +920,7 @@ static void lba_checks(void)
     srb(c, cdb16(c, OP_READ16, 1, 0xFFFFFFFF), bs, true);
     expect_sense(send_srb_buf(pages[SPARE], bs), KEY_ILLEGAL_REQUEST, ASC_LBA_OUT_OF_RANGE);
     check("WRITE(16) at LBA 2^64 - 1, 1 block");
-    fill(pages[SPARE], 0xA5, 4096);
+    fill_bytes(pages[SPARE], 0xA5, 4096);
     srb(c, cdb16(c, OP_WRITE16, ~0ULL, 1), bs, false);
     expect_sense(send_srb_buf(pages[SPARE], bs), KEY_ILLEGAL_REQUEST, ASC_LBA_OUT_OF_RANGE);
     check("READ(10) of 0 blocks at LBA = capacity (allowed)");
@@ -1317,7 +983,7 @@ static void gpa_checks(void)
     /* The good first page stays as it was: nothing moves before every
      * page is checked. */
     check("READ(10) into 2 pages, the second in the MMIO hole");
-    fill(pages[SPARE], FILL, 4096);
+    fill_bytes(pages[SPARE], FILL, 4096);
     srb(c, cdb10(c, OP_READ10, RT_LBA, (uint16_t)(8192 / bs)), 8192, true);
     area[0] = 8192;
     area[1] = pfn(pages[SPARE]);
@@ -1326,7 +992,7 @@ static void gpa_checks(void)
     expect_fill("the first page", pages[SPARE], 4096, FILL);
 
     check("WRITE(10) from 2 pages, the second in the MMIO hole, changes no block");
-    fill(pages[SPARE], 0xA5, 4096);
+    fill_bytes(pages[SPARE], 0xA5, 4096);
     srb(c, cdb10(c, OP_WRITE10, RT_LBA, (uint16_t)(8192 / bs)), 8192, false);
     expect_invalid(send_gpa(1, area, 3, &req, sizeof(req)));
     check_read_back(PATTERN_SEED);
@@ -1357,12 +1023,12 @@ static void cdb_checks(void)
     uint8_t c[16];
 
     check("CDB opcode 0xC7 (unknown)");
-    fill(c, 0, 16);
+    fill_bytes(c, 0, 16);
     c[0] = OP_VENDOR_C7;
     srb(c, 16, 0, true);
     expect_sense(send_srb_inband(), KEY_ILLEGAL_REQUEST, ASC_INVALID_OPCODE);
     check("INQUIRY for VPD page 0x42 (none)");
-    fill(c, 0, 16);
+    fill_bytes(c, 0, 16);
     c[0] = OP_INQUIRY;
     c[1] = 1;
     c[2] = 0x42;
@@ -1405,10 +1071,10 @@ static uint64_t unmap(uint16_t plen, uint16_t bdlen, uint64_t lba, uint32_t coun
 {
     uint8_t c[16], *p = pages[SMALL];
 
-    fill(c, 0, 16);
+    fill_bytes(c, 0, 16);
     c[0] = OP_UNMAP;
     put_be16(c + 7, plen);
-    fill(p, 0, 24);
+    fill_bytes(p, 0, 24);
     put_be16(p, 22);
     put_be16(p + 2, bdlen);
     put_be64(p + 8, lba);
@@ -1458,21 +1124,21 @@ static void lun_checks(void)
 
     /* Linux's scan needs these answered for an absent unit. */
     check("INQUIRY, LUN 1 (no disk): peripheral qualifier 3");
-    fill(c, 0, 16);
+    fill_bytes(c, 0, 16);
     c[0] = OP_INQUIRY;
     c[4] = 96;
     srb(c, 6, 96, true);
     req.srb.lun = 1;
-    fill(pages[SMALL], FILL, 4096);
+    fill_bytes(pages[SMALL], FILL, 4096);
     expect_good(send_srb_buf(pages[SMALL], 96), 36);
     expect("peripheral qualifier and device type", 0x7F, pages[SMALL][0]);
     check("REPORT LUNS, target 1: none");
-    fill(c, 0, 16);
+    fill_bytes(c, 0, 16);
     c[0] = OP_REPORT_LUNS;
     put_be32(c + 6, 64);
     srb(c, 12, 64, true);
     req.srb.target_id = 1;
-    fill(pages[SMALL], FILL, 4096);
+    fill_bytes(pages[SMALL], FILL, 4096);
     expect_good(send_srb_buf(pages[SMALL], 64), 8);
     expect("LUN list length", 0, be32(pages[SMALL]));
 }
@@ -1489,14 +1155,14 @@ static void expect_closed_and_reopen(uint32_t openid)
 
     /* The signal that delivered the damage was taken (the channel was
      * open); the next ones find it closed. */
-    while ((status = vmbus_signal(st.conn_id, 0)) == 0 && vmbus_now() < deadline)
+    while ((status = vmbus_signal(st.ch.conn_id, 0)) == 0 && vmbus_now() < deadline)
         ;
     expect("HvSignalEvent status on the closed channel (INVALID_CONNECTION_ID)", 0x12, status);
     expect("packets in the inbound ring", 0,
-           (uint64_t)vmbus_ring_read(&st.in, in_pkt, sizeof(in_pkt), &len));
+           (uint64_t)vmbus_ring_read(&st.ch.in, in_pkt, sizeof(in_pkt), &len));
 
     check("CLOSECHANNEL, OPENCHANNEL (same GPADL) and the handshake again");
-    close_channel();
+    need(vmbus_close(&st.ch));
     expect("OPENCHANNEL_RESULT status", 0, open_channel(openid, RING_GPADL, OUT_PAGES));
     expect_status(send_op(VSTOR_OP_BEGIN_INIT, NULL, 0), NT_SUCCESS);
     expect_status(query_version(VSTOR_VERSION_WIN10), NT_SUCCESS);
@@ -1527,7 +1193,7 @@ static void corrupt_ring_checks(void)
             true);
         send_gpa(1, area, 1 + n, &req, sizeof(req));
     }
-    fill(pkt, 0, 32);
+    fill_bytes(pkt, 0, 32);
     *d = (struct vmbus_desc){VMBUS_PKT_INBAND, 8, 4, VMBUS_PKT_FLAG_COMPLETION, ++st.next_tid};
     ring_send(32);
     hold_signal = false;
@@ -1536,35 +1202,26 @@ static void corrupt_ring_checks(void)
 
     /* len8 says 4 KiB; 32 bytes were written. */
     check("a packet whose len8 (512) is more than was written");
-    fill(pkt, 0, 32);
+    fill_bytes(pkt, 0, 32);
     *d = (struct vmbus_desc){VMBUS_PKT_INBAND, 2, 512, VMBUS_PKT_FLAG_COMPLETION, ++st.next_tid};
     ring_send(32);
     expect_closed_and_reopen(5);
 
     check("write_index past the end of the ring");
-    st.out.hdr->write_index = st.out.size + 8;
+    st.ch.out.hdr->write_index = st.ch.out.size + 8;
     signal_host();
     expect_closed_and_reopen(6);
 }
 
 static void teardown_checks(void)
 {
-    static struct vmbus_msg m;
-    struct vmbus_gpadl_teardown t = {{VMBUS_MSG_GPADL_TEARDOWN, 0}, 0, RING_GPADL};
-    struct vmbus_hdr unload = {VMBUS_MSG_UNLOAD, 0};
-    const struct vmbus_gpadl_torndown *td = (const void *)m.bytes;
-
     check("CLOSECHANNEL: the channel takes no more signals");
-    close_channel();
-    expect("HvSignalEvent status (INVALID_CONNECTION_ID)", 0x12, vmbus_signal(st.conn_id, 0));
+    need(vmbus_close(&st.ch));
+    expect("HvSignalEvent status (INVALID_CONNECTION_ID)", 0x12, vmbus_signal(st.ch.conn_id, 0));
     check("GPADL_TEARDOWN of the ring GPADL");
-    t.child_relid = st.relid;
-    post(st.msg_conn, &t, sizeof(t));
-    wait_msg(VMBUS_MSG_GPADL_TORNDOWN, sizeof(*td), &m);
-    expect("GPADL_TORNDOWN gpadl", RING_GPADL, td->gpadl);
+    need(vmbus_gpadl_teardown(st.ch.relid, RING_GPADL));
     check("UNLOAD");
-    post(st.msg_conn, &unload, sizeof(unload));
-    wait_msg(VMBUS_MSG_UNLOAD_RESP, sizeof(struct vmbus_hdr), &m);
+    need(vmbus_unload());
 }
 
 /* ---- the test ------------------------------------------------------------------------ */
@@ -1576,6 +1233,7 @@ _Noreturn void test_storvsc(uint64_t ram_top, uint64_t want_blocks)
     if (!ram_top)
         finish("storvsc FAIL: no RAM in the e820 table");
     st.ram_top = ram_top;
+    vmbus_chan_rings(&st.ch, ring_pages, OUT_PAGES, IN_PAGES);
     check("CPUID 0x40000000 says Microsoft Hv");
     if (!hyperv_present())
         fail("expected 'Microsoft Hv' got another signature (not a child of this hypervisor)");

@@ -40,16 +40,6 @@ static uint8_t siefp[4096] __attribute__((aligned(4096)));
 static struct post_message_input post_input __attribute__((aligned(4096)));
 static const void *hypercall_page;
 
-/* Byte by byte: the compiler is not to call a memcpy we do not have. */
-static void copy(void *dst, const void *src, size_t n)
-{
-    volatile uint8_t *d = dst;
-    const uint8_t *s = src;
-
-    for (size_t i = 0; i < n; i++)
-        d[i] = s[i];
-}
-
 uint64_t vmbus_now(void)
 {
     return rdmsr(HV_MSR_TIME_REF_COUNT);
@@ -139,28 +129,43 @@ bool vmbus_recv(struct vmbus_msg *m, uint64_t timeout)
     return true;
 }
 
-uint64_t vmbus_post_gpadl(uint32_t conn, uint32_t relid, uint32_t gpadl, const uint64_t *pfns,
-                          unsigned n, uint32_t offset, uint32_t count)
+uint64_t vmbus_post_gpadl_header(uint32_t conn, uint32_t relid, uint32_t gpadl,
+                                 const uint64_t *pfns, unsigned n, unsigned first, uint32_t offset,
+                                 uint32_t count)
 {
     static uint64_t msg[VMBUS_PAYLOAD_MAX / 8];
     struct vmbus_gpadl_header *h = (struct vmbus_gpadl_header *)msg;
-    struct vmbus_gpadl_body *b = (struct vmbus_gpadl_body *)msg;
     uint8_t *after = (uint8_t *)msg + sizeof(*h);
-    unsigned first = n < VMBUS_GPADL_HEADER_PFNS ? n : VMBUS_GPADL_HEADER_PFNS;
-    uint64_t st;
 
     *h = (struct vmbus_gpadl_header){
         {VMBUS_MSG_GPADL_HEADER, 0}, relid, gpadl, (uint16_t)(8 + 8 * n), 1};
-    copy(after, &count, 4);
-    copy(after + 4, &offset, 4);
-    copy(after + 8, pfns, 8 * first);
-    st = vmbus_post(conn, msg, (uint32_t)(sizeof(*h) + 8 + 8 * first));
+    copy_bytes(after, &count, 4);
+    copy_bytes(after + 4, &offset, 4);
+    copy_bytes(after + 8, pfns, 8 * first);
+    return vmbus_post(conn, msg, (uint32_t)(sizeof(*h) + 8 + 8 * first));
+}
+
+uint64_t vmbus_post_gpadl_body(uint32_t conn, uint32_t gpadl, uint32_t msgnumber,
+                               const uint64_t *pfns, unsigned m)
+{
+    static uint64_t msg[VMBUS_PAYLOAD_MAX / 8];
+    struct vmbus_gpadl_body *b = (struct vmbus_gpadl_body *)msg;
+
+    *b = (struct vmbus_gpadl_body){{VMBUS_MSG_GPADL_BODY, 0}, msgnumber, gpadl};
+    copy_bytes((uint8_t *)msg + sizeof(*b), pfns, 8 * m);
+    return vmbus_post(conn, msg, (uint32_t)(sizeof(*b) + 8 * m));
+}
+
+uint64_t vmbus_post_gpadl(uint32_t conn, uint32_t relid, uint32_t gpadl, const uint64_t *pfns,
+                          unsigned n, uint32_t offset, uint32_t count)
+{
+    unsigned first = n < VMBUS_GPADL_HEADER_PFNS ? n : VMBUS_GPADL_HEADER_PFNS;
+    uint64_t st = vmbus_post_gpadl_header(conn, relid, gpadl, pfns, n, first, offset, count);
+
     for (unsigned done = first, k = 1; !st && done < n; k++) {
         unsigned m = n - done < VMBUS_GPADL_BODY_PFNS ? n - done : VMBUS_GPADL_BODY_PFNS;
 
-        *b = (struct vmbus_gpadl_body){{VMBUS_MSG_GPADL_BODY, 0}, k, gpadl};
-        copy((uint8_t *)msg + sizeof(*b), pfns + done, 8 * m);
-        st = vmbus_post(conn, msg, (uint32_t)(sizeof(*b) + 8 * m));
+        st = vmbus_post_gpadl_body(conn, gpadl, k, pfns + done, m);
         done += m;
     }
     return st;
@@ -255,4 +260,316 @@ bool vmbus_ring_read_signal(const struct vmbus_ring *r)
     w = __atomic_load_n(&r->hdr->write_index, __ATOMIC_ACQUIRE);
     rd = r->hdr->read_index;
     return r->size - ring_used(r, w, rd) > pending;
+}
+
+/* ---- the connection and a channel ---------------------------------------------------- */
+
+#define TIMEOUT                      (VMBUS_TIMEOUT_S * REF_1S)
+#define STATUS_INVALID_CONNECTION_ID 0x12
+
+uint32_t vmbus_msg_conn;
+
+static char err_buf[256];
+
+static const char *err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* What went wrong, for the caller to report. */
+static const char *err(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    fmt_vsnprintf(err_buf, sizeof(err_buf), fmt, ap);
+    va_end(ap);
+    return err_buf;
+}
+
+static const char *posted(uint64_t status)
+{
+    return status ? err("expected HvPostMessage status 0x0 got 0x%lx", status) : NULL;
+}
+
+const char *vmbus_msg_name(uint32_t type)
+{
+    switch (type) {
+    case VMBUS_MSG_OFFERCHANNEL:
+        return "OFFERCHANNEL";
+    case VMBUS_MSG_ALLOFFERS_DONE:
+        return "ALLOFFERS_DELIVERED";
+    case VMBUS_MSG_OPEN_RESULT:
+        return "OPENCHANNEL_RESULT";
+    case VMBUS_MSG_GPADL_CREATED:
+        return "GPADL_CREATED";
+    case VMBUS_MSG_GPADL_TORNDOWN:
+        return "GPADL_TORNDOWN";
+    case VMBUS_MSG_VERSION_RESP:
+        return "VERSION_RESPONSE";
+    case VMBUS_MSG_UNLOAD_RESP:
+        return "UNLOAD_RESPONSE";
+    default:
+        return "?";
+    }
+}
+
+const char *vmbus_wait_msg(uint32_t type, uint32_t size, struct vmbus_msg *m)
+{
+    if (!vmbus_recv(m, TIMEOUT))
+        return err("expected message %u (%s) got none in %u s", type, vmbus_msg_name(type),
+                   VMBUS_TIMEOUT_S);
+    if (m->hdr.type != type)
+        return err("expected message %u (%s) got %u (%s)", type, vmbus_msg_name(type), m->hdr.type,
+                   vmbus_msg_name(m->hdr.type));
+    if (m->size < size)
+        return err("expected a %s of at least %u bytes got %u", vmbus_msg_name(type), size,
+                   m->size);
+    return NULL;
+}
+
+const char *vmbus_initiate(uint32_t conn, uint32_t version, uint64_t sint, uint64_t *status,
+                           struct vmbus_msg *m)
+{
+    struct vmbus_initiate_contact ic = {{VMBUS_MSG_INITIATE, 0}, version, 0, sint, 0, 0};
+
+    *status = vmbus_post(conn, &ic, sizeof(ic));
+    if (*status)
+        return NULL;
+    return vmbus_wait_msg(VMBUS_MSG_VERSION_RESP, sizeof(struct vmbus_version_response), m);
+}
+
+const char *vmbus_connect(uint32_t *version)
+{
+    /* Linux's list: newest first, down to Windows 8's 2.4. */
+    static const uint32_t versions[] = {0x50003, 0x50002, 0x50001, 0x50000,
+                                        0x40001, 0x40000, 0x30000, 0x20004};
+    static struct vmbus_msg m;
+    const struct vmbus_version_response *r = (const void *)m.bytes;
+
+    for (unsigned i = 0; i < sizeof(versions) / sizeof(versions[0]); i++) {
+        uint32_t conn = versions[i] >= VMBUS_V5_0 ? VMBUS_CONN_INITIATE : VMBUS_CONN_LEGACY;
+        uint64_t status;
+        const char *e = vmbus_initiate(conn, versions[i], VMBUS_SINT, &status, &m);
+
+        if (e)
+            return e;
+        /* A host that does not serve connection 4 has no 5.x: next one down. */
+        if (status == STATUS_INVALID_CONNECTION_ID && conn == VMBUS_CONN_INITIATE)
+            continue;
+        if (status)
+            return posted(status);
+        if (!r->supported)
+            continue;
+        if (r->connection_state)
+            return err("expected connection_state 0x0 got 0x%x", r->connection_state);
+        vmbus_msg_conn = versions[i] >= VMBUS_V5_0 ? r->msg_conn_id : VMBUS_CONN_LEGACY;
+        if (!vmbus_msg_conn)
+            return err("expected msg_conn_id non-zero got 0x0");
+        *version = versions[i];
+        return NULL;
+    }
+    return err("expected a version the host supports got none from 5.3 down to 2.4");
+}
+
+const char *vmbus_find_offer(const uint8_t type[16], struct vmbus_chan *ch, uint32_t *other)
+{
+    static struct vmbus_msg m;
+    const struct vmbus_offer *o = (const void *)m.bytes;
+    struct vmbus_hdr ro = {VMBUS_MSG_REQUESTOFFERS, 0};
+    const char *e = posted(vmbus_post(vmbus_msg_conn, &ro, sizeof(ro)));
+
+    if (e)
+        return e;
+    ch->offered = false;
+    if (other)
+        *other = 0;
+    for (;;) {
+        if (!vmbus_recv(&m, TIMEOUT))
+            return err("expected OFFERCHANNEL or ALLOFFERS_DELIVERED got none in %u s",
+                       VMBUS_TIMEOUT_S);
+        if (m.hdr.type == VMBUS_MSG_ALLOFFERS_DONE)
+            return NULL;
+        if (m.hdr.type != VMBUS_MSG_OFFERCHANNEL)
+            return err("expected OFFERCHANNEL or ALLOFFERS_DELIVERED got message %u", m.hdr.type);
+        if (m.size < sizeof(*o))
+            return err("expected an OFFERCHANNEL of %lu bytes got %u", sizeof(*o), m.size);
+        if (o->sub_channel_index)
+            continue;
+        if (same_bytes(o->if_type, type, 16)) {
+            if (ch->offered)
+                continue;
+            ch->offered = true;
+            ch->relid = o->child_relid;
+            ch->conn_id = o->connection_id;
+            ch->monitor_allocated = o->monitor_allocated;
+            ch->dedicated_interrupt = o->is_dedicated_interrupt;
+        } else if (other && !*other) {
+            *other = o->child_relid;
+        }
+    }
+}
+
+const char *vmbus_gpadl(uint32_t relid, uint32_t gpadl, const uint64_t *pfns, unsigned n,
+                        uint32_t offset, uint32_t count, uint32_t *status)
+{
+    static struct vmbus_msg m;
+    const struct vmbus_gpadl_created *c = (const void *)m.bytes;
+    const char *e = posted(vmbus_post_gpadl(vmbus_msg_conn, relid, gpadl, pfns, n, offset, count));
+
+    if (!e)
+        e = vmbus_wait_msg(VMBUS_MSG_GPADL_CREATED, sizeof(*c), &m);
+    if (e)
+        return e;
+    if (c->child_relid != relid || c->gpadl != gpadl)
+        return err("expected GPADL_CREATED for GPADL 0x%x of relid %u got one for 0x%x of %u",
+                   gpadl, relid, c->gpadl, c->child_relid);
+    *status = c->status;
+    return NULL;
+}
+
+const char *vmbus_gpadl_teardown(uint32_t relid, uint32_t gpadl)
+{
+    static struct vmbus_msg m;
+    struct vmbus_gpadl_teardown t = {{VMBUS_MSG_GPADL_TEARDOWN, 0}, relid, gpadl};
+    const struct vmbus_gpadl_torndown *td = (const void *)m.bytes;
+    const char *e = posted(vmbus_post(vmbus_msg_conn, &t, sizeof(t)));
+
+    if (!e)
+        e = vmbus_wait_msg(VMBUS_MSG_GPADL_TORNDOWN, sizeof(*td), &m);
+    if (e)
+        return e;
+    if (td->gpadl != gpadl)
+        return err("expected GPADL_TORNDOWN for 0x%x got it for 0x%x", gpadl, td->gpadl);
+    return NULL;
+}
+
+void vmbus_chan_rings(struct vmbus_chan *ch, void *base, unsigned out, unsigned in)
+{
+    ch->ring_base = base;
+    ch->out_pages = out;
+    ch->in_pages = in;
+}
+
+uint64_t vmbus_post_open(struct vmbus_chan *ch, uint32_t relid, uint32_t openid, uint32_t gpadl,
+                         uint32_t downstream, uint32_t size)
+{
+    static struct vmbus_open_channel o;
+
+    fill_bytes(&o, 0, sizeof(o));
+    o.hdr.type = VMBUS_MSG_OPENCHANNEL;
+    o.child_relid = relid;
+    o.openid = openid;
+    o.gpadl = gpadl;
+    o.target_vp = 0;
+    o.downstream_page_offset = downstream;
+    /* A channel opens on empty rings, whatever it was before. */
+    vmbus_ring_init(&ch->out, ch->ring_base, ch->out_pages, false);
+    vmbus_ring_init(&ch->in, ch->ring_base + ch->out_pages * 4096, ch->in_pages, false);
+    return vmbus_post(vmbus_msg_conn, &o, size);
+}
+
+const char *vmbus_open(struct vmbus_chan *ch, uint32_t openid, uint32_t gpadl, uint32_t downstream,
+                       uint32_t *status)
+{
+    static struct vmbus_msg m;
+    const struct vmbus_open_result *r = (const void *)m.bytes;
+    const char *e = posted(vmbus_post_open(ch, ch->relid, openid, gpadl, downstream,
+                                           sizeof(struct vmbus_open_channel)));
+
+    if (!e)
+        e = vmbus_wait_msg(VMBUS_MSG_OPEN_RESULT, sizeof(*r), &m);
+    if (e)
+        return e;
+    if (r->child_relid != ch->relid || r->openid != openid)
+        return err("expected OPENCHANNEL_RESULT for relid %u open id %u got relid %u open id %u",
+                   ch->relid, openid, r->child_relid, r->openid);
+    *status = r->status;
+    return NULL;
+}
+
+const char *vmbus_close(const struct vmbus_chan *ch)
+{
+    struct vmbus_relid_msg c = {{VMBUS_MSG_CLOSECHANNEL, 0}, ch->relid};
+
+    return posted(vmbus_post(vmbus_msg_conn, &c, sizeof(c)));
+}
+
+const char *vmbus_unload(void)
+{
+    static struct vmbus_msg m;
+    struct vmbus_hdr unload = {VMBUS_MSG_UNLOAD, 0};
+    const char *e = posted(vmbus_post(vmbus_msg_conn, &unload, sizeof(unload)));
+
+    return e ? e : vmbus_wait_msg(VMBUS_MSG_UNLOAD_RESP, sizeof(struct vmbus_hdr), &m);
+}
+
+/* ---- packets on a channel ------------------------------------------------------------ */
+
+uint32_t vmbus_build_inband(void *dst, uint16_t type, uint16_t flags, uint64_t tid,
+                            const void *payload, uint32_t len)
+{
+    struct vmbus_desc *d = dst;
+    uint32_t total = (sizeof(*d) + len + 7) & ~7u;
+
+    fill_bytes(dst, 0, total);
+    *d = (struct vmbus_desc){type, 2, (uint16_t)(total / 8), flags, tid};
+    copy_bytes((uint8_t *)dst + sizeof(*d), payload, len);
+    return total;
+}
+
+uint32_t vmbus_build_gpa(void *dst, uint64_t tid, uint32_t rangecount, const uint64_t *ranges,
+                         unsigned words, const void *payload, uint32_t len)
+{
+    struct vmbus_desc *d = dst;
+    uint32_t off = 24 + 8 * words, total = (off + len + 7) & ~7u;
+    uint32_t head[2] = {0, rangecount}; /* reserved, rangecount */
+
+    fill_bytes(dst, 0, total);
+    *d = (struct vmbus_desc){VMBUS_PKT_GPA_DIRECT, (uint16_t)(off / 8), (uint16_t)(total / 8),
+                             VMBUS_PKT_FLAG_COMPLETION, tid};
+    copy_bytes((uint8_t *)dst + 16, head, 8);
+    copy_bytes((uint8_t *)dst + 24, ranges, 8 * words);
+    copy_bytes((uint8_t *)dst + off, payload, len);
+    return total;
+}
+
+unsigned vmbus_range(uint64_t *out, const void *p, uint32_t len)
+{
+    uint32_t off = (uint32_t)(gpa(p) & 4095), n = (off + len + 4095) / 4096;
+
+    out[0] = len | (uint64_t)off << 32;
+    for (uint32_t i = 0; i < n; i++)
+        out[1 + i] = pfn(p) + i;
+    return 1 + n;
+}
+
+const char *vmbus_chan_signal(const struct vmbus_chan *ch)
+{
+    uint64_t status = vmbus_signal(ch->conn_id, 0);
+
+    return status ? err("expected HvSignalEvent status 0x0 got 0x%lx", status) : NULL;
+}
+
+const char *vmbus_chan_send(struct vmbus_chan *ch, const void *pkt, uint32_t len, bool signal)
+{
+    if (vmbus_ring_write(&ch->out, pkt, len))
+        return err("expected room in the outbound ring got none (the host does not read it)");
+    return signal ? vmbus_chan_signal(ch) : NULL;
+}
+
+const char *vmbus_chan_read(struct vmbus_chan *ch, void *buf, uint32_t size, uint32_t *len,
+                            bool *got)
+{
+    int rc;
+
+    *len = 0;
+    rc = vmbus_ring_read(&ch->in, buf, size, len);
+    *got = rc > 0;
+    if (rc < 0)
+        return err("expected a well-formed packet in the inbound ring got one of %u bytes (write "
+                   "index 0x%x, read index 0x%x)",
+                   *len, ch->in.hdr->write_index, ch->in.hdr->read_index);
+    if (rc > 0 && vmbus_ring_read_signal(&ch->in)) {
+        ch->host_waits++;
+        return vmbus_chan_signal(ch);
+    }
+    return NULL;
 }

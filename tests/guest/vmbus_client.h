@@ -2,8 +2,9 @@
 /*
  * hvtest's VMBus client (vmbus_client.c): the SynIC message page polled
  * instead of interrupts, HvPostMessage and HvSignalEvent through the
- * hypercall page, and the guest's side of a channel's two rings.  Just
- * enough for hvtest=storvsc and hvtest=netvsc to play hostile guests.
+ * hypercall page, the guest's side of a channel's two rings, and the
+ * steps of bringing a channel up.  Just enough for hvtest=storvsc and
+ * hvtest=netvsc to play hostile guests and hvtest=storwrite a good one.
  *
  * The wire formats are written out here again, from Linux
  * include/linux/hyperv.h and the TLFS, rather than taken from the
@@ -205,6 +206,17 @@ struct vmbus_ring {
     uint32_t size; /* bytes of data, after the header page */
 };
 
+/* Guest-physical address and page number of our own memory (identity-mapped). */
+static inline uint64_t gpa(const void *p)
+{
+    return (uint64_t)(uintptr_t)p;
+}
+
+static inline uint64_t pfn(const void *p)
+{
+    return gpa(p) >> 12;
+}
+
 /* ---- vmbus_client.c ------------------------------------------------------------------ */
 
 /* The reference clock (TIME_REF_COUNT), in 100 ns units. */
@@ -233,6 +245,14 @@ bool vmbus_recv(struct vmbus_msg *m, uint64_t timeout);
  */
 uint64_t vmbus_post_gpadl(uint32_t conn, uint32_t relid, uint32_t gpadl, const uint64_t *pfns,
                           unsigned n, uint32_t offset, uint32_t count);
+/* Its two halves, for a guest that sends them apart: the GPADL_HEADER of
+ * an @n-page GPADL with its first @first PFNs, and GPADL_BODY number
+ * @msgnumber with @m PFNs.  The post's status. */
+uint64_t vmbus_post_gpadl_header(uint32_t conn, uint32_t relid, uint32_t gpadl,
+                                 const uint64_t *pfns, unsigned n, unsigned first, uint32_t offset,
+                                 uint32_t count);
+uint64_t vmbus_post_gpadl_body(uint32_t conn, uint32_t gpadl, uint32_t msgnumber,
+                               const uint64_t *pfns, unsigned m);
 
 /* A ring over @pages pages at @base (the header page first): no bytes
  * written or read, feature_bits as Linux sets them; @mask: interrupt_mask. */
@@ -247,5 +267,88 @@ int vmbus_ring_read(struct vmbus_ring *r, void *buf, uint32_t size, uint32_t *le
 /* After a read: the host set pending_send_sz (it waits for room) and
  * there is more room than that now, so signal it. */
 bool vmbus_ring_read_signal(const struct vmbus_ring *r);
+
+/* ---- the connection and a channel ---------------------------------------------------- */
+
+/*
+ * The steps every client takes, well-formed and as Linux takes them; the
+ * tests send their hostile variants themselves.  Each returns NULL, or
+ * what went wrong ("expected X got Y", in a buffer the next failure
+ * overwrites) for the test to report in its own way.  An answer is waited
+ * for VMBUS_TIMEOUT_S seconds.
+ */
+
+#define VMBUS_TIMEOUT_S 30
+
+/* Where channel messages go once INITIATE_CONTACT was taken (vmbus_connect). */
+extern uint32_t vmbus_msg_conn;
+
+/* A channel: what its offer said, its rings. */
+struct vmbus_chan {
+    bool offered; /* vmbus_find_offer found it */
+    uint32_t relid;
+    uint32_t conn_id; /* for HvSignalEvent */
+    uint8_t monitor_allocated;
+    uint16_t dedicated_interrupt;
+    uint8_t *ring_base; /* the outbound ring's pages, then the inbound ring's */
+    unsigned out_pages, in_pages;
+    struct vmbus_ring out, in;
+    unsigned host_waits; /* reads after which the host waited for room (pending_send_sz) */
+};
+
+/* "GPADL_CREATED" and so on, "?" for a type the host does not send. */
+const char *vmbus_msg_name(uint32_t type);
+/* The next message: of @type, at least @size bytes. */
+const char *vmbus_wait_msg(uint32_t type, uint32_t size, struct vmbus_msg *m);
+/* INITIATE_CONTACT for @version on @conn, @sint its msg_sint: *@status is
+ * the post's, and if that is 0 the VERSION_RESPONSE is in @m. */
+const char *vmbus_initiate(uint32_t conn, uint32_t version, uint64_t sint, uint64_t *status,
+                           struct vmbus_msg *m);
+/* INITIATE_CONTACT, the newest version the host takes from 5.3 down to
+ * 2.4, each on its connection: vmbus_msg_conn and *@version set. */
+const char *vmbus_connect(uint32_t *version);
+/* REQUESTOFFERS and the offers up to ALLOFFERS_DELIVERED: @ch gets the
+ * first offer of class @type that is not a subchannel (offered false if
+ * none), *@other (if not NULL) the relid of the first of another class
+ * (0 if none). */
+const char *vmbus_find_offer(const uint8_t type[16], struct vmbus_chan *ch, uint32_t *other);
+/* A GPADL (vmbus_post_gpadl) and its GPADL_CREATED: *@status is the
+ * creation status. */
+const char *vmbus_gpadl(uint32_t relid, uint32_t gpadl, const uint64_t *pfns, unsigned n,
+                        uint32_t offset, uint32_t count, uint32_t *status);
+/* GPADL_TEARDOWN and its GPADL_TORNDOWN. */
+const char *vmbus_gpadl_teardown(uint32_t relid, uint32_t gpadl);
+/* @ch's rings: @out pages at @base (the outbound ring), then @in pages. */
+void vmbus_chan_rings(struct vmbus_chan *ch, void *base, unsigned out, unsigned in);
+/* @ch's rings emptied, then the first @size bytes of an OPENCHANNEL for
+ * @relid (a hostile guest may name another, or send less): the post's status. */
+uint64_t vmbus_post_open(struct vmbus_chan *ch, uint32_t relid, uint32_t openid, uint32_t gpadl,
+                         uint32_t downstream, uint32_t size);
+/* OPENCHANNEL of @ch and its OPENCHANNEL_RESULT: *@status is its status. */
+const char *vmbus_open(struct vmbus_chan *ch, uint32_t openid, uint32_t gpadl, uint32_t downstream,
+                       uint32_t *status);
+/* CLOSECHANNEL (no answer). */
+const char *vmbus_close(const struct vmbus_chan *ch);
+/* UNLOAD and its UNLOAD_RESPONSE. */
+const char *vmbus_unload(void);
+
+/* A packet at @dst with only a descriptor before the payload (in-band,
+ * a completion, or any type a hostile guest makes up): its length. */
+uint32_t vmbus_build_inband(void *dst, uint16_t type, uint16_t flags, uint64_t tid,
+                            const void *payload, uint32_t len);
+/* A GPA-direct packet at @dst asking for a completion: @rangecount (true
+ * or not), @words u64s of range headers and PFNs, the payload.  Its length. */
+uint32_t vmbus_build_gpa(void *dst, uint64_t tid, uint32_t rangecount, const uint64_t *ranges,
+                         unsigned words, const void *payload, uint32_t len);
+/* The range header and PFNs of [@p, @p + @len) at @out: the u64s written. */
+unsigned vmbus_range(uint64_t *out, const void *p, uint32_t len);
+/* HvSignalEvent on @ch, which must succeed. */
+const char *vmbus_chan_signal(const struct vmbus_chan *ch);
+/* @len bytes at @pkt into @ch's outbound ring, and a signal if @signal. */
+const char *vmbus_chan_send(struct vmbus_chan *ch, const void *pkt, uint32_t len, bool signal);
+/* The next packet of @ch's inbound ring into @buf (*@got false if there
+ * is none); the host is signalled if it waits for room. */
+const char *vmbus_chan_read(struct vmbus_chan *ch, void *buf, uint32_t size, uint32_t *len,
+                            bool *got);
 
 #endif

@@ -1,13 +1,17 @@
 # Crash consistency of a dynamic VHDX (tests/system/cases/44-storage-crash.sh):
-# a child writes numbered 64 KiB blocks to its disk, each flushed (dd
-# conv=fsync: SYNCHRONIZE CACHE, fsync in the worker) before it says so on
-# its console; the worker is killed with SIGKILL at a random point; ROUNDS
-# times.  After each kill the image is copied aside with what the child
-# had reported flushed, for the host to check with qemu-img.
+# a test child (tests/guest, hvtest=storwrite) writes numbered 64 KiB
+# blocks to its disk, each flushed (SYNCHRONIZE CACHE: the worker flushes
+# the image) before it says so on its console; the worker is killed with
+# SIGKILL at a random point; ROUNDS times, the child started again each
+# round with round=K on its command line.  After each kill the image is
+# copied aside with what the child had reported flushed, for the host to
+# check with qemu-img.
 . /data/lib.sh
 
 rounds=$(cat /data/rounds)
 work=/work
+log=/run/hvcore/cr/console.log
+cr=$(printf '\r')
 mkdir -p $work
 for d in /dev/vd?; do
     [ "$(blkid -o value -s LABEL "$d" 2>/dev/null)" = HVWORK ] && wdev=$d
@@ -15,22 +19,37 @@ done
 [ -n "${wdev:-}" ] || fail "no work disk (label HVWORK)"
 mount "$wdev" $work || fail "cannot mount the work disk $wdev"
 
+# The child's last lines and the worker's state, for a round that went wrong.
+round_dump() {
+    tr -d '\r' < $log 2>/dev/null | tail -n 5 | sed 's/^/cr| /'
+    vm_dump cr
+}
+
 hvctl disk create $work/crash.vhdx --size 64M || fail "disk create crash.vhdx"
-hvctl create cr --memory 256M --cpus 1 --kernel /data/vmlinuz --initrd /data/initrd.img \
-    --cmdline "console=ttyS0 child.kvp=0" --disk $work/crash.vhdx || fail "hvctl create cr"
+hvctl create cr --memory 64M --cpus 1 --kernel /data/hvtest.bzimage \
+    --cmdline "hvtest=storwrite round=1" --disk $work/crash.vhdx || fail "hvctl create cr"
 
 k=1
 while [ $k -le "$rounds" ]; do
-    vm_start_and_wait cr
-    # Block i of the round holds "k i" over and over; 256 blocks (16 MiB)
-    # round and round.
-    vm_ask cr "loop$k" 'd=/dev/$(ls /sys/bus/scsi/devices/*:0:0:0/block); i=0; while :; do yes "'$k' $i" | head -c 65536 | dd of=$d bs=64k seek=$((i % 256)) oflag=direct conv=fsync 2>/dev/null && echo "vm-check: flushed'$k' $i"; i=$((i + 1)); done &'
+    hvctl set cr --cmdline "hvtest=storwrite round=$k" || fail "round $k: hvctl set cr"
+    # The worker appends: only this round's lines in the log.
+    rm -f $log
+    hvctl start cr || fail "round $k: hvctl start cr failed: $(cat /run/hvcore/cr/vmwp.log)"
     # Kill after 3 to 40 flushed writes, at a random moment within one.
+    # The line must be whole (CR LF: a line the kill cut short could name
+    # another write) and not anchored (nothing else is on the console,
+    # but nothing need be).
     n=$((3 + $(od -An -N1 -tu1 /dev/urandom) % 38))
-    # Not anchored: a background line may follow the shell's prompt (the
-    # number tells it from the echo of the command).
-    wait_for /run/hvcore/cr/console.log "vm-check: flushed$k $n[^0-9]*\$" 300 ||
-        fail "round $k: the child did not write $n blocks"
+    end=$(($(date +%s) + 300))
+    until grep -q "storwrite flushed $k $n$cr" $log 2>/dev/null; do
+        if grep -q 'storwrite FAIL' $log 2>/dev/null; then
+            round_dump
+            fail "round $k: the child's request failed: $(grep 'storwrite FAIL' $log | tr -d '\r')"
+        fi
+        [ "$(date +%s)" -lt $end ] || { round_dump; fail "round $k: the child did not flush $n writes"; }
+        usleep 20000
+        progress
+    done
     usleep $(($(od -An -N2 -tu2 /dev/urandom) * 3))
     pid=$(cat /run/hvcore/cr/vmwp.pid)
     kill -9 "$pid" || fail "round $k: cannot kill the worker"
@@ -49,7 +68,11 @@ while [ $k -le "$rounds" ]; do
         usleep 100000
         i=$((i + 1))
     done
-    last=$(tr -d '\r' < /run/hvcore/cr/console.log | sed -n "s/.*vm-check: flushed$k \([0-9][0-9]*\)$/\1/p" | tail -n 1)
+    # The last whole line: the worker may have died with the next one half
+    # written to the log, or with one that the child wrote still in its
+    # buffer (a write reported flushed but not logged is then not checked).
+    last=$(sed -n "s/.*storwrite flushed $k \([0-9][0-9]*\)$cr\$/\1/p" $log | tail -n 1)
+    [ -n "$last" ] && [ "$last" -ge "$n" ] || fail "round $k: no flushed write $n in the log (last: '$last')"
     # The image opens again (our own check: a log replayed, the metadata valid)...
     hvctl disk info $work/crash.vhdx > /tmp/info 2>&1 || { cat /tmp/info; fail "round $k: the image does not open"; }
     cp $work/crash.vhdx $work/crash-$k.vhdx || fail "round $k: cannot copy the image"
