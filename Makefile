@@ -21,6 +21,7 @@ include tests/unit/unit.mk
 include disk/disk.mk
 include drivers/storvsp/storvsp.mk
 include drivers/netvsp/netvsp.mk
+include drivers/pc/pc.mk
 # Parent user-space tools with more than one file (vmwp, hvctl): each has a
 # tool.mk that builds $(BUILD)/tools/NAME and declares its unit tests.
 include $(wildcard tools/*/tool.mk)

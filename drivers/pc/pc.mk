@@ -1,0 +1,17 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# drivers/pc: the emulated PC's legacy devices (8254 timer, 8259A interrupt
+# controllers), pure models for vmwp's 440BX platform.
+PC_SRCS := $(sort $(wildcard drivers/pc/*.c))
+PC_HDRS := $(wildcard drivers/pc/include/pc/*.h drivers/pc/*.h)
+PC_CFLAGS := -Idrivers/pc/include
+
+# One test program per device: each links only its own model.
+UNIT_TESTS += pc_i8254
+unit_pc_i8254_SRCS := drivers/pc/i8254.c
+$(call UNIT_BIN,pc_i8254): HOST_CFLAGS += $(PC_CFLAGS)
+$(call UNIT_BIN,pc_i8254): $(PC_HDRS)
+
+UNIT_TESTS += pc_i8259
+unit_pc_i8259_SRCS := drivers/pc/i8259.c
+$(call UNIT_BIN,pc_i8259): HOST_CFLAGS += $(PC_CFLAGS)
+$(call UNIT_BIN,pc_i8259): $(PC_HDRS)
