@@ -8,9 +8,10 @@
  * tables, VPs, devices, the run directory's sockets), writes DIR/vmwp.pid
  * and runs it in the foreground until the guest powers off or resets, a VP
  * triple-faults, the control socket says stop, or SIGTERM/SIGINT/SIGHUP
- * arrive (SIGUSR1 logs what the devices wait for and goes on).  Exit status 0 then; 1 for any setup
- * error (one line on stderr, nothing left in DIR) or when vmwp cannot go on.  tools/vmwp/README.md
- * has the whole story.
+ * arrive (SIGUSR1 logs what the devices wait for and goes on).  Exit
+ * status 0 then; 1 for any setup error (one line on stderr, nothing left
+ * in DIR) or when vmwp cannot go on.  tools/vmwp/README.md has the whole
+ * story.
  */
 #define _GNU_SOURCE /* accept4 */
 #include <errno.h>
