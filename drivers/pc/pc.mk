@@ -15,3 +15,14 @@ UNIT_TESTS += pc_i8259
 unit_pc_i8259_SRCS := drivers/pc/i8259.c
 $(call UNIT_BIN,pc_i8259): HOST_CFLAGS += $(PC_CFLAGS)
 $(call UNIT_BIN,pc_i8259): $(PC_HDRS)
+
+UNIT_TESTS += pc_pci
+unit_pc_pci_SRCS := drivers/pc/pci_bus.c
+$(call UNIT_BIN,pc_pci): HOST_CFLAGS += $(PC_CFLAGS)
+$(call UNIT_BIN,pc_pci): $(PC_HDRS)
+
+UNIT_TESTS += pc_chipset
+unit_pc_chipset_SRCS := drivers/pc/pci_bus.c drivers/pc/i440bx.c drivers/pc/piix4.c
+$(call UNIT_BIN,pc_chipset): HOST_CFLAGS += $(PC_CFLAGS)
+$(call UNIT_BIN,pc_chipset): $(PC_HDRS)
+
