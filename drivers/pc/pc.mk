@@ -26,3 +26,10 @@ unit_pc_chipset_SRCS := drivers/pc/pci_bus.c drivers/pc/i440bx.c drivers/pc/piix
 $(call UNIT_BIN,pc_chipset): HOST_CFLAGS += $(PC_CFLAGS)
 $(call UNIT_BIN,pc_chipset): $(PC_HDRS)
 
+# The IDE controller and its ATAPI command set: one model, two test programs.
+PC_IDE_SRCS := drivers/pc/ide.c drivers/pc/ide_bmdma.c drivers/pc/atapi.c
+UNIT_TESTS += pc_ide pc_atapi
+unit_pc_ide_SRCS := $(PC_IDE_SRCS)
+unit_pc_atapi_SRCS := $(PC_IDE_SRCS)
+$(call UNIT_BIN,pc_ide) $(call UNIT_BIN,pc_atapi): HOST_CFLAGS += $(PC_CFLAGS)
+$(call UNIT_BIN,pc_ide) $(call UNIT_BIN,pc_atapi): $(PC_HDRS)
