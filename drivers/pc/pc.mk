@@ -33,3 +33,10 @@ unit_pc_ide_SRCS := $(PC_IDE_SRCS)
 unit_pc_atapi_SRCS := $(PC_IDE_SRCS)
 $(call UNIT_BIN,pc_ide) $(call UNIT_BIN,pc_atapi): HOST_CFLAGS += $(PC_CFLAGS)
 $(call UNIT_BIN,pc_ide) $(call UNIT_BIN,pc_atapi): $(PC_HDRS)
+
+# QEMU's firmware configuration interface (fw_cfg), for SeaBIOS.
+UNIT_TESTS += pc_fw_cfg
+unit_pc_fw_cfg_SRCS := drivers/pc/fw_cfg.c
+$(call UNIT_BIN,pc_fw_cfg): HOST_CFLAGS += $(PC_CFLAGS)
+$(call UNIT_BIN,pc_fw_cfg): $(PC_HDRS)
+
