@@ -40,3 +40,12 @@ unit_pc_fw_cfg_SRCS := drivers/pc/fw_cfg.c
 $(call UNIT_BIN,pc_fw_cfg): HOST_CFLAGS += $(PC_CFLAGS)
 $(call UNIT_BIN,pc_fw_cfg): $(PC_HDRS)
 
+# The 8042 keyboard controller and its PS/2 keyboard and mouse: the devices
+# alone (pc_ps2), and behind the controller (pc_i8042).
+PC_PS2_SRCS := drivers/pc/ps2_queue.c drivers/pc/ps2_xlate.c drivers/pc/ps2_kbd.c \
+               drivers/pc/ps2_mouse.c
+UNIT_TESTS += pc_ps2 pc_i8042
+unit_pc_ps2_SRCS := $(PC_PS2_SRCS)
+unit_pc_i8042_SRCS := $(PC_PS2_SRCS) drivers/pc/i8042.c
+$(call UNIT_BIN,pc_ps2) $(call UNIT_BIN,pc_i8042): HOST_CFLAGS += $(PC_CFLAGS)
+$(call UNIT_BIN,pc_ps2) $(call UNIT_BIN,pc_i8042): $(PC_HDRS)
