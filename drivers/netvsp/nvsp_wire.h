@@ -160,11 +160,6 @@ struct vmbus_xfer_page_header {
     uint32_t byte_offset;
 } __attribute__((packed));
 
-/* A GPA-direct packet's page list (Linux struct vmbus_packet_mpb_array):
- * after the descriptor, a reserved u32 and the range count, then each
- * range's byte count, its offset in its first page and the pfns it spans. */
-#define VMBUS_GPA_RANGES_START 24u
-
 _Static_assert(sizeof(struct nvsp_init_complete) == 16, "nvsp_message_init_complete");
 _Static_assert(sizeof(struct nvsp_ndis_config) == 20, "nvsp_2_send_ndis_config");
 _Static_assert(sizeof(struct nvsp_buffer) == 10, "nvsp_1_message_send_receive_buffer");

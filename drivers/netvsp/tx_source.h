@@ -18,16 +18,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <vmbus/gpa_direct.h>
+
 struct vmbus_channel;
 
-#define TX_SOURCE_PAGE 4096u
 /* Page ranges per packet: Linux sends at most MAX_PAGE_BUFFER_COUNT (32). */
 #define TX_SOURCE_RANGES_MAX 64u
 /* Pieces: the section, and per range one per page it touches.  With at
  * most TX_SOURCE_GPA_MAX bytes in all ranges that is below
  * 1 + 2 * ranges + bytes / page. */
-#define TX_SOURCE_GPA_MAX    16384u
-#define TX_SOURCE_PIECES_MAX (1u + 2u * TX_SOURCE_RANGES_MAX + TX_SOURCE_GPA_MAX / TX_SOURCE_PAGE)
+#define TX_SOURCE_GPA_MAX 16384u
+#define TX_SOURCE_PIECES_MAX                                                                       \
+    (1u + 2u * TX_SOURCE_RANGES_MAX + TX_SOURCE_GPA_MAX / VMBUS_GPA_PAGE_SIZE)
 
 struct tx_piece {
     const uint8_t *p;

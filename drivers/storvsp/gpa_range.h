@@ -1,11 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The page list of a GPA-direct VMBus packet (Linux struct
- * vmbus_packet_mpb_array: after the 16-byte descriptor, a reserved u32 and
- * a range count, then that many struct gpa_range { u32 byte_count; u32
- * byte_offset; u64 pfn_array[]; }, each with as many pfns as its
- * byte_offset + byte_count spans pages), turned into iovecs over the
- * host's view of guest RAM.
+ * The page list of a GPA-direct VMBus packet (vmbus/gpa_direct.h) turned
+ * into iovecs over the host's view of guest RAM.
  */
 #ifndef STORVSP_GPA_RANGE_H
 #define STORVSP_GPA_RANGE_H
@@ -16,7 +12,6 @@
 
 struct vmbus_channel;
 
-#define GPA_PAGE_SIZE  4096u
 #define GPA_RANGES_MAX 16u /* Linux storvsc sends one */
 
 struct gpa_buf {

@@ -73,11 +73,11 @@ unit_synic_SRCS := hv/synic.c hv/enlighten.c hv/child_hypercall.c hv/hypercall.c
 UNIT_TESTS += percent
 unit_percent_SRCS := tools/lib/percent.c
 $(call UNIT_BIN,percent): HOST_CFLAGS += -Itools/lib
-$(call UNIT_BIN,percent): tools/lib/percent.h
+$(call UNIT_BIN,percent): tools/lib/percent.h tools/lib/hex_digit.h
 
 # tools/vmwp/config.c (its test is declared in tools/vmwp/tool.mk) reads nic= with tools/lib/nic_line.c.
 $(call UNIT_BIN,vmwp_config): HOST_CFLAGS += -Itools/lib
-$(call UNIT_BIN,vmwp_config): tools/lib/nic_line.h
+$(call UNIT_BIN,vmwp_config): tools/lib/nic_line.h tools/lib/hex_digit.h
 
 UNIT_TESTS += netlink
 unit_netlink_SRCS := tools/lib/netlink_msg.c tools/lib/netlink.c

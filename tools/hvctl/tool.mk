@@ -5,7 +5,7 @@
 # (disk/disk.mk, included before this file) for the hvctl disk commands.
 HVCTL_SRCS   := $(sort $(wildcard tools/hvctl/*.c)) tools/lib/percent.c tools/lib/netlink.c \
 	tools/lib/netlink_msg.c tools/lib/nic_line.c $(DISK_SRCS)
-HVCTL_HDRS   := $(sort $(wildcard tools/hvctl/*.h)) tools/lib/percent.h tools/lib/netlink.h \
+HVCTL_HDRS   := $(sort $(wildcard tools/hvctl/*.h)) tools/lib/percent.h tools/lib/hex_digit.h tools/lib/netlink.h \
 	tools/lib/nic_line.h $(DISK_HDRS)
 HVCTL_BIN    := $(BUILD)/tools/hvctl
 HVCTL_CFLAGS := -static -O2 -std=gnu11 -Wall -Wextra -Werror -Ihv/include -Itools/lib \

@@ -2,6 +2,7 @@
 /* A vm.conf nic= line, taken apart (see nic_line.h). */
 #include <string.h>
 
+#include "hex_digit.h"
 #include "nic_line.h"
 
 static bool is_alnum(char c)
@@ -26,17 +27,6 @@ static bool parse_number(const char *s, size_t len, unsigned max, unsigned *out)
     }
     *out = (unsigned)v;
     return true;
-}
-
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 bool nic_line_name_valid(const char *s, size_t len)

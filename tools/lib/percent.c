@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The percent-encoding of the control protocol (see percent.h). */
+#include "hex_digit.h"
 #include "percent.h"
 
 bool percent_plain_byte(unsigned char c)
@@ -32,17 +33,6 @@ long percent_encode(const char *in, size_t len, char *out, size_t out_size)
         return -1;
     out[n] = '\0';
     return (long)n;
-}
-
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 long percent_decode(const char *in, size_t len, char *out, size_t out_size)

@@ -14,7 +14,7 @@ VMWP_SRCS := $(wildcard tools/vmwp/*.c) hv/linux_boot.c arch/x86_64/insn.c \
 VMWP_HDRS := $(wildcard tools/vmwp/*.h) hv/include/hv/abi.h hv/include/hv/vid_ioctl.h \
              hv/include/hv/linux_boot.h hv/include/hv/memmap.h arch/x86_64/include/arch/insn.h \
              $(wildcard vmbus/include/vmbus/*.h vmbus/*.h drivers/ic/include/ic/*.h drivers/ic/*.h) \
-             tools/lib/percent.h tools/lib/netlink.h tools/lib/nic_line.h $(DISK_HDRS) $(STORVSP_HDRS) \
+             tools/lib/percent.h tools/lib/hex_digit.h tools/lib/netlink.h tools/lib/nic_line.h $(DISK_HDRS) $(STORVSP_HDRS) \
              $(NETVSP_HDRS)
 VMWP_CFLAGS := -static -O2 -std=gnu11 -Wall -Wextra -Werror -Ihv/include -Iarch/x86_64/include \
                -Ivmbus/include -Idrivers/ic/include -Itools/lib $(DISK_CFLAGS) $(STORVSP_CFLAGS) \
