@@ -93,6 +93,13 @@ bool child_vp_post(struct child_partition *p, unsigned index, enum vlapic_dm mod
         __atomic_store_n(&t->posted_sipi_vector, vector, __ATOMIC_RELAXED);
         __atomic_or_fetch(&t->posted_events, CHILD_EVENT_SIPI, __ATOMIC_RELEASE);
         break;
+    case VLAPIC_DM_LINT0:
+        /* A level: lowering it needs no kick, the VP reads it at entry. */
+        __atomic_store_n(&t->lint0, vector != 0, __ATOMIC_RELEASE);
+        if (!vector)
+            return false;
+        __atomic_or_fetch(&t->posted_events, CHILD_EVENT_LINT0, __ATOMIC_RELEASE);
+        break;
     default:
         return false;
     }
@@ -143,6 +150,7 @@ uint16_t child_vp_create(struct child_env *env, struct child_partition *p, unsig
     cvp->last_cpu = -1;
     cvp->fpu_area = (void *)fpu;
     cvp->xcr0 = 1; /* x87 only, the reset value */
+    cvp->extint_vector = -1;
     synic_reset(&cvp->synic);
     p->apic_bus.nvps = p->max_vps;
     p->apic_bus.lookup = bus_lookup;
@@ -210,6 +218,11 @@ uint16_t child_vp_get_register(struct child_vp *cvp, uint32_t name, union hv_reg
         out->reg64 = cvp->xcr0;
         return HV_STATUS_SUCCESS;
     }
+    if (name == HV_REGISTER_PENDING_EXTINT) {
+        out->reg64 =
+            cvp->extint_vector < 0 ? 0 : HV_PENDING_EXTINT_VALID | (uint32_t)cvp->extint_vector;
+        return HV_STATUS_SUCCESS;
+    }
     return svm_child_get_reg(cvp, name, out);
 }
 
@@ -220,6 +233,12 @@ uint16_t child_vp_set_register(struct child_vp *cvp, uint32_t name,
         return vlapic_msr_write(&cvp->vlapic, VLAPIC_MSR_APIC_BASE, in->reg64, guest_tsc(cvp))
                    ? HV_STATUS_INVALID_PARAMETER
                    : HV_STATUS_SUCCESS;
+    if (name == HV_REGISTER_PENDING_EXTINT) {
+        if (in->reg64 & ~(uint64_t)(HV_PENDING_EXTINT_VALID | 0xFF))
+            return HV_STATUS_INVALID_PARAMETER;
+        cvp->extint_vector = in->reg64 & HV_PENDING_EXTINT_VALID ? (int)(in->reg64 & 0xFF) : -1;
+        return HV_STATUS_SUCCESS;
+    }
     return svm_child_set_reg(cvp, name, in);
 }
 
@@ -358,11 +377,25 @@ uint16_t child_vp_call_assert_interrupt(struct child_env *env, const void *in, s
     case HV_INTERRUPT_TYPE_SIPI:
         mode = VLAPIC_DM_STARTUP;
         break;
+    case HV_INTERRUPT_TYPE_LINT0:
+        if (a->vector > 1 || !a->level_triggered)
+            return HV_STATUS_INVALID_PARAMETER;
+        mode = VLAPIC_DM_LINT0;
+        break;
     default:
         return HV_STATUS_INVALID_PARAMETER;
     }
     if (!(p = child_find(env, a->partition_id)))
         return HV_STATUS_INVALID_PARTITION_ID;
+    if (mode == VLAPIC_DM_LINT0) {
+        /* One wire to every processor: each APIC decides whether it takes it. */
+        for (unsigned i = 0; i < HV_MAX_CHILD_VPS; i++) {
+            if (p->vps[i] && child_vp_post(p, i, mode, (uint8_t)a->vector))
+                out.wake_vps |= 1ULL << i;
+        }
+        __builtin_memcpy(out_buf, &out, sizeof(out));
+        return HV_STATUS_SUCCESS;
+    }
     for (unsigned i = 0; i < HV_MAX_CHILD_VPS; i++) {
         struct vlapic_target t;
 

@@ -17,6 +17,8 @@
 #define SVR_ENABLE      (1u << 8)
 #define SVR_MASK        0x1FFu
 #define LVT_MASKED      (1u << 16)
+#define LVT_DM_MASK     (7u << 8)
+#define LVT_DM_EXTINT   (7u << 8)
 #define TIMER_MODE(lvt) (((lvt) >> 17) & 3u)
 #define TM_PERIODIC     1u
 #define TM_DEADLINE     2u
@@ -404,7 +406,20 @@ int vlapic_init(struct vlapic *vl, const struct vlapic_config *cfg)
     vl->apic_base = BASE_DEFAULT | BASE_EN | (cfg->bsp ? BASE_BSP : 0);
     vl->id = (cfg->apic_id & 0xFF) << 24;
     regs_reset(vl);
+    /* At power-on the boot processor's LINT0 is in virtual wire mode, as
+     * firmware leaves it on a PC and as SeaBIOS expects (it never sets it):
+     * the 8259s' interrupts reach the BIOS.  INIT resets it like the rest. */
+    if (cfg->bsp)
+        vl->lvt[LVT_LINT0] = LVT_DM_EXTINT;
     return 0;
+}
+
+bool vlapic_accepts_extint(const struct vlapic *vl)
+{
+    uint32_t lvt = vl->lvt[LVT_LINT0];
+
+    return vlapic_mode(vl) == VLAPIC_DISABLED ||
+           (!(lvt & LVT_MASKED) && (lvt & LVT_DM_MASK) == LVT_DM_EXTINT);
 }
 
 void vlapic_target_info(const struct vlapic *vl, struct vlapic_target *out)

@@ -641,6 +641,7 @@ static void take_posted(struct child_vp *cvp)
         vlapic_reset_init(&cvp->vlapic);
         cvp->vp.state = VP_WAIT_SIPI;
         cvp->nmi_pending = false;
+        cvp->extint_vector = -1;
         cvp->in_hlt = false;
     }
     if ((ev & CHILD_EVENT_SIPI) && cvp->vp.state == VP_WAIT_SIPI) {
@@ -652,8 +653,22 @@ static void take_posted(struct child_vp *cvp)
         cvp->nmi_pending = true;
 }
 
-/* An interrupt if the guest can take one now; else ask to exit as soon as
- * it can. */
+/* Whether the guest can take an external interrupt on this entry. */
+static bool interruptible(const struct vmcb *v)
+{
+    return (v->rflags & RFLAGS_IF) && !(v->interrupt_shadow & 1) &&
+           !(v->eventinj & SVM_EVTINJ_VALID);
+}
+
+/* LINT0 is up, the APIC passes it on as ExtINT, and the parent has not
+ * handed over a vector yet: the parent must acknowledge its 8259s once the
+ * guest can take the interrupt (HVMSG_X64_INTERRUPTION_DELIVERABLE). */
+static bool extint_wanted(const struct child_vp *cvp)
+{
+    return cvp->extint_vector < 0 && __atomic_load_n(&cvp->lint0, __ATOMIC_ACQUIRE) &&
+           vlapic_accepts_extint(&cvp->vlapic);
+}
+
 /*
  * What the VP takes next.  An interrupt the guest can take now goes in as a
  * virtual interrupt (V_IRQ with its vector), not through EVENTINJ: QEMU's
@@ -661,14 +676,17 @@ static void take_posted(struct child_vp *cvp)
  * its pending exception, which it delivers a second time if the vCPU is
  * asked to leave its loop before the next exit (seen as a timer interrupt
  * taken again with IF clear, on the user's GS).  The V_IRQ path is the
- * CPU's own interrupt check.  Returns the vector offered as V_IRQ (-1:
- * none); virq_done() settles it after the run.
+ * CPU's own interrupt check.  An 8259 vector the parent acknowledged goes
+ * first, as the PIC's INTR does ahead of the APIC's own interrupts in
+ * virtual wire mode.  Returns the vector offered as V_IRQ (-1: none) and
+ * whether it is that ExtINT vector; virq_done() settles it after the run.
  */
-static int inject_interrupt(struct child_vp *cvp)
+static int inject_interrupt(struct child_vp *cvp, bool *extint)
 {
     struct vmcb *v = cvp->vp.vmcb;
     int vec;
 
+    *extint = false;
     v->vintr &= ~(VINTR_V_IRQ | 0xFULL << VINTR_PRIO_SHIFT | VINTR_IGN_TPR | VINTR_VECTOR_MASK);
     v->intercept_misc1 &= ~INTERCEPT_VINTR;
     if (v->eventinj & SVM_EVTINJ_VALID)
@@ -678,14 +696,21 @@ static int inject_interrupt(struct child_vp *cvp)
         cvp->nmi_pending = false;
         return -1;
     }
-    if ((vec = vlapic_pending(&cvp->vlapic)) < 0)
+    if (cvp->extint_vector >= 0) {
+        vec = cvp->extint_vector;
+        *extint = true;
+    } else if (extint_wanted(cvp)) {
+        vec = -2; /* only the window: the parent supplies the vector */
+    } else if ((vec = vlapic_pending(&cvp->vlapic)) < 0) {
         return -1;
+    }
     v->vintr |= VINTR_V_IRQ | 0xFULL << VINTR_PRIO_SHIFT | VINTR_IGN_TPR;
-    if ((v->rflags & RFLAGS_IF) && !(v->interrupt_shadow & 1)) {
+    if (vec >= 0 && interruptible(v)) {
         v->vintr |= (uint64_t)vec << VINTR_VECTOR_SHIFT;
         return vec;
     }
     /* Not now: exit when the guest opens its interrupt window. */
+    *extint = false;
     v->intercept_misc1 |= INTERCEPT_VINTR;
     return -1;
 }
@@ -693,14 +718,18 @@ static int inject_interrupt(struct child_vp *cvp)
 /* After a run with @vec offered as V_IRQ: the CPU took it if it cleared
  * V_IRQ, or if the exit interrupted its delivery (then it is re-injected:
  * it was taken all the same). */
-static void virq_done(struct child_vp *cvp, int vec)
+static void virq_done(struct child_vp *cvp, int vec, bool extint)
 {
     const struct vmcb *v = cvp->vp.vmcb;
     bool interrupted =
         (v->exitintinfo & EXITINTINFO_VALID) && (v->exitintinfo & 0xFF) == (uint64_t)vec;
 
-    if (!(v->vintr & VINTR_V_IRQ) || interrupted)
-        vlapic_ack_vector(&cvp->vlapic, (uint8_t)vec);
+    if (!(v->vintr & VINTR_V_IRQ) || interrupted) {
+        if (extint)
+            cvp->extint_vector = -1;
+        else
+            vlapic_ack_vector(&cvp->vlapic, (uint8_t)vec);
+    }
 }
 
 /* The host TSC of the VP's next timer interrupt: its local APIC's or a
@@ -930,6 +959,7 @@ void svm_child_dispatch(struct child_vp *cvp, uint64_t timer_armed, struct hv_me
     struct child_partition *p = cvp->child;
     uint64_t parent_xcr0 = has_xsave ? xgetbv0() : 0;
     uint64_t wakes, deadline;
+    bool virq_extint;
     int virq;
 
     memset(msg, 0, sizeof(*msg));
@@ -945,8 +975,9 @@ void svm_child_dispatch(struct child_vp *cvp, uint64_t timer_armed, struct hv_me
         child_vp_synthetic_tick(cvp, rdtsc());
         if (cvp->in_hlt) {
             int vec = vlapic_pending(&cvp->vlapic);
+            bool ext = cvp->extint_vector >= 0 || extint_wanted(cvp);
 
-            if (cvp->nmi_pending || (vec >= 0 && (v->rflags & RFLAGS_IF)))
+            if (cvp->nmi_pending || ((vec >= 0 || ext) && (v->rflags & RFLAGS_IF)))
                 cvp->in_hlt = false;
         }
         deadline = host_deadline(cvp);
@@ -985,7 +1016,13 @@ void svm_child_dispatch(struct child_vp *cvp, uint64_t timer_armed, struct hv_me
             plain_message(cvp, msg, HVMSG_NONE, deadline);
             break;
         }
-        virq = inject_interrupt(cvp);
+        if (extint_wanted(cvp) && !cvp->nmi_pending && interruptible(v)) {
+            intercept_header(cvp, msg, HVMSG_X64_INTERRUPTION_DELIVERABLE,
+                             sizeof(msg->u.interruption), HV_INTERCEPT_ACCESS_EXECUTE, 0);
+            msg->u.interruption.deliverable_type = HV_X64_DELIVERABLE_INTERRUPT;
+            break;
+        }
+        virq = inject_interrupt(cvp, &virq_extint);
         /* TLB entries of this ASID may be another VP's, or from before a
          * mapping was removed. */
         if (last_child_on[cpu->cpu_index] != cvp || cvp->last_cpu != (int)cpu->cpu_index ||
@@ -997,7 +1034,7 @@ void svm_child_dispatch(struct child_vp *cvp, uint64_t timer_armed, struct hv_me
         }
         svm_run((uint64_t)v, &cvp->vp.regs, cpu->host_vmcb_pa);
         if (virq >= 0)
-            virq_done(cvp, virq);
+            virq_done(cvp, virq, virq_extint);
         v->tlb_control = 0;
         v->clean = 0;
         cvp->vp.exits++;

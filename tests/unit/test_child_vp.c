@@ -1052,7 +1052,7 @@ static void test_assert_vectors_and_types(void **state)
 {
     uint64_t id = with_vps(1, 1), wake;
     struct child_vp *cvp = vp(id, 0);
-    static const uint32_t bad_types[] = {1, 2, 3, 7, 8, 0x100, UINT32_MAX};
+    static const uint32_t bad_types[] = {1, 2, 3, 7, 9, 0x100, UINT32_MAX};
 
     (void)state;
     /* fixed: 16-255 (0-15 are exceptions' and reserved) */
@@ -1213,6 +1213,60 @@ static void test_assert_wakes_halted_vps_once(void **state)
     assert_int_equal(call_assert(&wake), HV_STATUS_SUCCESS);
     assert_int_equal(wake, 0);
     assert_int_equal(ipis.n, 0);
+}
+
+/* LINT0 is a wire, not a message: its level reaches every VP whatever the
+ * destination; raising it wakes halted VPs, lowering it kicks nobody. */
+static void test_assert_lint0_level(void **state)
+{
+    uint64_t id = with_vps(2, 2), wake = 0;
+
+    (void)state;
+    /* a level of 0 or 1, asserted as level-triggered */
+    assert_in(id, HV_INTERRUPT_TYPE_LINT0, 0, 1);
+    assert_int_equal(call_assert(&wake), HV_STATUS_INVALID_PARAMETER);
+    assert_in(id, HV_INTERRUPT_TYPE_LINT0, 0, 2)->level_triggered = 1;
+    assert_int_equal(call_assert(&wake), HV_STATUS_INVALID_PARAMETER);
+    assert_false(vp(id, 0)->lint0);
+    assert_true(nothing_posted(vp(id, 0)));
+
+    vp(id, 0)->run_state = CHILD_VP_HALTED;
+    assert_in(id, HV_INTERRUPT_TYPE_LINT0, 0x55, 1)->level_triggered = 1;
+    assert_int_equal(call_assert(&wake), HV_STATUS_SUCCESS);
+    assert_int_equal(wake, 1u << 0);
+    assert_true(vp(id, 0)->lint0 && vp(id, 1)->lint0);
+    assert_true(vp(id, 0)->posted_events & CHILD_EVENT_LINT0);
+    assert_true(irr_posted(vp(id, 0), 0x30) == false);
+    clear_posted(id);
+
+    vp(id, 1)->run_state = CHILD_VP_HALTED;
+    assert_in(id, HV_INTERRUPT_TYPE_LINT0, 0, 0)->level_triggered = 1;
+    assert_int_equal(call_assert(&wake), HV_STATUS_SUCCESS);
+    assert_int_equal(wake, 0);
+    assert_false(vp(id, 0)->lint0 || vp(id, 1)->lint0);
+    assert_true(nothing_posted(vp(id, 1)));
+    assert_int_equal(vp(id, 1)->run_state, CHILD_VP_HALTED);
+}
+
+/* The 8259 vector the parent hands over: VALID | vector, or 0. */
+static void test_pending_extint_register(void **state)
+{
+    uint64_t id = with_vps(1, 1);
+
+    (void)state;
+    assert_int_equal(vp(id, 0)->extint_vector, -1);
+    assert_int_equal(get_reg(id, 0, HV_REGISTER_PENDING_EXTINT), 0);
+    assert_int_equal(set_reg(id, 0, HV_REGISTER_PENDING_EXTINT, HV_PENDING_EXTINT_VALID | 0x08),
+                     HV_STATUS_SUCCESS);
+    assert_int_equal(vp(id, 0)->extint_vector, 0x08);
+    assert_int_equal(get_reg(id, 0, HV_REGISTER_PENDING_EXTINT), HV_PENDING_EXTINT_VALID | 0x08);
+    assert_int_equal(set_reg(id, 0, HV_REGISTER_PENDING_EXTINT, 0x200 | 0x08),
+                     HV_STATUS_INVALID_PARAMETER);
+    assert_int_equal(set_reg(id, 0, HV_REGISTER_PENDING_EXTINT, 1ULL << 40),
+                     HV_STATUS_INVALID_PARAMETER);
+    assert_int_equal(vp(id, 0)->extint_vector, 0x08);
+    assert_int_equal(set_reg(id, 0, HV_REGISTER_PENDING_EXTINT, 0), HV_STATUS_SUCCESS);
+    assert_int_equal(vp(id, 0)->extint_vector, -1);
 }
 
 static void test_assert_kicks_a_vp_running_elsewhere(void **state)
@@ -1619,6 +1673,8 @@ int main(void)
         T(test_assert_destinations),
         T(test_assert_destinations_x2apic),
         T(test_assert_wakes_halted_vps_once),
+        T(test_assert_lint0_level),
+        T(test_pending_extint_register),
         T(test_assert_kicks_a_vp_running_elsewhere),
         T(test_assert_without_kick_vector_or_cpu),
         T(test_sibling_ipi_posts_and_reports_wakes),

@@ -162,12 +162,37 @@ static void test_power_up_state(void **state)
     assert_int_equal(rd(0, VLAPIC_REG_VERSION), 0x50014u);
     assert_int_equal(rd(0, VLAPIC_REG_SVR), 0xFF);
     assert_int_equal(rd(0, VLAPIC_REG_DFR), 0xFFFFFFFFu);
+    /* Every LVT masked, but the boot processor's LINT0: virtual wire mode
+     * (ExtINT), so that the 8259s reach the BIOS; an AP's is masked. */
     for (uint32_t off = VLAPIC_REG_LVT_TIMER; off <= VLAPIC_REG_LVT_ERROR; off += 16)
-        assert_int_equal(rd(0, off), 1u << 16);
+        assert_int_equal(rd(0, off), off == VLAPIC_REG_LVT_LINT0 ? 0x700u : 1u << 16);
+    assert_int_equal(rd(1, VLAPIC_REG_LVT_LINT0), 1u << 16);
+    assert_true(vlapic_accepts_extint(&vls[0]));
+    assert_false(vlapic_accepts_extint(&vls[1]));
     assert_int_equal(rd(0, VLAPIC_REG_TPR), 0);
     assert_int_equal(rd(0, VLAPIC_REG_LDR), 0);
     assert_int_equal(vlapic_pending(&vls[0]), -1);
     assert_int_equal(vlapic_next_deadline(&vls[0]), VLAPIC_NO_DEADLINE);
+}
+
+/* ExtINT from LINT0 reaches the core with the APIC hardware-disabled, or
+ * through LVT0 in ExtINT mode and unmasked; INIT masks it again. */
+static void test_extint_acceptance(void **state)
+{
+    (void)state;
+    wr(0, VLAPIC_REG_SVR, 0x1FF);
+    wr(0, VLAPIC_REG_LVT_LINT0, 0x10700); /* ExtINT, masked: Linux with an I/O APIC */
+    assert_false(vlapic_accepts_extint(&vls[0]));
+    wr(0, VLAPIC_REG_LVT_LINT0, 0x00400); /* NMI */
+    assert_false(vlapic_accepts_extint(&vls[0]));
+    wr(0, VLAPIC_REG_LVT_LINT0, 0x08700); /* ExtINT, level: SeaBIOS's and Linux's PIC mode */
+    assert_true(vlapic_accepts_extint(&vls[0]));
+    vlapic_reset_init(&vls[0]);
+    assert_false(vlapic_accepts_extint(&vls[0]));
+    /* Hardware-disabled: the wire goes straight to the processor. */
+    assert_false(vlapic_accepts_extint(&vls[1]));
+    assert_int_equal(wrmsr_rc(1, VLAPIC_MSR_APIC_BASE, 0xFEE00000ull), 0);
+    assert_true(vlapic_accepts_extint(&vls[1]));
 }
 
 static void test_xapic_register_semantics(void **state)
@@ -1111,6 +1136,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_bad_config),
         T(test_power_up_state),
+        T(test_extint_acceptance),
         T(test_xapic_register_semantics),
         T(test_x2apic_register_semantics),
         T(test_apic_base_transitions),

@@ -196,6 +196,11 @@ struct hv_input_create_vp {
 #define HV_X64_REGISTER_SFMASK           0x0008000B
 #define HV_REGISTER_PENDING_INTERRUPTION 0x00010002 /* TLFS: an event to deliver on entry */
 #define HV_REGISTER_INTERRUPT_STATE      0x00010003 /* bit 0: interrupt shadow */
+/* Ours: an interrupt vector from the 8259s (the answer to an INTA cycle),
+ * delivered as the CPU takes an external interrupt, outside the local
+ * APIC's IRR and ISR.  HV_PENDING_EXTINT_VALID | vector, or 0 for none. */
+#define HV_REGISTER_PENDING_EXTINT 0x0001F000
+#define HV_PENDING_EXTINT_VALID    0x100u
 
 /* A segment register value (TLFS HV_X64_SEGMENT_REGISTER); attributes as in
  * a descriptor's bits 40-47 and 52-55 (the VMCB's packing). */
@@ -255,6 +260,15 @@ struct hv_input_set_vp_registers {
 #define HV_INTERRUPT_TYPE_NMI   0x4
 #define HV_INTERRUPT_TYPE_INIT  0x5
 #define HV_INTERRUPT_TYPE_SIPI  0x6
+/* The LINT0 input of every VP's local APIC: the 8259 pair's INTR wire
+ * (TLFS HvX64InterruptTypeLocalInt0).  A level, not a message: vector 1
+ * raises the wire, 0 lowers it; level_triggered must be 1; the destination
+ * is ignored, since on a PC the wire reaches every processor.  A VP whose
+ * APIC takes ExtINT from LINT0 (hardware-disabled, or LVT0 ExtINT and not
+ * masked) then leaves to the parent with HVMSG_X64_INTERRUPTION_DELIVERABLE
+ * as soon as it can take an interrupt; the parent acknowledges its 8259s
+ * and hands the vector over in HV_REGISTER_PENDING_EXTINT. */
+#define HV_INTERRUPT_TYPE_LINT0 0x8
 struct hv_input_assert_virtual_interrupt {
     uint64_t partition_id;
     uint32_t interrupt_type;  /* HV_INTERRUPT_TYPE_* */
@@ -273,18 +287,19 @@ struct hv_output_assert_virtual_interrupt {
 };
 
 /* Messages (TLFS HV_MESSAGE: 16-byte header, 240-byte payload). */
-#define HV_MESSAGE_SIZE                 256
-#define HV_MESSAGE_PAYLOAD_SIZE         240
-#define HVMSG_NONE                      0x00000000 /* ours: back to the parent, nothing to do */
-#define HVMSG_UNMAPPED_GPA              0x80000000
-#define HVMSG_GPA_INTERCEPT             0x80000001
-#define HVMSG_UNRECOVERABLE_EXCEPTION   0x80000021 /* triple fault: the VP cannot go on */
-#define HVMSG_INVALID_VP_REGISTER_VALUE 0x80000020 /* the VP's state cannot be entered */
-#define HVMSG_HYPERCALL_INTERCEPT       0x80000050 /* a child's HvPostMessage/HvSignalEvent */
-#define HVMSG_SYNIC_SINT_DELIVERABLE    0x80000062 /* a refused message can be posted again */
-#define HVMSG_X64_IO_PORT_INTERCEPT     0x80010000
-#define HVMSG_X64_HALT                  0x80010007
-#define HVMSG_VP_WAKE                   0x8001F000 /* ours: wake these halted VPs, then dispatch again */
+#define HV_MESSAGE_SIZE                    256
+#define HV_MESSAGE_PAYLOAD_SIZE            240
+#define HVMSG_NONE                         0x00000000 /* ours: back to the parent, nothing to do */
+#define HVMSG_UNMAPPED_GPA                 0x80000000
+#define HVMSG_GPA_INTERCEPT                0x80000001
+#define HVMSG_UNRECOVERABLE_EXCEPTION      0x80000021 /* triple fault: the VP cannot go on */
+#define HVMSG_INVALID_VP_REGISTER_VALUE    0x80000020 /* the VP's state cannot be entered */
+#define HVMSG_HYPERCALL_INTERCEPT          0x80000050 /* a child's HvPostMessage/HvSignalEvent */
+#define HVMSG_SYNIC_SINT_DELIVERABLE       0x80000062 /* a refused message can be posted again */
+#define HVMSG_X64_IO_PORT_INTERCEPT        0x80010000
+#define HVMSG_X64_INTERRUPTION_DELIVERABLE 0x80010004 /* LINT0 is up and the VP can take it */
+#define HVMSG_X64_HALT                     0x80010007
+#define HVMSG_VP_WAKE                      0x8001F000 /* ours: wake these halted VPs, then dispatch again */
 
 struct hv_message_header {
     uint32_t message_type;
@@ -383,6 +398,16 @@ struct hv_synic_sint_deliverable_message {
     uint32_t reserved2;
 };
 
+/* HVMSG_X64_INTERRUPTION_DELIVERABLE (TLFS layout): the VP can take an
+ * external interrupt now (RFLAGS.IF set, no interrupt shadow, no event
+ * pending) and its LINT0 wire is up. */
+#define HV_X64_DELIVERABLE_INTERRUPT 0 /* HV_X64_PENDING_INTERRUPTION_TYPE: an interrupt */
+struct hv_x64_interruption_deliverable_message {
+    struct hv_x64_intercept_message_header header;
+    uint32_t deliverable_type; /* HV_X64_DELIVERABLE_INTERRUPT */
+    uint32_t reserved;
+};
+
 /* HVMSG_NONE and HVMSG_VP_WAKE (ours). */
 struct hv_dispatch_return_message {
     uint64_t timer_deadline; /* as in the halt message */
@@ -400,6 +425,7 @@ struct hv_message {
         struct hv_dispatch_return_message ret;
         struct hv_x64_hypercall_intercept_message hypercall;
         struct hv_synic_sint_deliverable_message deliverable;
+        struct hv_x64_interruption_deliverable_message interruption;
     } u;
 };
 

@@ -36,9 +36,10 @@ struct hypercall;
 #define CHILD_VP_HALTED (-2) /* halted: the parent waits to be told to wake it */
 
 /* posted_events bits */
-#define CHILD_EVENT_NMI  (1u << 0)
-#define CHILD_EVENT_INIT (1u << 1)
-#define CHILD_EVENT_SIPI (1u << 2) /* vector in posted_sipi_vector */
+#define CHILD_EVENT_NMI   (1u << 0)
+#define CHILD_EVENT_INIT  (1u << 1)
+#define CHILD_EVENT_SIPI  (1u << 2) /* vector in posted_sipi_vector */
+#define CHILD_EVENT_LINT0 (1u << 3) /* lint0 went up: look at it (a halted VP wakes) */
 
 struct child_vp {
     struct vp vp; /* VMCB and registers; vp.part is NULL for a child */
@@ -52,6 +53,11 @@ struct child_vp {
     bool in_hlt; /* executed HLT, waits for an interrupt */
     bool dead;   /* triple fault: it does not run again */
     bool nmi_pending;
+    /* The 8259s' INTR wire on LINT0 (atomic; HV_INTERRUPT_TYPE_LINT0), and
+     * the vector the parent acknowledged from them for the VP to take
+     * (HV_REGISTER_PENDING_EXTINT; -1: none). */
+    bool lint0;
+    int extint_vector;
     struct vlapic vlapic;
     uint64_t posted_irr[4]; /* vectors posted by other CPUs (atomic) */
     uint32_t posted_events; /* CHILD_EVENT_* (atomic) */

@@ -79,6 +79,7 @@ enum vlapic_dm {
     VLAPIC_DM_NMI = 4,     /* inject an NMI; vector 0 */
     VLAPIC_DM_INIT = 5,    /* reset the target VP (and vlapic_reset_init()); vector 0 */
     VLAPIC_DM_STARTUP = 6, /* start the target at vector << 12 if it waits for SIPI */
+    VLAPIC_DM_LINT0 = 8,   /* not from an APIC: the LINT0 wire's level (vector 0 or 1) */
 };
 
 /* How a VP's APIC answers to destinations (filled by vlapic_target_info()). */
@@ -147,6 +148,10 @@ int vlapic_msr_write(struct vlapic *vl, uint32_t msr, uint64_t val, uint64_t now
  * is disabled (hardware or software) or the vector is < 16 (ESR).  NMI,
  * INIT and STARTUP never come here. */
 bool vlapic_accept(struct vlapic *vl, uint8_t vector, bool level);
+/* Whether an ExtINT on LINT0 (the 8259s' INTR) reaches the processor: with
+ * the APIC hardware-disabled the wire goes straight to the core; else LVT0
+ * must say ExtINT and not be masked (the SDM's virtual wire mode). */
+bool vlapic_accepts_extint(const struct vlapic *vl);
 /* The vector to inject next (-1: none); vlapic_ack() moves it to ISR. */
 int vlapic_pending(const struct vlapic *vl);
 int vlapic_ack(struct vlapic *vl);
