@@ -26,6 +26,7 @@ include drivers/pc/pc.mk
 # tool.mk that builds $(BUILD)/tools/NAME and declares its unit tests.
 include $(wildcard tools/*/tool.mk)
 include tools/build/image.mk
+include tools/build/gen1.mk
 include drivers/vid/vid.mk
 # The freestanding test guest for child partitions (tests/guest).
 include tests/guest/guest.mk

@@ -8,7 +8,8 @@ set -eu
 # its libraries, into the parent and a child.
 PKGS="build-essential gnu-efi libfdt-dev libcmocka-dev
       qemu-system-x86 qemu-utils ovmf mtools dosfstools gdisk e2fsprogs
-      busybox-static cpio xz-utils zstd acpica-tools clang-format iproute2 iperf3"
+      busybox-static cpio xz-utils zstd acpica-tools clang-format iproute2 iperf3
+      grub-pc-bin xorriso seabios"
 
 missing=""
 for p in $PKGS; do
