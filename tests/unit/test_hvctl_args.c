@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Unit tests of hvctl's command-line parser (tools/hvctl/args.c). */
+/*
+ * Unit tests of hvctl's command-line parser (tools/hvctl/args.c), including
+ * create's options against its --generation and the ide commands.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -161,8 +164,14 @@ static void test_set(void **state)
     EXPECT_OK("set", "--kernel", "k", "web");
     assert_int_equal(args.given, OPT_KERNEL);
     EXPECT_USAGE_ERROR("set: nothing to change (give --memory, --cpus, --kernel, --initrd, "
-                       "--no-initrd or --cmdline)",
+                       "--no-initrd, --cmdline or --firmware)",
                        "set", "web");
+    EXPECT_OK("set", "old", "--firmware", "/bios.bin");
+    assert_int_equal(args.given, OPT_FIRMWARE);
+    assert_string_equal(args.firmware, "/bios.bin");
+    /* A VM keeps its generation, and its IDE devices are hvctl ide's. */
+    EXPECT_USAGE_ERROR("set: unknown option --generation", "set", "web", "--generation", "1");
+    EXPECT_USAGE_ERROR("set: unknown option --ide", "set", "old", "--ide", "0:0=/a");
     EXPECT_USAGE_ERROR("set: --initrd and --no-initrd contradict each other", "set", "web",
                        "--initrd", "/i", "--no-initrd");
     EXPECT_USAGE_ERROR("set: --no-initrd takes no value", "set", "web", "--no-initrd=yes");
@@ -281,8 +290,9 @@ static void test_command_table(void **state)
     assert_int_equal(hvctl_command_options(CMD_STOP), OPT_TURN_OFF | OPT_TIMEOUT | OPT_FORCE);
     assert_int_equal(hvctl_command_options(CMD_KVP), OPT_SET);
     assert_string_equal(hvctl_command_name(CMD_KVP), "kvp");
-    assert_int_equal(hvctl_command_options(CMD_SET),
-                     OPT_MEMORY | OPT_CPUS | OPT_KERNEL | OPT_INITRD | OPT_NO_INITRD | OPT_CMDLINE);
+    assert_int_equal(hvctl_command_options(CMD_SET), OPT_MEMORY | OPT_CPUS | OPT_KERNEL |
+                                                         OPT_INITRD | OPT_NO_INITRD | OPT_CMDLINE |
+                                                         OPT_FIRMWARE);
     for (int c = CMD_CREATE; c < CMD_COUNT; c++)
         assert_non_null(hvctl_command_name((enum hvctl_command)c));
 }
@@ -474,6 +484,96 @@ static void test_switch_and_nic_commands(void **state)
     EXPECT_USAGE_ERROR("nic add: unknown option --vlan", "nic", "add", "web", "lan", "--vlan", "2");
 }
 
+static void test_create_generation_1(void **state)
+{
+    (void)state;
+    /* The command line: no --kernel needed. */
+    EXPECT_OK("create", "old", "--generation", "1", "--memory", "512M", "--ide", "0:0=/vms/old.img",
+              "--ide", "1:0=/isos/install.iso", "--nic", "lan,legacy");
+    assert_int_equal(args.command, CMD_CREATE);
+    assert_string_equal(args.name, "old");
+    assert_string_equal(args.generation, "1");
+    assert_int_equal(args.ide_count, 2);
+    assert_string_equal(args.ides[0], "0:0=/vms/old.img");
+    assert_string_equal(args.ides[1], "1:0=/isos/install.iso");
+    assert_string_equal(args.nics[0], "lan,legacy");
+    assert_null(args.firmware);
+    assert_int_equal(args.given, OPT_GENERATION | OPT_MEMORY | OPT_IDE | OPT_NIC);
+    EXPECT_OK("create", "old", "--generation=1", "--firmware=/bios.bin", "--disk", "/a.vhdx",
+              "--ide=0:1=/b.img,readonly");
+    assert_string_equal(args.firmware, "/bios.bin");
+    assert_string_equal(args.ides[0], "0:1=/b.img,readonly");
+    assert_int_equal(args.disk_count, 1);
+    /* Nothing but the generation: a VM that boots from the network or a later ide set. */
+    EXPECT_OK("create", "old", "--generation", "1");
+    assert_int_equal(args.ide_count, 0);
+    /* Generation 2, said or not, boots --kernel. */
+    EXPECT_OK("create", "web", "--generation", "2", "--kernel", "/k");
+    assert_string_equal(args.generation, "2");
+    EXPECT_USAGE_ERROR("create: --kernel PATH is required (or --generation 1, for a VM that boots "
+                       "its firmware from its disks)",
+                       "create", "web", "--generation", "2");
+    /* A bad value is create's to refuse (exit status 1), whatever comes with it. */
+    EXPECT_OK("create", "x", "--generation", "3");
+    EXPECT_OK("create", "x", "--generation", "", "--kernel", "/k", "--ide", "0:0=/a");
+
+    /* A generation 1 VM boots its firmware: the kernel's options are refused. */
+    EXPECT_USAGE_ERROR("create: --kernel is for generation 2 VMs (a generation 1 VM boots its "
+                       "firmware from its disks, --ide or --disk)",
+                       "create", "old", "--generation", "1", "--kernel", "/k");
+    EXPECT_USAGE_ERROR("create: --initrd is for generation 2 VMs", "create", "old", "--initrd",
+                       "/i", "--generation", "1");
+    EXPECT_USAGE_ERROR("create: --cmdline is for generation 2 VMs", "create", "old", "--generation",
+                       "1", "--cmdline", "");
+    /* And generation 2 has no firmware and no IDE controller. */
+    EXPECT_USAGE_ERROR("create: --ide is for generation 1 VMs (add --generation 1; a generation 2 "
+                       "VM boots --kernel directly)",
+                       "create", "web", "--kernel", "/k", "--ide", "0:0=/a");
+    EXPECT_USAGE_ERROR("create: --ide is for generation 1 VMs", "create", "old", "--ide", "0:0=/a");
+    EXPECT_USAGE_ERROR("create: --firmware is for generation 1 VMs", "create", "web",
+                       "--generation", "2", "--kernel", "/k", "--firmware", "/bios.bin");
+    /* Shape errors. */
+    EXPECT_USAGE_ERROR("create: --generation given twice", "create", "old", "--generation", "1",
+                       "--generation", "1");
+    EXPECT_USAGE_ERROR("create: --generation needs a value", "create", "old", "--generation");
+    EXPECT_USAGE_ERROR("create: --firmware given twice", "create", "old", "--generation", "1",
+                       "--firmware", "/a", "--firmware", "/b");
+    EXPECT_USAGE_ERROR("create: --ide needs a value", "create", "old", "--generation", "1",
+                       "--ide");
+    EXPECT_USAGE_ERROR("create: --ide given more than 4 times (a VM has at most 4 IDE devices: "
+                       "0:0, 0:1, 1:0 and 1:1)",
+                       "create", "old", "--generation", "1", "--ide", "0:0=/a", "--ide", "0:1=/b",
+                       "--ide", "1:0=/c", "--ide", "1:1=/d", "--ide", "0:0=/e");
+}
+
+static void test_ide_commands(void **state)
+{
+    (void)state;
+    EXPECT_OK("ide", "set", "old", "1:0=/isos/debian.iso");
+    assert_int_equal(args.command, CMD_IDE_SET);
+    assert_string_equal(args.name, "old");
+    assert_string_equal(args.operands[1], "1:0=/isos/debian.iso");
+    EXPECT_OK("ide", "remove", "old", "1:0");
+    assert_int_equal(args.command, CMD_IDE_REMOVE);
+    assert_string_equal(args.operands[1], "1:0");
+    EXPECT_OK("ide", "list", "old");
+    assert_int_equal(args.command, CMD_IDE_LIST);
+    assert_string_equal(hvctl_command_name(CMD_IDE_SET), "ide set");
+    EXPECT_OK("help", "ide", "set");
+    assert_int_equal(args.help_topic, CMD_IDE_SET);
+    EXPECT_OK("ide", "--help");
+    assert_int_equal(args.command, CMD_IDE);
+    assert_true(args.help);
+    EXPECT_USAGE_ERROR("ide: missing the ide command (set, remove or list", "ide");
+    EXPECT_USAGE_ERROR("unknown ide command 'attach' (set, remove or list", "ide", "attach", "old");
+    EXPECT_USAGE_ERROR("ide set: missing the device C:D=PATH[,OPTION]", "ide", "set", "old");
+    EXPECT_USAGE_ERROR("ide set: missing the VM name", "ide", "set");
+    EXPECT_USAGE_ERROR("ide remove: missing the device's slot C:D", "ide", "remove", "old");
+    EXPECT_USAGE_ERROR("ide list: unexpected argument '0:0'", "ide", "list", "old", "0:0");
+    EXPECT_USAGE_ERROR("ide set: unknown option --readonly", "ide", "set", "old", "0:0=/a",
+                       "--readonly");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -492,6 +592,8 @@ int main(void)
         cmocka_unit_test(test_double_dash),
         cmocka_unit_test(test_command_table),
         cmocka_unit_test(test_switch_and_nic_commands),
+        cmocka_unit_test(test_create_generation_1),
+        cmocka_unit_test(test_ide_commands),
     };
     return cmocka_run_group_tests_name("hvctl_args", tests, NULL, NULL);
 }

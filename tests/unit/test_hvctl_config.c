@@ -5,7 +5,11 @@
  * a real file, and the atomic write.  Also the disks (tools/hvctl/vm_disks.c):
  * create's --disk option, --lun, the choice of LUNs, adding and removing.  And the NICs' nic=
  * lines: parsing, every rejection, formatting (the exact text the worker's own parser is tested
- * on in test_vmwp_config.c) and the round trip.  Every parsed text is
+ * on in test_vmwp_config.c) and the round trip.  Generation 1 VMs: the
+ * generation=, firmware= and ide= lines, every rule of the generations
+ * (in the parser, with line numbers, and in the validation), the exact
+ * text written (which test_vmwp_config.c parses too), and the IDE devices
+ * (tools/hvctl/vm_ide.c): --ide, slots, set and remove.  Every parsed text is
  * copied into a heap buffer of exactly its length, without a NUL, so ASan reports any read past its
  * end.
  */
@@ -24,9 +28,14 @@
 #include "../../tools/hvctl/fsutil.h"
 #include "../../tools/hvctl/vm_config.h"
 #include "../../tools/hvctl/vm_disks.h"
+#include "../../tools/hvctl/vm_ide.h"
 #include "../../tools/hvctl/vm_nics.h"
 
 #define MINIMAL "name=web\nmemory=536870912\ncpus=2\nkernel=/boot/vmlinuz\n"
+/* A generation 1 VM's lines as hvctl writes them; test_vmwp_config.c parses the same. */
+#define GEN1                                                                                       \
+    "name=old\ngeneration=1\nmemory=536870912\ncpus=1\n"                                           \
+    "firmware=/usr/share/seabios/bios-256k.bin\n"
 
 static struct vm_config cfg;
 static char err[512];
@@ -73,6 +82,9 @@ static void test_minimal(void **state)
     (void)state;
     expect_ok(MINIMAL);
     assert_string_equal(cfg.name, "web");
+    assert_int_equal(cfg.generation, 2);
+    assert_string_equal(cfg.firmware, "");
+    assert_int_equal(cfg.ide_count, 0);
     assert_true(cfg.memory == 512ULL << 20);
     assert_int_equal(cfg.cpus, 2);
     assert_string_equal(cfg.kernel, "/boot/vmlinuz");
@@ -233,6 +245,7 @@ static void full_config(struct vm_config *c)
 {
     memset(c, 0, sizeof(*c));
     strcpy(c->name, "web");
+    c->generation = 2;
     c->memory = 1ULL << 30;
     c->cpus = 4;
     strcpy(c->kernel, "/srv/vm/vmlinuz");
@@ -240,10 +253,30 @@ static void full_config(struct vm_config *c)
     strcpy(c->cmdline, "console=ttyS0 root=/dev/vda rw a=b=c");
 }
 
+/* A generation 1 VM without devices: its firmware, no kernel. */
+static void gen1_config(struct vm_config *c)
+{
+    memset(c, 0, sizeof(*c));
+    strcpy(c->name, "old");
+    c->generation = 1;
+    c->memory = 512ULL << 20;
+    c->cpus = 1;
+    strcpy(c->firmware, "/usr/share/seabios/bios-256k.bin");
+}
+
 /* Field by field: bytes after a string's NUL do not matter. */
 static void assert_config_equal(const struct vm_config *a, const struct vm_config *b)
 {
     assert_string_equal(a->name, b->name);
+    assert_int_equal(a->generation, b->generation);
+    assert_string_equal(a->firmware, b->firmware);
+    assert_int_equal(a->ide_count, b->ide_count);
+    for (unsigned i = 0; i < a->ide_count; i++) {
+        assert_int_equal(a->ide[i].channel, b->ide[i].channel);
+        assert_int_equal(a->ide[i].device, b->ide[i].device);
+        assert_int_equal(a->ide[i].media, b->ide[i].media);
+        assert_string_equal(a->ide[i].path, b->ide[i].path);
+    }
     assert_true(a->memory == b->memory);
     assert_int_equal(a->cpus, b->cpus);
     assert_string_equal(a->kernel, b->kernel);
@@ -282,6 +315,9 @@ static void test_format_and_parse_back(void **state)
                                  "kernel=/srv/vm/vmlinuz\ninitrd=/srv/vm/initrd.img\n"
                                  "cmdline=console=ttyS0 root=/dev/vda rw a=b=c\n"));
     assert_int_equal(text[0], '#');
+    /* A generation 2 VM's file is what it was before there were generations. */
+    assert_null(strstr(text, "generation"));
+    assert_null(strstr(text, "firmware"));
     assert_int_equal(parse_n(text, (size_t)len), 0);
     assert_config_equal(&cfg, &c);
 }
@@ -636,9 +672,19 @@ static void test_write_then_read_many_disks(void **state)
     char path[128], disk[3100];
 
     (void)state;
-    full_config(&c);
+    /* A generation 1 VM: the 4 IDE devices and the firmware with long paths too. */
+    gen1_config(&c);
+    memset(c.firmware, 'f', VM_PATH_MAX - 1);
+    c.firmware[0] = '/';
+    c.firmware[VM_PATH_MAX - 1] = '\0';
     memset(disk, 'p', 3000);
     disk[0] = '/';
+    for (unsigned i = 0; i < VM_IDE_MAX; i++) {
+        snprintf(disk + 3000, 16, "/ide%u.img", i);
+        assert_int_equal(
+            vm_ide_set(&c, i / 2, i % 2, (enum vm_ide_media)(i % 3), disk, false, err, sizeof(err)),
+            0);
+    }
     for (unsigned i = 0; i < VM_DISKS_MAX; i++) {
         snprintf(disk + 3000, 16, "/%u.vhdx", i);
         assert_int_equal(vm_disk_add(&c, -1, false, disk, err, sizeof(err)), (int)i);
@@ -666,7 +712,7 @@ static void test_write_then_read_many_disks(void **state)
 static void test_nic_lines(void **state)
 {
     (void)state;
-    expect_ok(MINIMAL TWO_NICS);
+    expect_ok(GEN1 TWO_NICS);
     assert_int_equal(cfg.nic_count, 2);
     assert_int_equal(cfg.nics[0].index, 0);
     assert_string_equal(cfg.nics[0].switch_name, "lan");
@@ -677,8 +723,8 @@ static void test_nic_lines(void **state)
     assert_int_equal(cfg.nics[1].vlan, 20);
     assert_true(cfg.nics[1].legacy);
     /* Options in any order, a MAC in capitals, indexes in any order, a hashed bridge name. */
-    expect_ok(MINIMAL "nic=7,production-a,hvsw-produc662a,00:15:5D:AA:BB:CC,legacy,vlan=4094\n"
-                      "nic=3,lan,hvsw-lan,02:00:00:00:00:01,vlan=1\n");
+    expect_ok(GEN1 "nic=7,production-a,hvsw-produc662a,00:15:5D:AA:BB:CC,legacy,vlan=4094\n"
+                   "nic=3,lan,hvsw-lan,02:00:00:00:00:01,vlan=1\n");
     assert_int_equal(cfg.nic_count, 2);
     assert_int_equal(cfg.nics[0].index, 7);
     assert_int_equal(cfg.nics[0].vlan, 4094);
@@ -781,7 +827,7 @@ static void test_format_nics_and_parse_back(void **state)
     long len;
 
     (void)state;
-    full_config(&c);
+    gen1_config(&c); /* legacy NICs are generation 1's */
     assert_int_equal(
         vm_nic_add(&c, &lan, (const uint8_t *)"\x00\x15\x5d\x00\x00\x01", err, sizeof(err)), 0);
     assert_int_equal(
@@ -919,6 +965,365 @@ static void test_lun_choice_and_add(void **state)
     assert_int_equal(vm_config_validate(&c, err, sizeof(err)), 0);
 }
 
+/* ---- generation 1: firmware, IDE ---- */
+
+static void test_generation_1_lines(void **state)
+{
+    (void)state;
+    expect_ok(GEN1 "ide=0:0,rw,/vms/old.img\n"
+                   "ide=1:0,dvd,/isos/install, 2024.iso\n"
+                   "ide=0:1,ro,/vms/tools.vhdx\n"
+                   "disk=0,rw,/vms/scsi.vhdx\n"
+                   "nic=0,lan,hvsw-lan,00:15:5d:00:00:01,legacy\n");
+    assert_int_equal(cfg.generation, 1);
+    assert_string_equal(cfg.firmware, "/usr/share/seabios/bios-256k.bin");
+    assert_string_equal(cfg.kernel, "");
+    assert_string_equal(cfg.initrd, "");
+    assert_string_equal(cfg.cmdline, "");
+    assert_int_equal(cfg.ide_count, 3);
+    assert_int_equal(cfg.ide[0].channel, 0);
+    assert_int_equal(cfg.ide[0].device, 0);
+    assert_int_equal(cfg.ide[0].media, VM_IDE_RW);
+    assert_int_equal(cfg.ide[1].channel, 1);
+    assert_int_equal(cfg.ide[1].media, VM_IDE_DVD);
+    /* PATH is the rest of the line. */
+    assert_string_equal(cfg.ide[1].path, "/isos/install, 2024.iso");
+    assert_int_equal(cfg.ide[2].device, 1);
+    assert_int_equal(cfg.ide[2].media, VM_IDE_RO);
+    assert_int_equal(cfg.disk_count, 1);
+    assert_true(cfg.nics[0].legacy);
+    /* No device at all, and any order of the lines. */
+    expect_ok(GEN1);
+    assert_int_equal(cfg.ide_count, 0);
+    expect_ok("ide=1:1,rw,/a\nfirmware=/bios.bin\ncpus=1\nname=x\nmemory=67108864\n"
+              "generation=1\n");
+    assert_int_equal(cfg.generation, 1);
+    assert_int_equal(cfg.ide[0].channel, 1);
+    /* generation=2 said aloud is the default. */
+    expect_ok(MINIMAL "generation=2\n");
+    assert_int_equal(cfg.generation, 2);
+}
+
+static void test_generation_rejections(void **state)
+{
+    (void)state;
+    expect_error(MINIMAL "generation=3\n", "line 5: generation '3' is neither 1 nor 2");
+    expect_error(MINIMAL "generation=0\n", "generation '0' is neither 1 nor 2");
+    expect_error(MINIMAL "generation=02\n", "generation '02' is neither 1 nor 2");
+    expect_error(MINIMAL "generation=\n", "generation '' is neither 1 nor 2");
+    expect_error(MINIMAL "generation=2\ngeneration=2\n",
+                 "line 6: generation given a second time (first on line 5)");
+    /* Generation 1: no kernel's lines, even empty ones; a firmware. */
+    expect_error(GEN1 "kernel=/boot/vmlinuz\n",
+                 "line 6: kernel= is for generation 2 VMs (this one is generation 1: its "
+                 "firmware boots it)");
+    expect_error("kernel=/k\n" GEN1, "line 1: kernel= is for generation 2 VMs");
+    expect_error(GEN1 "initrd=/i\n", "line 6: initrd= is for generation 2 VMs");
+    expect_error(GEN1 "cmdline=\n", "line 6: cmdline= is for generation 2 VMs");
+    expect_error("name=old\ngeneration=1\nmemory=536870912\ncpus=1\n",
+                 "no firmware= line (a generation 1 VM needs one)");
+    expect_error("name=old\ngeneration=1\nmemory=536870912\ncpus=1\nfirmware=bios.bin\n",
+                 "line 5: firmware bios.bin is not an absolute path");
+    expect_error("name=old\ngeneration=1\nmemory=536870912\ncpus=1\nfirmware=\n",
+                 "line 5: firmware is empty");
+    expect_error(GEN1 "firmware=/b\n", "line 6: firmware given a second time (first on line 5)");
+    /* Generation 2: a kernel, and no firmware, IDE or legacy NIC. */
+    expect_error("name=web\ngeneration=2\nmemory=536870912\ncpus=2\nfirmware=/bios.bin\n",
+                 "no kernel= line (name, memory, cpus and kernel are required)");
+    expect_error(MINIMAL "firmware=/bios.bin\n",
+                 "line 5: firmware= is for generation 1 VMs (there is no generation=1 line)");
+    expect_error(MINIMAL "disk=0,rw,/d\nide=1:0,dvd,/a.iso\nide=0:0,rw,/b\n",
+                 "line 6: ide= is for generation 1 VMs (there is no generation=1 line)");
+    expect_error(MINIMAL "nic=0,lan,hvsw-lan,00:15:5d:00:00:01\n"
+                         "nic=3,dmz,hvsw-dmz,00:15:5d:00:00:02,vlan=2,legacy\n",
+                 "line 6: nic 3: legacy (an emulated NIC) is for generation 1 VMs (there is no "
+                 "generation=1 line)");
+}
+
+static void test_ide_rejections(void **state)
+{
+    (void)state;
+    expect_error(GEN1 "ide=2:0,rw,/a\n",
+                 "line 6: ide slot '2:0' is not C:D (channel 0 or 1, device 0 or 1)");
+    expect_error(GEN1 "ide=0:2,rw,/a\n", "line 6: ide slot '0:2'");
+    expect_error(GEN1 "ide=00:1,rw,/a\n", "ide slot '00:1'");
+    expect_error(GEN1 "ide=0.1,rw,/a\n", "ide slot '0.1'");
+    expect_error(GEN1 "ide=,rw,/a\n", "ide slot ''");
+    expect_error(GEN1 "ide=0:0,rw\n", "line 6: ide '0:0,rw' is not C:D,MEDIA,PATH");
+    expect_error(GEN1 "ide=/vms/a.img\n", "is not C:D,MEDIA,PATH");
+    expect_error(GEN1 "ide=0:0,cd,/a.iso\n", "line 6: ide media 'cd' is not rw, ro or dvd");
+    expect_error(GEN1 "ide=0:0,RW,/a\n", "ide media 'RW'");
+    expect_error(GEN1 "ide=0:0,rw,a.img\n", "line 6: ide a.img is not an absolute path");
+    expect_error(GEN1 "ide=0:0,dvd,\n", "line 6: ide is empty");
+    expect_error(GEN1 "ide=0:0,rw,/a \n", "line 6: ide '/a ' ends with a space");
+    expect_error(GEN1 "ide=0:0,rw,/a\tb\n", "line 6: ide contains a control character");
+    expect_error(GEN1 "ide= 0:0,rw,/a\n", "line 6: space after '='");
+    expect_error(GEN1 "ide=0:1,rw,/a\nide=0:1,ro,/b\n",
+                 "line 7: ide 0:1 given a second time (first on line 6)");
+    expect_error(GEN1 "ide=0:0,rw,/a\nide=1:1,dvd,/b\nide=1:0,ro,/a\n",
+                 "line 8: ide /a given a second time (first on line 6)");
+    /* One image, one device: an IDE disk and a SCSI disk would write it behind each other. */
+    expect_error(GEN1 "disk=4,rw,/a\nide=0:0,ro,/a\n", "ide 0:0: /a is the disk at LUN 4 too");
+    expect_error(GEN1 "ide=1:0,dvd,/a\ndisk=4,ro,/a\n", "ide 1:0: /a is the disk at LUN 4 too");
+    expect_error(GEN1 "ide=0:0,rw,/a\nide=0:1,rw,/b\nide=1:0,rw,/c\nide=1:1,rw,/d\n"
+                      "ide=0:0,rw,/e\n",
+                 "line 10: more than 4 ide= lines (a VM has at most 4 IDE devices)");
+}
+
+static void test_validate_generation(void **state)
+{
+    static struct vm_config c;
+
+    (void)state;
+    gen1_config(&c);
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), 0);
+    c.generation = 0; /* a struct nobody gave a generation */
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), -1);
+    assert_string_equal(err, "generation 0 is neither 1 nor 2");
+    c.generation = 3;
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), -1);
+    gen1_config(&c);
+    strcpy(c.kernel, "/k");
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), -1);
+    assert_string_equal(err, "kernel is for generation 2 VMs (a generation 1 VM boots its "
+                             "firmware from its disks)");
+    gen1_config(&c);
+    strcpy(c.cmdline, "quiet");
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "cmdline is for generation 2 VMs"));
+    gen1_config(&c);
+    strcpy(c.initrd, "/i");
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "initrd is for generation 2 VMs"));
+    gen1_config(&c);
+    c.firmware[0] = '\0';
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), -1);
+    assert_string_equal(err, "firmware is empty");
+    strcpy(c.firmware, "bios.bin");
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), -1);
+    assert_string_equal(err, "firmware bios.bin is not an absolute path");
+
+    /* IDE devices. */
+    gen1_config(&c);
+    c.ide_count = 2;
+    c.ide[0] = (struct vm_ide){.channel = 0, .device = 0, .media = VM_IDE_RW, .path = "/a"};
+    c.ide[1] = (struct vm_ide){.channel = 1, .device = 1, .media = VM_IDE_DVD, .path = "/b.iso"};
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), 0);
+    c.ide[1].channel = 2;
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), -1);
+    assert_string_equal(err, "ide 2:1 is not an IDE slot (channel 0 or 1, device 0 or 1)");
+    c.ide[1].channel = 0;
+    c.ide[1].device = 0;
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), -1);
+    assert_string_equal(err, "ide 0:0 is given twice");
+    c.ide[1].device = 1;
+    c.ide[1].media = (enum vm_ide_media)7;
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), -1);
+    assert_string_equal(err, "ide 0:1: media 7 is not rw, ro or dvd");
+    c.ide[1].media = VM_IDE_RO;
+    strcpy(c.ide[1].path, "/a");
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), -1);
+    assert_string_equal(err, "ide /a is given twice (0:0 and 0:1)");
+    strcpy(c.ide[1].path, "rel.img");
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), -1);
+    assert_string_equal(err, "ide rel.img is not an absolute path");
+    strcpy(c.ide[1].path, "/b");
+    c.disk_count = 1;
+    c.disks[0] = (struct vm_disk){.lun = 9, .path = "/b"};
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), -1);
+    assert_string_equal(err, "ide 0:1: /b is the disk at LUN 9 too");
+    c.disk_count = 0;
+    c.ide_count = 5;
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), -1);
+    assert_string_equal(err, "5 IDE devices, more than the 4 a VM can have");
+
+    /* Generation 2: no firmware, no IDE, no legacy NIC. */
+    full_config(&c);
+    strcpy(c.firmware, "/bios.bin");
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), -1);
+    assert_string_equal(err, "firmware is for generation 1 VMs (a generation 2 VM boots its "
+                             "kernel directly)");
+    full_config(&c);
+    c.ide_count = 1;
+    c.ide[0] = (struct vm_ide){.path = "/a"};
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), -1);
+    assert_string_equal(err, "ide is for generation 1 VMs (a generation 2 VM has no IDE "
+                             "controller: give it SCSI disks)");
+    full_config(&c);
+    c.kernel[0] = '\0';
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), -1);
+    assert_string_equal(err, "kernel is empty");
+}
+
+static void test_format_generation_1_and_parse_back(void **state)
+{
+    static struct vm_config c;
+    static char text[32768];
+    struct nic_option lan = {.switch_name = "lan", .legacy = true};
+    long len;
+
+    (void)state;
+    gen1_config(&c);
+    /* Added out of order: written by slot. */
+    assert_int_equal(vm_ide_set(&c, 1, 0, VM_IDE_DVD, "/isos/install.iso", false, err, sizeof(err)),
+                     0);
+    assert_int_equal(vm_ide_set(&c, 0, 0, VM_IDE_RW, "/vms/old.img", false, err, sizeof(err)), 0);
+    assert_int_equal(vm_disk_add(&c, -1, true, "/vms/data.vhdx", err, sizeof(err)), 0);
+    assert_int_equal(
+        vm_nic_add(&c, &lan, (const uint8_t *)"\x00\x15\x5d\x00\x00\x01", err, sizeof(err)), 0);
+    len = vm_config_format(&c, text, sizeof(text), err, sizeof(err));
+    assert_true(len > 0);
+    assert_int_equal(text[0], '#');
+    /* The exact lines (test_vmwp_config.c parses them too: its GEN1 GEN1_DEVICES). */
+    assert_non_null(strstr(text, "\n" GEN1 "ide=0:0,rw,/vms/old.img\n"
+                                 "ide=1:0,dvd,/isos/install.iso\n"
+                                 "disk=0,ro,/vms/data.vhdx\n"
+                                 "nic=0,lan,hvsw-lan,00:15:5d:00:00:01,legacy\n"));
+    assert_null(strstr(text, "kernel"));
+    assert_null(strstr(text, "cmdline"));
+    assert_int_equal(parse_n(text, (size_t)len), 0);
+    assert_config_equal(&cfg, &c);
+    /* Invalid: not written. */
+    strcpy(c.cmdline, "quiet");
+    assert_int_equal(vm_config_format(&c, text, sizeof(text), err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "cmdline is for generation 2 VMs"));
+}
+
+static void expect_ide_option(const char *text, unsigned channel, unsigned device,
+                              enum vm_ide_media media, const char *path)
+{
+    struct ide_option opt;
+
+    if (vm_ide_option_parse("--ide", text, &opt, err, sizeof(err)) != 0)
+        fail_msg("--ide %s refused: %s", text, err);
+    assert_int_equal(opt.channel, channel);
+    assert_int_equal(opt.device, device);
+    assert_int_equal(opt.media, media);
+    assert_string_equal(opt.path, path);
+}
+
+static void expect_bad_ide_option(const char *text, const char *what)
+{
+    struct ide_option opt;
+
+    if (vm_ide_option_parse("--ide", text, &opt, err, sizeof(err)) == 0)
+        fail_msg("--ide %s accepted", text);
+    if (strstr(err, what) == NULL)
+        fail_msg("message \"%s\" lacks \"%s\"", err, what);
+}
+
+static void test_ide_option(void **state)
+{
+    unsigned channel = 9, device = 9;
+
+    (void)state;
+    expect_ide_option("0:0=/vms/old.img", 0, 0, VM_IDE_RW, "/vms/old.img");
+    expect_ide_option("0:1=data.vhdx,readonly", 0, 1, VM_IDE_RO, "data.vhdx");
+    expect_ide_option("1:0=/isos/install.iso", 1, 0, VM_IDE_DVD, "/isos/install.iso");
+    expect_ide_option("1:1=/isos/SETUP.ISO", 1, 1, VM_IDE_DVD, "/isos/SETUP.ISO");
+    expect_ide_option("1:1=/isos/disc.img,dvd", 1, 1, VM_IDE_DVD, "/isos/disc.img");
+    /* An option says it all: an .iso file as a read-only hard disk. */
+    expect_ide_option("0:0=/a.iso,readonly", 0, 0, VM_IDE_RO, "/a.iso");
+    /* Commas and '=' belong to the path; a trailing comma ends one that looks optioned. */
+    expect_ide_option("0:0=/vms/a,b=c.img", 0, 0, VM_IDE_RW, "/vms/a,b=c.img");
+    expect_ide_option("0:0=/vms/a,dvd,", 0, 0, VM_IDE_RW, "/vms/a,dvd");
+    expect_ide_option("0:0=/vms/x.iso,", 0, 0, VM_IDE_DVD, "/vms/x.iso");
+    expect_bad_ide_option("/vms/old.img", "--ide /vms/old.img: not C:D=PATH (the slot, then the "
+                                          "image: 0:0=/vms/disk.img, 1:0=/isos/install.iso)");
+    expect_bad_ide_option("2:0=/a", "--ide 2:0=/a: IDE slot '2:0' is not C:D (channel C 0 or 1, "
+                                    "device D 0 or 1: 0:0, 0:1, 1:0 or 1:1)");
+    expect_bad_ide_option("0:2=/a", "IDE slot '0:2'");
+    expect_bad_ide_option("00=/a", "IDE slot '00'");
+    expect_bad_ide_option("0:00=/a", "IDE slot '0:00'");
+    expect_bad_ide_option("=/a", "IDE slot ''");
+    expect_bad_ide_option("0:0=", "--ide 0:0=: no path");
+    expect_bad_ide_option("0:0=,dvd", "--ide 0:0=,dvd: no path");
+    expect_bad_ide_option("0:0=/a.iso,cdrom", "--ide 0:0=/a.iso,cdrom: unknown IDE option 'cdrom' "
+                                              "(C:D=PATH, C:D=PATH,readonly or C:D=PATH,dvd");
+    expect_bad_ide_option("0:0=/a,ro", "unknown IDE option 'ro'");
+    {
+        struct ide_option opt;
+
+        assert_int_equal(vm_ide_option_parse("ide set", "9:9=/a", &opt, err, sizeof(err)), -1);
+        assert_non_null(strstr(err, "ide set 9:9=/a: IDE slot '9:9'"));
+    }
+    assert_int_equal(vm_ide_slot_parse("1:1", 3, &channel, &device, err, sizeof(err)), 0);
+    assert_int_equal(channel, 1);
+    assert_int_equal(device, 1);
+    assert_int_equal(vm_ide_slot_parse("1:2", 3, &channel, &device, err, sizeof(err)), -1);
+    assert_int_equal(vm_ide_slot_parse("1", 1, &channel, &device, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "IDE slot '1' is not C:D"));
+    assert_int_equal(channel, 1);
+}
+
+static void test_ide_set_and_remove(void **state)
+{
+    static struct vm_config c;
+    unsigned lun = 7;
+
+    (void)state;
+    gen1_config(&c);
+    assert_int_equal(vm_ide_set(&c, 1, 1, VM_IDE_DVD, "/d.iso", false, err, sizeof(err)), 0);
+    assert_int_equal(vm_ide_set(&c, 0, 1, VM_IDE_RO, "/b", false, err, sizeof(err)), 0);
+    assert_int_equal(vm_ide_set(&c, 1, 0, VM_IDE_RW, "/c", false, err, sizeof(err)), 0);
+    assert_int_equal(vm_ide_set(&c, 0, 0, VM_IDE_RW, "/a", false, err, sizeof(err)), 0);
+    /* Sorted by slot. */
+    assert_int_equal(c.ide_count, 4);
+    assert_string_equal(c.ide[0].path, "/a");
+    assert_string_equal(c.ide[1].path, "/b");
+    assert_string_equal(c.ide[2].path, "/c");
+    assert_string_equal(c.ide[3].path, "/d.iso");
+    assert_int_equal(vm_ide_find_slot(&c, 1, 0), 2);
+    assert_int_equal(vm_ide_find_path(&c, "/d.iso"), 3);
+    assert_int_equal(vm_ide_find_path(&c, "/z"), -1);
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), 0);
+
+    /* create: a slot once. */
+    assert_int_equal(vm_ide_set(&c, 1, 1, VM_IDE_DVD, "/e.iso", false, err, sizeof(err)), -1);
+    assert_string_equal(err, "old's IDE 1:1 is taken by /d.iso");
+    /* ide set: replaces, also the same image with another media. */
+    assert_int_equal(vm_ide_set(&c, 1, 1, VM_IDE_DVD, "/e.iso", true, err, sizeof(err)), 0);
+    assert_string_equal(c.ide[3].path, "/e.iso");
+    assert_int_equal(c.ide_count, 4);
+    assert_int_equal(vm_ide_set(&c, 0, 1, VM_IDE_RW, "/b", true, err, sizeof(err)), 0);
+    assert_int_equal(c.ide[1].media, VM_IDE_RW);
+    /* One image, one device. */
+    assert_int_equal(vm_ide_set(&c, 1, 1, VM_IDE_RW, "/a", true, err, sizeof(err)), -1);
+    assert_string_equal(err, "old has /a already (IDE 0:0)");
+    assert_int_equal(vm_disk_add(&c, -1, false, "/s.vhdx", err, sizeof(err)), 0);
+    assert_int_equal(vm_ide_set(&c, 1, 1, VM_IDE_RW, "/s.vhdx", true, err, sizeof(err)), -1);
+    assert_string_equal(err, "old has /s.vhdx already (SCSI disk, LUN 0)");
+    assert_int_equal(vm_disk_add(&c, -1, false, "/c", err, sizeof(err)), -1);
+    assert_string_equal(err, "old has /c already (IDE 1:0)");
+    assert_int_equal(vm_ide_set(&c, 2, 0, VM_IDE_RW, "/x", true, err, sizeof(err)), -1);
+    assert_string_equal(err, "IDE slot 2:0 is out of range (0:0 to 1:1)");
+    assert_string_equal(c.ide[3].path, "/e.iso");
+
+    vm_ide_remove(&c, 1);
+    assert_int_equal(c.ide_count, 3);
+    assert_int_equal(vm_ide_find_slot(&c, 0, 1), -1);
+    assert_string_equal(c.ide[1].path, "/c");
+    vm_ide_remove(&c, 7); /* out of range: nothing */
+    assert_int_equal(c.ide_count, 3);
+    assert_int_equal(vm_ide_set(&c, 0, 1, VM_IDE_RO, "/f", false, err, sizeof(err)), 0);
+    assert_string_equal(c.ide[1].path, "/f");
+
+    /* A generation 2 VM has no IDE controller. */
+    full_config(&c);
+    assert_int_equal(vm_ide_set(&c, 0, 0, VM_IDE_RW, "/a", false, err, sizeof(err)), -1);
+    assert_string_equal(err, "web is a generation 2 VM: IDE devices are for generation 1 VMs (give "
+                             "it SCSI disks)");
+    assert_int_equal(c.ide_count, 0);
+
+    /* disk attach --lun 0:0: an IDE slot, which has no hot plug. */
+    assert_int_equal(vm_disk_lun_parse("0:0", &lun, err, sizeof(err)), -1);
+    assert_string_equal(err, "--lun 0:0 is an IDE slot, not a LUN: IDE devices change only while "
+                             "the VM is off, with hvctl ide set and hvctl ide remove");
+    assert_int_equal(lun, 7);
+    assert_string_equal(vm_ide_media_name(VM_IDE_DVD), "dvd");
+    assert_string_equal(vm_ide_media_text(VM_IDE_RO), "read-only hard disk");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -951,6 +1356,13 @@ int main(void)
         cmocka_unit_test(test_nic_rejections),
         cmocka_unit_test(test_validate_nics),
         cmocka_unit_test(test_format_nics_and_parse_back),
+        cmocka_unit_test(test_generation_1_lines),
+        cmocka_unit_test(test_generation_rejections),
+        cmocka_unit_test(test_ide_rejections),
+        cmocka_unit_test(test_validate_generation),
+        cmocka_unit_test(test_format_generation_1_and_parse_back),
+        cmocka_unit_test(test_ide_option),
+        cmocka_unit_test(test_ide_set_and_remove),
     };
     return cmocka_run_group_tests_name("hvctl_config", tests, NULL, NULL);
 }

@@ -252,6 +252,7 @@ static void test_nic_add_remove(void **state)
     (void)state;
     memset(&c, 0, sizeof(c));
     strcpy(c.name, "web");
+    c.generation = 1; /* legacy NICs are generation 1's */
     assert_int_equal(vm_nic_option_parse("production-a,vlan=7,legacy", &opt, err, sizeof(err)), 0);
     for (int i = 0; i < VM_NICS_MAX; i++) {
         mac[5] = (uint8_t)(i + 1);
@@ -278,9 +279,16 @@ static void test_nic_add_remove(void **state)
     /* What vm_nic_add makes is what vm.conf allows. */
     c.memory = 64ULL << 20;
     c.cpus = 1;
-    strcpy(c.kernel, "/k");
+    strcpy(c.firmware, "/bios.bin");
     if (vm_config_validate(&c, err, sizeof(err)) != 0)
         fail_msg("%s", err);
+    /* But not for a generation 2 VM: its NICs are synthetic. */
+    c.generation = 2;
+    c.firmware[0] = '\0';
+    strcpy(c.kernel, "/k");
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), -1);
+    assert_string_equal(err, "nic 0: legacy (an emulated NIC) is for generation 1 VMs (a "
+                             "generation 2 VM's NICs are synthetic)");
 
     assert_int_equal(vm_nic_index_parse("0", &index, err, sizeof(err)), 0);
     assert_int_equal(vm_nic_index_parse("7", &index, err, sizeof(err)), 0);
@@ -428,6 +436,7 @@ static void test_nic_assign(void **state)
     assert_int_equal(net_inventory_load(&paths, &inv, err, sizeof(err)), 0);
     memset(&c, 0, sizeof(c));
     strcpy(c.name, "new");
+    c.generation = 2;
     /* Two NICs of one command get two addresses: :02, then :04 (:03 is web's). */
     assert_int_equal(nic_assign(&c, "lan", &inv, &pool, &from_pool, err, sizeof(err)), 0);
     assert_true(from_pool);
@@ -454,6 +463,15 @@ static void test_nic_assign(void **state)
     assert_int_equal(
         nic_assign(&c, "up,mac=00:15:5d:07:00:02", &inv, &pool, &from_pool, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "is in use by VM new (its NIC 0)"));
+    /* legacy is an emulated NIC: a generation 1 VM's only, refused before anything else. */
+    assert_int_equal(nic_assign(&c, "nope,mac=02:00:00:00:00:01,legacy", &inv, &pool, &from_pool,
+                                err, sizeof(err)),
+                     -1);
+    assert_string_equal(err, "--nic nope,mac=02:00:00:00:00:01,legacy: legacy (an emulated NIC) "
+                             "is for generation 1 VMs: new is a generation 2 VM, whose NICs are "
+                             "synthetic");
+    assert_int_equal(c.nic_count, 2);
+    c.generation = 1;
     assert_int_equal(nic_assign(&c, "lan,mac=02:00:00:00:00:01,legacy", &inv, &pool, &from_pool,
                                 err, sizeof(err)),
                      2);

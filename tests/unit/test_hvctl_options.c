@@ -4,6 +4,8 @@
  * (tools/hvctl/vm_options.c, tools/hvctl/boot_files.c): --memory and
  * --cpus values and limits, the kernel and initrd checks on real files, the
  * resolution of relative paths, and that a refused option changes nothing.
+ * The generations: --generation, --firmware (and its default), and the
+ * options each generation refuses.
  */
 #define _GNU_SOURCE /* setresuid */
 #include <setjmp.h>
@@ -122,6 +124,7 @@ static int setup_files(void **state)
         return -1;
     write_file("vmlinuz");
     write_file("initrd.img");
+    write_file("bios.bin");
     return mkdir("subdir", 0755) | mkfifo("fifo", 0644);
 }
 
@@ -130,6 +133,7 @@ static int remove_files(void **state)
     (void)state;
     unlink("vmlinuz");
     unlink("initrd.img");
+    unlink("bios.bin");
     unlink("unreadable");
     unlink("fifo");
     rmdir("subdir");
@@ -140,11 +144,23 @@ static void base_config(struct vm_config *c)
 {
     memset(c, 0, sizeof(*c));
     strcpy(c->name, "web");
+    c->generation = 2;
     c->memory = 512 * MiB;
     c->cpus = 1;
     strcpy(c->kernel, "/old/vmlinuz");
     strcpy(c->initrd, "/old/initrd");
     strcpy(c->cmdline, "console=ttyS0");
+}
+
+/* A generation 1 VM as set finds it: a firmware, no kernel. */
+static void gen1_config(struct vm_config *c)
+{
+    memset(c, 0, sizeof(*c));
+    strcpy(c->name, "old");
+    c->generation = 1;
+    c->memory = 512 * MiB;
+    c->cpus = 1;
+    strcpy(c->firmware, "/old/bios.bin");
 }
 
 static void test_apply_all(void **state)
@@ -190,18 +206,25 @@ static void test_apply_only_what_is_given(void **state)
     assert_int_equal(c.cpus, 1);
 }
 
-/* Fails unless applying @args is refused with @what and leaves the configuration alone. */
-static void expect_apply_refused(const struct hvctl_args *args, const char *what)
+/* Fails unless applying @args to @make's configuration is refused with @what and leaves
+ * the configuration alone. */
+static void expect_refused_on(void (*make)(struct vm_config *), const struct hvctl_args *args,
+                              const char *what)
 {
-    struct vm_config c, before;
+    static struct vm_config c, before;
 
-    base_config(&c);
+    make(&c);
     before = c;
     if (vm_options_apply(args, 8 * GiB, &c, err, sizeof(err)) == 0)
         fail_msg("accepted");
     if (strstr(err, what) == NULL)
         fail_msg("message \"%s\" lacks \"%s\"", err, what);
     assert_memory_equal(&c, &before, sizeof(c));
+}
+
+static void expect_apply_refused(const struct hvctl_args *args, const char *what)
+{
+    expect_refused_on(base_config, args, what);
 }
 
 static void test_apply_refusals_change_nothing(void **state)
@@ -278,6 +301,117 @@ static void test_unreadable_kernel(void **state)
     assert_int_equal(refused_as_nobody(), 0);
 }
 
+static void test_generation_option(void **state)
+{
+    unsigned generation = 9;
+
+    (void)state;
+    assert_int_equal(vm_option_generation("1", &generation, err, sizeof(err)), 0);
+    assert_int_equal(generation, 1);
+    assert_int_equal(vm_option_generation("2", &generation, err, sizeof(err)), 0);
+    assert_int_equal(generation, 2);
+    assert_int_equal(vm_option_generation("3", &generation, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "--generation 3 is neither 1 nor 2 (1: an emulated PC"));
+    assert_int_equal(vm_option_generation("0", &generation, err, sizeof(err)), -1);
+    assert_int_equal(vm_option_generation("01", &generation, err, sizeof(err)), -1);
+    assert_int_equal(vm_option_generation("1 ", &generation, err, sizeof(err)), -1);
+    assert_int_equal(vm_option_generation("", &generation, err, sizeof(err)), -1);
+    assert_int_equal(vm_option_generation("two", &generation, err, sizeof(err)), -1);
+    assert_string_equal(err, "--generation two is neither 1 nor 2 (1: an emulated PC with BIOS "
+                             "firmware and IDE disks; 2: a kernel booted directly)");
+    assert_int_equal(generation, 2);
+}
+
+static void test_apply_generation_1(void **state)
+{
+    struct hvctl_args args = {0};
+    static struct vm_config c;
+    char firmware[128];
+
+    (void)state;
+    /* What a generation 1 VM takes: memory, CPUs, a firmware (made absolute). */
+    gen1_config(&c);
+    args.given = OPT_MEMORY | OPT_CPUS | OPT_FIRMWARE;
+    args.memory = "1G";
+    args.cpus = "2";
+    args.firmware = "subdir/../bios.bin";
+    if (vm_options_apply(&args, 8 * GiB, &c, err, sizeof(err)) != 0)
+        fail_msg("refused: %s", err);
+    snprintf(firmware, sizeof(firmware), "%s/bios.bin", dir);
+    assert_string_equal(c.firmware, firmware);
+    assert_true(c.memory == GiB);
+    assert_int_equal(c.cpus, 2);
+    assert_int_equal(c.generation, 1);
+    assert_string_equal(c.kernel, "");
+    assert_string_equal(c.cmdline, "");
+
+    /* What it does not: a kernel's options, whatever their values, changing nothing. */
+    memset(&args, 0, sizeof(args));
+    args.given = OPT_MEMORY | OPT_KERNEL;
+    args.memory = "1G";
+    args.kernel = "vmlinuz";
+    expect_refused_on(gen1_config, &args,
+                      "--kernel is for generation 2 VMs: old is a generation 1 VM, which boots "
+                      "its firmware from its disks");
+    args.given = OPT_INITRD;
+    args.initrd = "initrd.img";
+    expect_refused_on(gen1_config, &args, "--initrd is for generation 2 VMs: old is");
+    args.given = OPT_NO_INITRD;
+    expect_refused_on(gen1_config, &args, "--no-initrd is for generation 2 VMs");
+    args.given = OPT_CMDLINE;
+    args.cmdline = "";
+    expect_refused_on(gen1_config, &args, "--cmdline is for generation 2 VMs");
+    /* A firmware that is not there, or not a file. */
+    args.given = OPT_FIRMWARE;
+    args.firmware = "nope.bin";
+    expect_refused_on(gen1_config, &args, "--firmware nope.bin: No such file or directory");
+    args.firmware = "subdir";
+    expect_refused_on(gen1_config, &args, "--firmware subdir: is a directory, not a file");
+    args.firmware = "fifo";
+    expect_refused_on(gen1_config, &args, "--firmware fifo: is not a regular file");
+
+    /* A generation 2 VM has no firmware. */
+    args.firmware = "bios.bin";
+    expect_apply_refused(&args, "--firmware is for generation 1 VMs: web is a generation 2 VM, "
+                                "which boots its kernel directly");
+}
+
+static void test_default_firmware(void **state)
+{
+    struct hvctl_args args = {0};
+    static struct vm_config c;
+    int rc;
+
+    (void)state;
+    /* create without --firmware: the default, which must be there (as --kernel's file). */
+    gen1_config(&c);
+    c.firmware[0] = '\0';
+    rc = vm_options_apply(&args, 8 * GiB, &c, err, sizeof(err));
+    if (access(VM_FIRMWARE_DEFAULT, R_OK) == 0) {
+        assert_int_equal(rc, 0);
+        assert_string_equal(c.firmware, VM_FIRMWARE_DEFAULT);
+    } else {
+        assert_int_equal(rc, -1);
+        assert_non_null(strstr(err, "the default firmware " VM_FIRMWARE_DEFAULT ": "));
+        assert_non_null(strstr(err, "(install Debian's seabios, or give --firmware PATH)"));
+        assert_string_equal(c.firmware, "");
+    }
+    /* --firmware given: no default is looked at. */
+    gen1_config(&c);
+    c.firmware[0] = '\0';
+    args.given = OPT_FIRMWARE;
+    args.firmware = "bios.bin";
+    assert_int_equal(vm_options_apply(&args, 8 * GiB, &c, err, sizeof(err)), 0);
+    assert_non_null(strstr(c.firmware, "/bios.bin"));
+    assert_string_not_equal(c.firmware, VM_FIRMWARE_DEFAULT);
+    /* A generation 2 VM gets none. */
+    base_config(&c);
+    args.given = OPT_CPUS;
+    args.cpus = "3";
+    assert_int_equal(vm_options_apply(&args, 8 * GiB, &c, err, sizeof(err)), 0);
+    assert_string_equal(c.firmware, "");
+}
+
 static void test_boot_file_check(void **state)
 {
     char path[128];
@@ -301,6 +435,9 @@ int main(void)
                                         remove_files),
         cmocka_unit_test_setup_teardown(test_unreadable_kernel, setup_files, remove_files),
         cmocka_unit_test_setup_teardown(test_boot_file_check, setup_files, remove_files),
+        cmocka_unit_test(test_generation_option),
+        cmocka_unit_test_setup_teardown(test_apply_generation_1, setup_files, remove_files),
+        cmocka_unit_test_setup_teardown(test_default_firmware, setup_files, remove_files),
     };
     return cmocka_run_group_tests_name("hvctl_options", tests, NULL, NULL);
 }

@@ -5,7 +5,9 @@
  * every bound of every key, and every kind of malformed line, each rejected
  * with a message that names the line and the problem; the repeated disk=
  * and nic= keys (the nic= lines exactly as hvctl writes them, see
- * test_hvctl_config.c).  Also the loader (file errors, size limit) on real temporary files.
+ * test_hvctl_config.c).  Generation 1 files: firmware=, the ide= lines and
+ * every rule that ties a key to the generation, whatever the order of the
+ * lines.  Also the loader (file errors, size limit) on real temporary files.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,6 +24,10 @@
 #include "../../tools/vmwp/config.h"
 
 #define GOOD "name=vm1\nmemory=134217728\ncpus=2\nkernel=/boot/vmlinuz\n"
+/* A generation 1 VM as hvctl writes it (test_hvctl_config.c checks that it does). */
+#define GEN1                                                                                       \
+    "name=old\ngeneration=1\nmemory=536870912\ncpus=1\n"                                           \
+    "firmware=/usr/share/seabios/bios-256k.bin\n"
 
 static struct vmwp_config cfg;
 static char err[512];
@@ -289,7 +295,8 @@ static void test_nics(void **state)
     (void)state;
     assert_int_equal(parse(GOOD), 0);
     assert_int_equal(cfg.nic_count, 0);
-    assert_int_equal(parse(GOOD TWO_NICS), 0);
+    /* legacy: an emulated NIC, which only generation 1 has. */
+    assert_int_equal(parse(GEN1 TWO_NICS), 0);
     assert_int_equal(cfg.nic_count, 2);
     assert_int_equal(cfg.nics[0].index, 0);
     assert_string_equal(cfg.nics[0].switch_name, "lan");
@@ -303,7 +310,7 @@ static void test_nics(void **state)
     assert_int_equal(cfg.nics[1].vlan, 20);
     assert_true(cfg.nics[1].legacy);
     /* Options in either order; the file's order of NICs is kept; a 15-character bridge. */
-    assert_int_equal(parse(GOOD "nic=7,production-a,hvsw-produc662a,02:AA:bb:00:00:01,legacy,"
+    assert_int_equal(parse(GEN1 "nic=7,production-a,hvsw-produc662a,02:AA:bb:00:00:01,legacy,"
                                 "vlan=4094\nnic=2,lan,hvsw-lan,00:15:5d:00:00:02,vlan=1\n"),
                      0);
     assert_int_equal(cfg.nics[0].index, 7);
@@ -356,6 +363,140 @@ static void test_nic_rejections(void **state)
     rejected(GOOD "nic= 0,lan,hvsw-lan,00:15:5d:00:00:01\n", "nic: whitespace after '='");
 }
 
+/* What hvctl writes for a generation 1 VM with devices (test_hvctl_config.c checks it). */
+#define GEN1_DEVICES                                                                               \
+    "ide=0:0,rw,/vms/old.img\n"                                                                    \
+    "ide=1:0,dvd,/isos/install.iso\n"                                                              \
+    "disk=0,ro,/vms/data.vhdx\n"                                                                   \
+    "nic=0,lan,hvsw-lan,00:15:5d:00:00:01,legacy\n"
+
+static void test_generation(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("# hvcore VM configuration, written by hvctl: change it with \"hvctl "
+                           "set old\".\n" GEN1 GEN1_DEVICES),
+                     0);
+    assert_int_equal(cfg.generation, 1);
+    assert_int_equal(cfg.ide_count, 2);
+    assert_int_equal(cfg.disk_count, 1);
+    assert_int_equal(cfg.nic_count, 1);
+
+    /* Without generation=, and with generation=2: today's VMs, booted from their kernel. */
+    assert_int_equal(parse(GOOD), 0);
+    assert_int_equal(cfg.generation, 2);
+    assert_string_equal(cfg.firmware, "");
+    assert_int_equal(cfg.ide_count, 0);
+    assert_int_equal(parse(GOOD "generation=2\n"), 0);
+    assert_int_equal(cfg.generation, 2);
+    assert_string_equal(cfg.kernel, "/boot/vmlinuz");
+
+    /* A generation 1 VM: firmware, IDE devices of each media, SCSI disks too, a legacy NIC. */
+    assert_int_equal(parse(GEN1 "ide=0:0,rw,/vms/old.img\n"
+                                "ide=1:0,dvd,/isos/install, 2024.iso\n"
+                                "ide=0:1,ro,/vms/tools.vhdx\n"
+                                "ide=1:1,rw,/vms/data.vhd\n"
+                                "disk=0,rw,/vms/scsi.vhdx\n"
+                                "nic=0,lan,hvsw-lan,00:15:5d:00:00:01,legacy\n"),
+                     0);
+    assert_int_equal(cfg.generation, 1);
+    assert_string_equal(cfg.firmware, "/usr/share/seabios/bios-256k.bin");
+    assert_string_equal(cfg.kernel, "");
+    assert_string_equal(cfg.initrd, "");
+    assert_string_equal(cfg.cmdline, "");
+    assert_int_equal(cfg.ide_count, 4);
+    /* In the file's order. */
+    assert_int_equal(cfg.ide[0].channel, 0);
+    assert_int_equal(cfg.ide[0].device, 0);
+    assert_int_equal(cfg.ide[0].media, VMWP_IDE_RW);
+    assert_string_equal(cfg.ide[0].path, "/vms/old.img");
+    assert_int_equal(cfg.ide[1].channel, 1);
+    assert_int_equal(cfg.ide[1].device, 0);
+    assert_int_equal(cfg.ide[1].media, VMWP_IDE_DVD);
+    /* PATH is the rest of the line. */
+    assert_string_equal(cfg.ide[1].path, "/isos/install, 2024.iso");
+    assert_int_equal(cfg.ide[2].device, 1);
+    assert_int_equal(cfg.ide[2].media, VMWP_IDE_RO);
+    assert_int_equal(cfg.ide[3].channel, 1);
+    assert_int_equal(cfg.ide[3].device, 1);
+    assert_int_equal(cfg.disk_count, 1);
+    assert_true(cfg.nics[0].legacy);
+
+    /* No IDE device at all (a SCSI disk or a network boot): still a generation 1 VM. */
+    assert_int_equal(parse(GEN1), 0);
+    assert_int_equal(cfg.ide_count, 0);
+    /* The generation's rules hold whatever the order of the lines. */
+    assert_int_equal(parse("ide=0:0,rw,/a\nfirmware=/bios.bin\nname=x\nmemory=67108864\ncpus=1\n"
+                           "generation=1\n"),
+                     0);
+    assert_int_equal(cfg.generation, 1);
+    assert_int_equal(cfg.ide_count, 1);
+}
+
+static void test_generation_rejections(void **state)
+{
+    (void)state;
+    rejected(GOOD "generation=3\n", "line 5: generation: '3' is neither 1 nor 2");
+    rejected(GOOD "generation=0\n", "generation: '0' is neither 1 nor 2");
+    rejected(GOOD "generation=02\n", "generation: '02' is neither 1 nor 2");
+    rejected(GOOD "generation=\n", "generation: '' is neither 1 nor 2");
+    rejected(GOOD "generation=2 \n", "generation: '2 ' is neither");
+    rejected(GOOD "generation=2\ngeneration=2\n", "line 6: generation: repeated (first on line 5)");
+    /* Generation 1: no kernel, initrd or command line, even empty; a firmware. */
+    rejected(GEN1 "kernel=/boot/vmlinuz\n",
+             "line 6: kernel: only for generation 2 (generation 1 boots its firmware)");
+    rejected("kernel=/k\n" GEN1, "line 1: kernel: only for generation 2");
+    rejected(GEN1 "initrd=\n", "line 6: initrd: only for generation 2");
+    rejected(GEN1 "cmdline=\n", "line 6: cmdline: only for generation 2");
+    rejected("name=old\ngeneration=1\nmemory=536870912\ncpus=1\n",
+             "missing 'firmware=' (generation 1 boots it)");
+    rejected("name=old\ngeneration=1\nmemory=536870912\ncpus=1\nfirmware=\n",
+             "line 5: firmware: '' is not an absolute path");
+    rejected("name=old\ngeneration=1\nmemory=536870912\ncpus=1\nfirmware=bios.bin\n",
+             "firmware: 'bios.bin' is not an absolute path");
+    rejected(GEN1 "firmware=/other.bin\n", "line 6: firmware: repeated (first on line 5)");
+    /* Generation 2 (said or not): a kernel, no firmware, no IDE, no legacy NIC. */
+    rejected("name=a\nmemory=67108864\ncpus=1\ngeneration=2\nfirmware=/bios.bin\n",
+             "missing 'kernel='");
+    rejected(GOOD "firmware=/bios.bin\n",
+             "line 5: firmware: only for generation 1 (there is no generation=1)");
+    rejected(GOOD "generation=2\nide=0:0,rw,/a\n", "line 6: ide: only for generation 1");
+    rejected(GOOD "disk=0,rw,/d\nide=1:1,dvd,/a.iso\nide=0:0,rw,/b\n",
+             "line 6: ide: only for generation 1");
+    rejected(GOOD "nic=0,lan,hvsw-lan,00:15:5d:00:00:01\n"
+                  "nic=3,dmz,hvsw-dmz,00:15:5d:00:00:02,vlan=2,legacy\n",
+             "line 6: nic 3: legacy (an emulated NIC) is only for generation 1");
+}
+
+static void test_ide_rejections(void **state)
+{
+    (void)state;
+    rejected(GEN1 "ide=2:0,rw,/a\n",
+             "line 6: ide: slot '2:0' is not C:D (channel 0 or 1, device 0 or 1)");
+    rejected(GEN1 "ide=0:2,rw,/a\n", "ide: slot '0:2'");
+    rejected(GEN1 "ide=00:0,rw,/a\n", "ide: slot '00:0'");
+    rejected(GEN1 "ide=0-0,rw,/a\n", "ide: slot '0-0'");
+    rejected(GEN1 "ide=0,rw,/a\n", "ide: slot '0'");
+    rejected(GEN1 "ide=,rw,/a\n", "ide: slot ''");
+    rejected(GEN1 "ide=0:0,rw\n", "line 6: ide: '0:0,rw' is not C:D,MEDIA,PATH");
+    rejected(GEN1 "ide=/vms/a.img\n", "is not C:D,MEDIA,PATH");
+    rejected(GEN1 "ide=0:0,cdrom,/a.iso\n", "line 6: ide: media 'cdrom' is not rw, ro or dvd");
+    rejected(GEN1 "ide=0:0,DVD,/a.iso\n", "ide: media 'DVD'");
+    rejected(GEN1 "ide=0:0,,/a\n", "ide: media ''");
+    rejected(GEN1 "ide=0:0,rw,a.img\n", "line 6: ide: 'a.img' is not an absolute path");
+    rejected(GEN1 "ide=0:0,dvd,\n", "ide: '' is not an absolute path");
+    rejected(GEN1 "ide=0:0,rw,/a \n", "ide: whitespace at the end");
+    rejected(GEN1 "ide=0:0,rw,/a\x01\n", "line 6: ide: control character 0x01");
+    rejected(GEN1 "ide= 0:0,rw,/a\n", "ide: whitespace after '='");
+    rejected(GEN1 "ide=0:1,rw,/a\nide=0:1,ro,/b\n", "line 7: ide: 0:1 given twice");
+    rejected(GEN1 "ide=0:0,rw,/a\nide=0:1,ro,/a\n", "line 7: ide: /a is IDE 0:0's already");
+    /* One image, one device, across IDE and SCSI, in either order. */
+    rejected(GEN1 "disk=4,rw,/a\nide=0:0,ro,/a\n", "line 7: ide: /a is disk LUN 4's already");
+    rejected(GEN1 "ide=1:0,dvd,/a\ndisk=4,ro,/a\n", "line 7: disk: /a is IDE 1:0's already");
+    /* Four slots: a fifth line is refused before its slot is looked at. */
+    rejected(GEN1 "ide=0:0,rw,/a\nide=0:1,rw,/b\nide=1:0,rw,/c\nide=1:1,rw,/d\nide=0:0,rw,/e\n",
+             "line 10: ide: more than 4 IDE devices");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -370,6 +511,9 @@ int main(void)
         cmocka_unit_test(test_disk_rejections),
         cmocka_unit_test(test_nics),
         cmocka_unit_test(test_nic_rejections),
+        cmocka_unit_test(test_generation),
+        cmocka_unit_test(test_generation_rejections),
+        cmocka_unit_test(test_ide_rejections),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,11 +16,16 @@ struct command_spec {
     unsigned min_operands;
 };
 
-#define CONFIG_OPTIONS (OPT_MEMORY | OPT_CPUS | OPT_KERNEL | OPT_INITRD | OPT_CMDLINE)
+#define CONFIG_OPTIONS                                                                             \
+    (OPT_MEMORY | OPT_CPUS | OPT_KERNEL | OPT_INITRD | OPT_CMDLINE | OPT_FIRMWARE)
+/* The options that boot a kernel directly: generation 2's. */
+#define KERNEL_OPTIONS (OPT_KERNEL | OPT_INITRD | OPT_NO_INITRD | OPT_CMDLINE)
 #define ONE_NAME       {"NAME"}, 1
 
 static const struct command_spec commands[CMD_COUNT] = {
-    [CMD_CREATE] = {"create", CONFIG_OPTIONS | OPT_DISK | OPT_NIC, OPT_KERNEL, ONE_NAME},
+    /* --kernel is required for generation 2 only: check_create() says so. */
+    [CMD_CREATE] = {"create", CONFIG_OPTIONS | OPT_DISK | OPT_NIC | OPT_GENERATION | OPT_IDE, 0,
+                    ONE_NAME},
     [CMD_SET] = {"set", CONFIG_OPTIONS | OPT_NO_INITRD, 0, ONE_NAME},
     [CMD_SHOW] = {"show", 0, 0, ONE_NAME},
     [CMD_DELETE] = {"delete", 0, 0, ONE_NAME},
@@ -61,6 +66,10 @@ static const struct command_spec commands[CMD_COUNT] = {
     [CMD_NIC_ADD] = {"nic add", 0, 0, {"NAME", "the NIC's SWITCH[,OPTIONS]"}, 2},
     [CMD_NIC_REMOVE] = {"nic remove", 0, 0, {"NAME", "the NIC's INDEX"}, 2},
     [CMD_NIC_LIST] = {"nic list", 0, 0, ONE_NAME},
+    [CMD_IDE] = {"ide", 0, 0, {NULL}, 0},
+    [CMD_IDE_SET] = {"ide set", 0, 0, {"NAME", "the device C:D=PATH[,OPTION]"}, 2},
+    [CMD_IDE_REMOVE] = {"ide remove", 0, 0, {"NAME", "the device's slot C:D"}, 2},
+    [CMD_IDE_LIST] = {"ide list", 0, 0, ONE_NAME},
 };
 
 /* The groups of commands, "hvctl GROUP SUBCOMMAND", and what each takes after it. */
@@ -71,6 +80,7 @@ static const struct {
     {CMD_DISK, "create, info, convert, compact, expand, attach, detach or list"},
     {CMD_SWITCH, "create, list or delete"},
     {CMD_NIC, "add, remove or list"},
+    {CMD_IDE, "set, remove or list"},
 };
 
 #define N_GROUPS (sizeof(groups) / sizeof(groups[0]))
@@ -118,6 +128,9 @@ static const struct option_spec options[] = {
     {"type", OPT_TYPE, VALUE_AT(type)},
     {"address", OPT_ADDRESS, VALUE_AT(address)},
     {"mtu", OPT_MTU, VALUE_AT(mtu)},
+    {"generation", OPT_GENERATION, VALUE_AT(generation)},
+    {"ide", OPT_IDE, VALUE_AT(ides)},
+    {"firmware", OPT_FIRMWARE, VALUE_AT(firmware)},
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -226,8 +239,9 @@ static int parse_option(const struct command_spec *cmd, int argc, char *const ar
                  cmd->name, (int)name_len, arg, cmd->name);
         return -1;
     }
-    /* create's --disk and --nic come once per disk, per NIC. */
-    repeats = opt->bit == OPT_DISK || (opt->bit == OPT_NIC && args->command == CMD_CREATE);
+    /* create's --disk, --nic and --ide come once per disk, per NIC, per IDE device. */
+    repeats = opt->bit == OPT_DISK || opt->bit == OPT_IDE ||
+              (opt->bit == OPT_NIC && args->command == CMD_CREATE);
     if ((args->given & opt->bit) && !repeats) {
         snprintf(err, err_size, "%s: --%s given twice", cmd->name, opt->name);
         return -1;
@@ -257,6 +271,17 @@ static int parse_option(const struct command_spec *cmd, int argc, char *const ar
             return -1;
         }
         args->disks[args->disk_count++] = eq + 1;
+        return 0;
+    }
+    if (opt->bit == OPT_IDE) {
+        if (args->ide_count == HVCTL_IDE_OPTIONS_MAX) {
+            snprintf(err, err_size,
+                     "%s: --ide given more than %d times (a VM has at most %d IDE devices: 0:0, "
+                     "0:1, 1:0 and 1:1)",
+                     cmd->name, HVCTL_IDE_OPTIONS_MAX, HVCTL_IDE_OPTIONS_MAX);
+            return -1;
+        }
+        args->ides[args->ide_count++] = eq + 1;
         return 0;
     }
     if (opt->bit == OPT_NIC && args->command == CMD_CREATE) {
@@ -308,11 +333,57 @@ static int check_disk_command(const struct hvctl_args *args, char *err, size_t e
 /* What the missing required option @bits is, for a message. */
 static const char *required_text(unsigned bits)
 {
-    if (bits & OPT_KERNEL)
-        return "--kernel PATH";
     if (bits & OPT_TYPE)
         return "--type internal|private|external";
     return "--size SIZE";
+}
+
+/* The first option of @bits that @args has, as "--name", for a message. */
+static const char *first_option(const struct hvctl_args *args, unsigned bits)
+{
+    for (size_t o = 0; o < N_OPTIONS; o++) {
+        if ((options[o].bit & bits & args->given) != 0)
+            return options[o].name;
+    }
+    return "?";
+}
+
+/*
+ * create's options against its --generation: generation 2 (the default)
+ * boots a kernel, so it needs --kernel and has no use for a firmware or
+ * IDE devices; generation 1 boots its firmware from its disks, so a
+ * kernel's options are a mistake.  All of it shows on the command line, so
+ * it is a usage error.  A --generation that is neither 1 nor 2 is create's
+ * to refuse (its value does not make sense: exit status 1): nothing is
+ * checked here then.
+ */
+static int check_create(const struct hvctl_args *args, char *err, size_t err_size)
+{
+    bool gen1, gen2;
+
+    gen1 = (args->given & OPT_GENERATION) && strcmp(args->generation, "1") == 0;
+    gen2 = !(args->given & OPT_GENERATION) || strcmp(args->generation, "2") == 0;
+    if (gen2 && (args->given & (OPT_IDE | OPT_FIRMWARE))) {
+        snprintf(err, err_size,
+                 "create: --%s is for generation 1 VMs (add --generation 1; a generation 2 VM "
+                 "boots --kernel directly)",
+                 first_option(args, OPT_IDE | OPT_FIRMWARE));
+        return -1;
+    }
+    if (gen2 && !(args->given & OPT_KERNEL)) {
+        snprintf(err, err_size,
+                 "create: --kernel PATH is required (or --generation 1, for a VM "
+                 "that boots its firmware from its disks)");
+        return -1;
+    }
+    if (gen1 && (args->given & KERNEL_OPTIONS)) {
+        snprintf(err, err_size,
+                 "create: --%s is for generation 2 VMs (a generation 1 VM boots its firmware "
+                 "from its disks, --ide or --disk)",
+                 first_option(args, KERNEL_OPTIONS));
+        return -1;
+    }
+    return 0;
 }
 
 static bool is_disk_command(enum hvctl_command command)
@@ -322,7 +393,8 @@ static bool is_disk_command(enum hvctl_command command)
 
 static void list_settable(char *buf, size_t size)
 {
-    snprintf(buf, size, "--memory, --cpus, --kernel, --initrd, --no-initrd or --cmdline");
+    snprintf(buf, size,
+             "--memory, --cpus, --kernel, --initrd, --no-initrd, --cmdline or --firmware");
 }
 
 int hvctl_args_parse(int argc, char *const argv[], struct hvctl_args *args, char *err,
@@ -406,8 +478,10 @@ int hvctl_args_parse(int argc, char *const argv[], struct hvctl_args *args, char
     }
     if (args->operand_count > 0 && strcmp(cmd->operands[0], "NAME") == 0)
         args->name = args->operands[0];
+    if (args->command == CMD_CREATE && check_create(args, err, err_size) != 0)
+        return -1;
     if ((args->given & cmd->required) != cmd->required) {
-        /* create needs --kernel, disk expand --size, switch create --type. */
+        /* disk expand needs --size, switch create --type. */
         snprintf(err, err_size, "%s: %s is required", cmd->name,
                  required_text(cmd->required & ~args->given));
         return -1;
@@ -415,7 +489,7 @@ int hvctl_args_parse(int argc, char *const argv[], struct hvctl_args *args, char
     if (is_disk_command(args->command) && check_disk_command(args, err, err_size) != 0)
         return -1;
     if (args->command == CMD_SET) {
-        char settable[96];
+        char settable[128];
 
         list_settable(settable, sizeof(settable));
         if (args->given == 0) {

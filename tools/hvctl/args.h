@@ -2,8 +2,9 @@
 /*
  * hvctl's command line: "hvctl COMMAND [OPTIONS] [NAME]", or for the
  * groups of commands "hvctl GROUP SUBCOMMAND [OPTIONS] OPERANDS...": disk
- * (a VM NAME and/or image paths), switch (a switch's name) and nic (a VM
- * NAME, then a NIC).  Options may come before or after the operands, as
+ * (a VM NAME and/or image paths), switch (a switch's name), nic (a VM
+ * NAME, then a NIC) and ide (a VM NAME, then a device C:D[=PATH]).  Options may come before or
+ * after the operands, as
  * "--opt VALUE" or "--opt=VALUE"; "--" ends them.
  * This only checks the shape of the command line (which options a command
  * takes, that values and NAME are there); whether the values make sense is
@@ -49,6 +50,10 @@ enum hvctl_command {
     CMD_NIC_ADD,
     CMD_NIC_REMOVE,
     CMD_NIC_LIST,
+    CMD_IDE, /* "hvctl ide" alone: only its help */
+    CMD_IDE_SET,
+    CMD_IDE_REMOVE,
+    CMD_IDE_LIST,
     CMD_COUNT
 };
 
@@ -78,10 +83,14 @@ enum hvctl_option {
     OPT_TYPE = 1u << 21,
     OPT_ADDRESS = 1u << 22,
     OPT_MTU = 1u << 23,
+    OPT_GENERATION = 1u << 24, /* create --generation 1|2 */
+    OPT_IDE = 1u << 25,        /* create --ide C:D=PATH[,...], may be repeated */
+    OPT_FIRMWARE = 1u << 26,   /* create, set --firmware PATH (generation 1) */
 };
 
 #define HVCTL_DISK_OPTIONS_MAX 64 /* --disk given at most this often (a VM's disks) */
 #define HVCTL_NIC_OPTIONS_MAX  8  /* create --nic given at most this often (a VM's NICs) */
+#define HVCTL_IDE_OPTIONS_MAX  4  /* create --ide given at most this often (a VM's IDE slots) */
 #define HVCTL_OPERANDS_MAX     2
 
 struct hvctl_args {
@@ -110,10 +119,14 @@ struct hvctl_args {
     unsigned disk_count;
     const char *nics[HVCTL_NIC_OPTIONS_MAX]; /* create --nic, in order */
     unsigned nic_count;
-    const char *nic;     /* switch create --nic DEV */
-    const char *type;    /* switch create --type TYPE */
-    const char *address; /* switch create --address A.B.C.D/N */
-    const char *mtu;     /* switch create --mtu N */
+    const char *nic;                         /* switch create --nic DEV */
+    const char *type;                        /* switch create --type TYPE */
+    const char *address;                     /* switch create --address A.B.C.D/N */
+    const char *mtu;                         /* switch create --mtu N */
+    const char *generation;                  /* create --generation 1|2 */
+    const char *firmware;                    /* create, set --firmware PATH */
+    const char *ides[HVCTL_IDE_OPTIONS_MAX]; /* create --ide, in order */
+    unsigned ide_count;
 };
 
 /*

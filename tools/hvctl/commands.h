@@ -53,4 +53,9 @@ int cmd_nic_add(const struct hvctl_paths *paths, const struct hvctl_args *args);
 int cmd_nic_remove(const struct hvctl_paths *paths, const struct hvctl_args *args);
 int cmd_nic_list(const struct hvctl_paths *paths, const struct hvctl_args *args);
 
+/* ide_commands.c: a generation 1 VM's IDE devices */
+int cmd_ide_set(const struct hvctl_paths *paths, const struct hvctl_args *args);
+int cmd_ide_remove(const struct hvctl_paths *paths, const struct hvctl_args *args);
+int cmd_ide_list(const struct hvctl_paths *paths, const struct hvctl_args *args);
+
 #endif

@@ -3,7 +3,9 @@
  * disk attach, detach, list: a VM's disks.  Under the VM's lock: read
  * vm.conf, check, tell a running worker (disk-attach / disk-detach on its
  * control socket, control.h) and only when it said "ok" write vm.conf.  A
- * VM that is off only gets its vm.conf changed.
+ * VM that is off only gets its vm.conf changed.  These are the disks of the
+ * SCSI controller, which takes disks while it runs; a generation 1 VM's IDE
+ * devices have no hot plug, and are hvctl ide's (ide_commands.c).
  */
 #include <errno.h>
 #include <limits.h>
@@ -21,6 +23,7 @@
 #include "msg.h"
 #include "size.h"
 #include "vm_disks.h"
+#include "vm_ide.h"
 #include "vm_lookup.h"
 #include "worker.h"
 
@@ -182,9 +185,22 @@ static int find_disk(const struct hvctl_args *args, unsigned lun)
     at = vm_disk_find_path(&config, path);
     if (at < 0)
         at = vm_disk_find_path(&config, arg);
+    if (at >= 0)
+        return at;
+    at = vm_ide_find_path(&config, path);
     if (at < 0)
-        hvctl_error("%s has no disk %s (hvctl disk list %s)", args->name, path, args->name);
-    return at;
+        at = vm_ide_find_path(&config, arg);
+    if (at >= 0) {
+        /* An IDE controller has no hot plug: the guest would not be told. */
+        const struct vm_ide *d = &config.ide[at];
+
+        hvctl_error("%s is %s's IDE %u:%u, not a SCSI disk: IDE devices have no hot plug (hvctl "
+                    "ide remove %s %u:%u, while it is off)",
+                    d->path, args->name, d->channel, d->device, args->name, d->channel, d->device);
+        return -1;
+    }
+    hvctl_error("%s has no disk %s (hvctl disk list %s)", args->name, path, args->name);
+    return -1;
 }
 
 static int detach_locked(const struct hvctl_paths *paths, const struct hvctl_args *args,

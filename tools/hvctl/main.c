@@ -21,6 +21,7 @@ static const char overview[] =
     "\n"
     "Commands:\n"
     "  create NAME --kernel PATH [OPTIONS]  create a VM (it is off)\n"
+    "  create NAME --generation 1 [OPTIONS] create a generation 1 VM: BIOS, IDE, legacy NIC\n"
     "  set NAME OPTIONS                     change the configuration of a VM that is off\n"
     "  show NAME                            print a VM's configuration and state\n"
     "  delete NAME                          delete a VM that is off\n"
@@ -47,6 +48,9 @@ static const char overview[] =
     "  nic add NAME SWITCH[,OPTIONS]        give a VM that is off a network adapter\n"
     "  nic remove NAME INDEX                take a network adapter from a VM that is off\n"
     "  nic list NAME                        list a VM's network adapters: NIC SWITCH MAC VLAN\n"
+    "  ide set NAME C:D=PATH[,dvd]          give a VM that is off an IDE disk or DVD\n"
+    "  ide remove NAME C:D                  take an IDE device from a VM that is off\n"
+    "  ide list NAME                        list a VM's IDE devices: SLOT MEDIA FORMAT SIZE PATH\n"
     "  help [COMMAND]                       this help, or a command's\n"
     "\n"
     "hvctl COMMAND --help describes a command and its options.\n"
@@ -66,20 +70,39 @@ static const char *const command_help[CMD_COUNT] = {
     [CMD_CREATE] =
         "Usage: hvctl create NAME --kernel PATH [--initrd PATH] [--memory SIZE] [--cpus N]\n"
         "                         [--cmdline TEXT] [--disk PATH[,readonly]]...\n"
+        "                         [--nic SWITCH[,vlan=N][,mac=MAC]]...\n"
+        "       hvctl create NAME --generation 1 [--firmware PATH] [--memory SIZE] [--cpus N]\n"
+        "                         [--ide C:D=PATH[,readonly|,dvd]]... [--disk PATH[,readonly]]...\n"
         "                         [--nic SWITCH[,vlan=N][,mac=MAC][,legacy]]...\n"
         "\n"
         "Create the VM NAME, off, and save its configuration in\n"
         "$HVCORE_STATE_DIR/vms/NAME/vm.conf.  NAME is 1 to 63 letters, digits, '.', '_' and\n"
         "'-', starting with a letter or a digit; it must not be taken.\n"
         "\n"
+        "A generation 2 VM (the default) boots its Linux kernel directly.  A generation 1 VM,\n"
+        "as on Hyper-V, is an emulated PC (440BX chipset, PIIX4 IDE) whose BIOS boots it\n"
+        "from its IDE disks or DVD: for guests without Hyper-V drivers.  (The worker's\n"
+        "generation 1 platform is being built: such a VM may not run yet.)\n"
+        "\n"
         "Options:\n"
-        "  --kernel PATH   the Linux kernel (bzImage) to boot: a readable file (required)\n"
+        "  --generation N  1 or 2 (default 2); a VM keeps its generation\n"
+        "  --kernel PATH   the Linux kernel (bzImage) to boot: a readable file (required for\n"
+        "                  generation 2; generation 1 takes no --kernel, --initrd or --cmdline)\n"
         "  --initrd PATH   its initial ramdisk: a readable file (default: none)\n"
         "  --memory SIZE   memory, with an optional suffix K, M, G or T (powers of 1024): a\n"
         "                  multiple of 1M, at least 64M, at most the parent's RAM (default 512M)\n"
         "  --cpus N        virtual CPUs, 1 to 64 (default 1); more than the parent has is\n"
         "                  allowed, with a warning\n"
         "  --cmdline TEXT  the kernel's command line (default \"" VM_CMDLINE_DEFAULT "\")\n"
+        "  --firmware PATH generation 1: the BIOS image, a readable file (default\n"
+        "                  " VM_FIRMWARE_DEFAULT ", which must be there)\n"
+        "  --ide C:D=PATH[,readonly|,dvd]\n"
+        "                  generation 1: an IDE device on channel C, device D (0:0, 0:1, 1:0 or\n"
+        "                  1:1, each once): a disk image (raw, VHD or VHDX; ,readonly: the guest\n"
+        "                  cannot write to it) or, with ,dvd or a PATH ending in .iso, a DVD\n"
+        "                  drive with the ISO image PATH in it.  The image must open (and not\n"
+        "                  be in use by a running VM).  IDE has no hot plug: hvctl ide set and\n"
+        "                  remove change them while the VM is off\n"
         "  --disk PATH[,readonly]\n"
         "                  a disk image (raw, VHD or VHDX) for the VM's SCSI controller; give it\n"
         "                  once per disk, up to 64: they get LUNs 0, 1, 2... in this order.\n"
@@ -91,18 +114,23 @@ static const char *const command_help[CMD_COUNT] = {
         "                  vlan=N: the NIC is in VLAN N (1 to 4094) only.  mac=MAC: its\n"
         "                  address, 00:15:5d:00:00:10 (unicast, not used on this host);\n"
         "                  without it, the next free one of the host's pool.  legacy: an\n"
-        "                  emulated NIC (stored, not yet used)\n"
+        "                  emulated NIC (DEC 21140) instead of a synthetic one: generation 1\n"
+        "                  only\n"
         "\n"
-        "Relative paths are made absolute (and disk paths canonical).  Example:\n"
+        "Relative paths are made absolute (and disk paths canonical).  Examples:\n"
         "  hvctl create web --memory 1G --cpus 2 --kernel /boot/vmlinuz --initrd "
         "/boot/initrd.img\n"
-        "               --disk /vms/web.vhdx --disk /vms/data.vhd,readonly --nic lan\n",
+        "               --disk /vms/web.vhdx --disk /vms/data.vhd,readonly --nic lan\n"
+        "  hvctl create old --generation 1 --memory 512M --ide 0:0=/vms/old.img\n"
+        "               --ide 1:0=/isos/install.iso --nic lan,legacy\n",
     [CMD_SET] =
         "Usage: hvctl set NAME [--memory SIZE] [--cpus N] [--kernel PATH] [--initrd PATH]\n"
-        "                      [--no-initrd] [--cmdline TEXT]\n"
+        "                      [--no-initrd] [--cmdline TEXT] [--firmware PATH]\n"
         "\n"
         "Change the configuration of the VM NAME, which must be off.  The options are those\n"
         "of create (hvctl create --help), with the same checks; what is not given stays.\n"
+        "The generation stays too: --kernel, --initrd, --no-initrd and --cmdline are for\n"
+        "generation 2 VMs, --firmware for generation 1 (IDE devices: hvctl ide set).\n"
         "\n"
         "Options:\n"
         "  --memory SIZE   memory (multiple of 1M, at least 64M, at most the parent's RAM)\n"
@@ -110,7 +138,8 @@ static const char *const command_help[CMD_COUNT] = {
         "  --kernel PATH   the kernel to boot\n"
         "  --initrd PATH   its initial ramdisk\n"
         "  --no-initrd     boot without an initial ramdisk\n"
-        "  --cmdline TEXT  the kernel's command line (\"\" for none)\n",
+        "  --cmdline TEXT  the kernel's command line (\"\" for none)\n"
+        "  --firmware PATH the BIOS image a generation 1 VM boots\n",
     [CMD_SHOW] = "Usage: hvctl show NAME\n"
                  "\n"
                  "Print the VM NAME's configuration and its state.\n",
@@ -271,7 +300,8 @@ static const char *const command_help[CMD_COUNT] = {
         "Give the VM NAME the disk image PATH, on its SCSI controller.  While the VM runs,\n"
         "the disk is added at once (the guest sees a new disk) and kept in its configuration;\n"
         "while it is off, only the configuration changes.  The image must open and must not\n"
-        "be in use by a running VM; a VM has each image once, and at most 64 disks.\n"
+        "be in use by a running VM; a VM has each image once, and at most 64 disks.  A\n"
+        "generation 1 VM's IDE devices have no hot plug: hvctl ide set, while it is off.\n"
         "\n"
         "Options:\n"
         "  --readonly  the guest cannot write to the disk\n"
@@ -283,7 +313,7 @@ static const char *const command_help[CMD_COUNT] = {
         "Take the disk PATH (or the one at LUN N) from the VM NAME.  While the VM runs, the\n"
         "disk is removed at once (unmount it in the guest first) and from its\n"
         "configuration; while it is off, only the configuration changes.  The image file\n"
-        "stays.\n"
+        "stays.  IDE devices are not detached: hvctl ide remove, while the VM is off.\n"
         "\n"
         "Options:\n"
         "  --lun N  the disk at LUN N instead of PATH\n",
@@ -358,7 +388,8 @@ static const char *const command_help[CMD_COUNT] = {
         "Give the VM NAME, which must be off, a network adapter on the virtual switch SWITCH,\n"
         "at its lowest free index (a VM has at most 8).  The options are those of\n"
         "hvctl create --nic: vlan=N (1 to 4094), mac=MAC (unicast, not used on this host;\n"
-        "default: the next free address of the host's pool), legacy (stored, not yet used).\n",
+        "default: the next free address of the host's pool), legacy (an emulated NIC, for\n"
+        "generation 1 VMs only).\n",
     [CMD_NIC_REMOVE] =
         "Usage: hvctl nic remove NAME INDEX\n"
         "\n"
@@ -368,8 +399,43 @@ static const char *const command_help[CMD_COUNT] = {
         "Usage: hvctl nic list NAME\n"
         "\n"
         "List the VM NAME's network adapters, by index: NIC SWITCH MAC VLAN TYPE.  VLAN is '-'\n"
-        "for the switch's default VLAN; TYPE is synthetic, or legacy when asked for (not yet\n"
-        "used).\n",
+        "for the switch's default VLAN; TYPE is synthetic, or legacy (an emulated NIC, which\n"
+        "only generation 1 VMs have).\n",
+    [CMD_IDE] =
+        "Usage: hvctl ide COMMAND NAME [OPERAND]\n"
+        "\n"
+        "A generation 1 VM's IDE devices: two channels of two devices, C:D (0:0, 0:1, 1:0 and\n"
+        "1:1), each a hard disk image or a DVD drive with an ISO image in it.  IDE has no hot\n"
+        "plug: they change only while the VM is off.\n"
+        "\n"
+        "Commands:\n"
+        "  set NAME C:D=PATH[,readonly|,dvd]  put a device at slot C:D (it must be off)\n"
+        "  remove NAME C:D                    take the device at C:D away (it must be off)\n"
+        "  list NAME                          its devices: SLOT MEDIA FORMAT SIZE PATH\n",
+    [CMD_IDE_SET] =
+        "Usage: hvctl ide set NAME C:D=PATH[,readonly|,dvd]\n"
+        "\n"
+        "Put the image PATH at the IDE slot C:D of the generation 1 VM NAME, which must be\n"
+        "off, in place of what is there (to change a DVD's disc, for one).  As with hvctl\n"
+        "create --ide: PATH is a disk image (raw, VHD or VHDX; ,readonly: the guest cannot\n"
+        "write to it) or, with ,dvd or a name ending in .iso, an ISO image in a DVD drive.\n"
+        "The image must open and must not be in use by a running VM; a VM has each image\n"
+        "once.\n"
+        "\n"
+        "Example:\n"
+        "  hvctl ide set old 1:0=/isos/debian-12.iso\n",
+    [CMD_IDE_REMOVE] =
+        "Usage: hvctl ide remove NAME C:D\n"
+        "\n"
+        "Take the IDE device at slot C:D (hvctl ide list NAME) from the generation 1 VM NAME,\n"
+        "which must be off.  The image file stays.\n",
+    [CMD_IDE_LIST] =
+        "Usage: hvctl ide list NAME\n"
+        "\n"
+        "List the VM NAME's IDE devices, by slot: SLOT MEDIA FORMAT SIZE PATH.  MEDIA is rw,\n"
+        "ro or dvd.  FORMAT and SIZE come from the image: '-' when it cannot be opened (while\n"
+        "the VM runs, its writable disks are locked), with a warning unless that is the\n"
+        "reason.\n",
 };
 
 static int print_help(enum hvctl_command topic)
@@ -410,6 +476,9 @@ static const command_fn command_fns[CMD_COUNT] = {
     [CMD_NIC_ADD] = cmd_nic_add,
     [CMD_NIC_REMOVE] = cmd_nic_remove,
     [CMD_NIC_LIST] = cmd_nic_list,
+    [CMD_IDE_SET] = cmd_ide_set,
+    [CMD_IDE_REMOVE] = cmd_ide_remove,
+    [CMD_IDE_LIST] = cmd_ide_list,
 };
 
 int main(int argc, char **argv)

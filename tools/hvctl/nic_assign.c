@@ -17,6 +17,14 @@ int nic_assign(struct vm_config *c, const char *spec, struct net_inventory *inv,
 
     if (vm_nic_option_parse(spec, &opt, err, err_size) != 0)
         return -1;
+    /* As on Hyper-V: the emulated (legacy) NIC is a device of the generation 1 PC only. */
+    if (opt.legacy && c->generation != 1) {
+        snprintf(err, err_size,
+                 "--nic %s: legacy (an emulated NIC) is for generation 1 VMs: %s is a "
+                 "generation %u VM, whose NICs are synthetic",
+                 spec, c->name, c->generation);
+        return -1;
+    }
     if (net_inventory_switch(inv, opt.switch_name) == NULL) {
         snprintf(err, err_size,
                  "--nic %s: there is no switch %s (hvctl switch list shows them, hvctl switch "

@@ -18,9 +18,9 @@
 /*
  * Adds the NIC of the --nic value @spec (vm_nics.h) to @c at its lowest
  * free index, and its MAC to @inv, so that the next NIC of the same
- * command gets another.  *@from_pool is set when the MAC came from @pool.
- * The index, or -1 with the reason in @err: "--nic SPEC: reason", naming
- * the VM or switch that has a MAC already.
+ * command gets another.  legacy needs @c->generation 1.  *@from_pool is set when the MAC came from
+ * @pool. The index, or -1 with the reason in @err: "--nic SPEC: reason", naming the VM or switch
+ * that has a MAC already.
  */
 int nic_assign(struct vm_config *c, const char *spec, struct net_inventory *inv,
                const struct mac_pool *pool, bool *from_pool, char *err, size_t err_size);

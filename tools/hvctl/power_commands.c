@@ -58,7 +58,10 @@ int cmd_start(const struct hvctl_paths *paths, const struct hvctl_args *args)
                     state == VM_STATE_PAUSED ? " (paused: hvctl resume continues it)" : "");
     } else if (vm_read_config(paths, args->name, &c, err, sizeof(err)) != 0) {
         hvctl_error("cannot start %s: %s", args->name, err);
-    } else if (boot_file_check(c.kernel, err, sizeof(err)) != 0) {
+    } else if (c.generation == 1 && boot_file_check(c.firmware, err, sizeof(err)) != 0) {
+        /* As the kernel below: the worker would say so too, but later and less plainly. */
+        hvctl_error("cannot start %s: firmware %s", args->name, err);
+    } else if (c.generation != 1 && boot_file_check(c.kernel, err, sizeof(err)) != 0) {
         /* The worker would say so too, but later and less plainly. */
         hvctl_error("cannot start %s: kernel %s", args->name, err);
     } else if (c.initrd[0] != '\0' && boot_file_check(c.initrd, err, sizeof(err)) != 0) {

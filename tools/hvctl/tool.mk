@@ -42,7 +42,8 @@ HVCTL_CONFIG_SRCS := tools/hvctl/vm_config.c tools/hvctl/names.c tools/hvctl/siz
 	tools/lib/nic_line.c
 
 UNIT_TESTS += hvctl_config
-unit_hvctl_config_SRCS := $(HVCTL_CONFIG_SRCS) tools/hvctl/vm_disks.c tools/hvctl/vm_nics.c
+unit_hvctl_config_SRCS := $(HVCTL_CONFIG_SRCS) tools/hvctl/vm_disks.c tools/hvctl/vm_nics.c \
+	tools/hvctl/vm_ide.c
 
 UNIT_TESTS += hvctl_options
 unit_hvctl_options_SRCS := tools/hvctl/vm_options.c tools/hvctl/boot_files.c $(HVCTL_CONFIG_SRCS)

@@ -19,6 +19,7 @@
 #include "nic_assign.h"
 #include "size.h"
 #include "vm_disks.h"
+#include "vm_ide.h"
 #include "vm_lookup.h"
 #include "vm_options.h"
 #include "worker.h"
@@ -65,6 +66,35 @@ static int add_disks(const struct hvctl_args *args, struct vm_config *c)
         if (vm_disk_add(c, -1, read_only, path, err, sizeof(err)) < 0 ||
             disk_check_opens(path, read_only, err, sizeof(err)) != 0) {
             hvctl_error("--disk %s: %s", args->disks[i], err);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * create's --ide options, in order, into @c at their slots: each path made
+ * canonical, each image opened once to check it, as --disk does (a DVD's
+ * ISO image read-only, which any file opens as: a raw image).  0, or -1
+ * after saying what was wrong.
+ */
+static int add_ides(const struct hvctl_args *args, struct vm_config *c)
+{
+    char err[HVCTL_ERR_MAX], path[VM_PATH_MAX];
+    struct ide_option opt;
+
+    for (unsigned i = 0; i < args->ide_count; i++) {
+        if (vm_ide_option_parse("--ide", args->ides[i], &opt, err, sizeof(err)) != 0) {
+            hvctl_error("%s", err);
+            return -1;
+        }
+        if (disk_resolve(opt.path, path, sizeof(path), err, sizeof(err)) != 0) {
+            hvctl_error("--ide %s", err); /* "PATH: reason" */
+            return -1;
+        }
+        if (vm_ide_set(c, opt.channel, opt.device, opt.media, path, false, err, sizeof(err)) != 0 ||
+            disk_check_opens(path, opt.media != VM_IDE_RW, err, sizeof(err)) != 0) {
+            hvctl_error("--ide %s: %s", args->ides[i], err);
             return -1;
         }
     }
@@ -158,12 +188,21 @@ int cmd_create(const struct hvctl_paths *paths, const struct hvctl_args *args)
     strcpy(c.name, args->name);
     c.memory = 512 * MiB;
     c.cpus = 1;
-    strcpy(c.cmdline, VM_CMDLINE_DEFAULT);
+    c.generation = VM_GENERATION_DEFAULT;
+    if ((args->given & OPT_GENERATION) &&
+        vm_option_generation(args->generation, &c.generation, err, sizeof(err)) != 0) {
+        hvctl_error("%s", err);
+        return HVCTL_EXIT_ERROR;
+    }
+    /* A generation 1 VM has no kernel to give a command line; its firmware is chosen below. */
+    if (c.generation == 2)
+        strcpy(c.cmdline, VM_CMDLINE_DEFAULT);
     if (vm_options_apply(args, host_total_ram(), &c, err, sizeof(err)) != 0) {
         hvctl_error("%s", err);
         return HVCTL_EXIT_ERROR;
     }
-    if (add_disks(args, &c) != 0)
+    /* The IDE devices first: they are what a generation 1 VM boots from. */
+    if (add_ides(args, &c) != 0 || add_disks(args, &c) != 0)
         return HVCTL_EXIT_ERROR;
     if (args->nic_count > 0 && add_nics(paths, args, &c, &st) != 0)
         return HVCTL_EXIT_ERROR;
@@ -223,36 +262,45 @@ int cmd_show(const struct hvctl_paths *paths, const struct hvctl_args *args)
     worker_state(paths, args->name, -1, &st, err, sizeof(err));
     size_format_exact(c.memory, memory, sizeof(memory));
     uptime_format(true, st.uptime_s, uptime, sizeof(uptime));
-    printf("name:     %s\n", c.name);
+    /* The labels are as wide as the longest, "generation:". */
+    printf("name:       %s\n", c.name);
     if (st.state == VM_STATE_RUNNING || st.state == VM_STATE_PAUSED)
-        printf("state:    %s (up %s)\n", vm_state_name(st.state), uptime);
+        printf("state:      %s (up %s)\n", vm_state_name(st.state), uptime);
     else if (st.state == VM_STATE_UNKNOWN)
-        printf("state:    unknown (a worker runs but did not answer: %s)\n", err);
+        printf("state:      unknown (a worker runs but did not answer: %s)\n", err);
     else if (st.state == VM_STATE_CRASHED)
-        printf("state:    crashed (%s)\n",
+        printf("state:      crashed (%s)\n",
                st.crash_reason[0] ? st.crash_reason : "no reason recorded");
     else
-        printf("state:    off\n");
-    printf("memory:   %s (%llu bytes)\n", memory, (unsigned long long)c.memory);
-    printf("cpus:     %u\n", c.cpus);
-    printf("kernel:   %s\n", c.kernel);
-    printf("initrd:   %s\n", c.initrd[0] ? c.initrd : "(none)");
-    printf("cmdline:  %s\n", c.cmdline[0] ? c.cmdline : "(empty)");
+        printf("state:      off\n");
+    printf("generation: %u\n", c.generation);
+    printf("memory:     %s (%llu bytes)\n", memory, (unsigned long long)c.memory);
+    printf("cpus:       %u\n", c.cpus);
+    if (c.generation == 1) {
+        printf("firmware:   %s\n", c.firmware);
+        for (unsigned i = 0; i < c.ide_count; i++)
+            printf("ide:        %u:%u, %s, %s\n", c.ide[i].channel, c.ide[i].device,
+                   vm_ide_media_name(c.ide[i].media), c.ide[i].path);
+    } else {
+        printf("kernel:     %s\n", c.kernel);
+        printf("initrd:     %s\n", c.initrd[0] ? c.initrd : "(none)");
+        printf("cmdline:    %s\n", c.cmdline[0] ? c.cmdline : "(empty)");
+    }
     for (unsigned i = 0; i < c.disk_count; i++)
-        printf("disk:     LUN %u, %s, %s\n", c.disks[i].lun, c.disks[i].read_only ? "ro" : "rw",
+        printf("disk:       LUN %u, %s, %s\n", c.disks[i].lun, c.disks[i].read_only ? "ro" : "rw",
                c.disks[i].path);
     for (unsigned i = 0; i < c.nic_count; i++) {
         const struct vm_nic *n = &c.nics[i];
         char mac[MAC_TEXT_MAX];
 
         mac_format(n->mac, mac);
-        printf("nic:      %u, switch %s (bridge %s), MAC %s", n->index, n->switch_name, n->bridge,
+        printf("nic:        %u, switch %s (bridge %s), MAC %s", n->index, n->switch_name, n->bridge,
                mac);
         if (n->vlan != 0)
             printf(", VLAN %u", n->vlan);
         printf("%s\n", n->legacy ? ", legacy" : "");
     }
-    printf("config:   %s\n", config_path);
+    printf("config:     %s\n", config_path);
     return HVCTL_EXIT_OK;
 }
 

@@ -12,9 +12,11 @@
 #include "size.h"
 #include "vm_config.h"
 
-/* Room for the longest valid file: two paths, a command line, the disks and the rest. */
+/* Room for the longest valid file: three paths (kernel, initrd, firmware: never all three, but
+ * room is cheap), a command line, the IDE devices, the disks and the rest. */
 #define VM_CONFIG_TEXT_MAX                                                                         \
-    (2 * VM_PATH_MAX + VM_CMDLINE_MAX + 512 + VM_DISKS_MAX * (VM_PATH_MAX + 16) + VM_NICS_MAX * 160)
+    (3 * VM_PATH_MAX + VM_CMDLINE_MAX + 512 + (VM_IDE_MAX + VM_DISKS_MAX) * (VM_PATH_MAX + 16) +   \
+     VM_NICS_MAX * 160)
 _Static_assert(VM_NIC_INDEX_MAX == NIC_LINE_INDEX_MAX && VM_NAME_MAX == NIC_LINE_NAME_MAX &&
                    IFNAME_MAX == NIC_LINE_IFNAME_MAX && VM_NIC_VLAN_MAX == NIC_LINE_VLAN_MAX &&
                    MAC_LEN == NIC_LINE_MAC_LEN,
@@ -32,27 +34,52 @@ enum config_key {
     KEY_CMDLINE,
     KEY_DISK,
     KEY_NIC,
+    KEY_GENERATION,
+    KEY_FIRMWARE,
+    KEY_IDE,
     KEY_COUNT
 };
 
 static const char *const key_names[KEY_COUNT] = {
-    [KEY_NAME] = "name",     [KEY_MEMORY] = "memory", [KEY_CPUS] = "cpus",
-    [KEY_KERNEL] = "kernel", [KEY_INITRD] = "initrd", [KEY_CMDLINE] = "cmdline",
-    [KEY_DISK] = "disk",     [KEY_NIC] = "nic",
+    [KEY_NAME] = "name",         [KEY_MEMORY] = "memory", [KEY_CPUS] = "cpus",
+    [KEY_KERNEL] = "kernel",     [KEY_INITRD] = "initrd", [KEY_CMDLINE] = "cmdline",
+    [KEY_DISK] = "disk",         [KEY_NIC] = "nic",       [KEY_GENERATION] = "generation",
+    [KEY_FIRMWARE] = "firmware", [KEY_IDE] = "ide",
 };
 
 /* The keys that may come more than once: one line per item. */
 static const bool key_repeats[KEY_COUNT] = {
     [KEY_DISK] = true,
     [KEY_NIC] = true,
+    [KEY_IDE] = true,
 };
 
+/* Whatever the generation: kernel= and firmware= depend on it (check_generation_lines()). */
 static const bool key_required[KEY_COUNT] = {
     [KEY_NAME] = true,
     [KEY_MEMORY] = true,
     [KEY_CPUS] = true,
-    [KEY_KERNEL] = true,
 };
+
+/* Where the items of the repeated keys were, for the messages about them. */
+struct item_lines {
+    unsigned disk[VM_DISKS_MAX];
+    unsigned nic[VM_NICS_MAX];
+    unsigned ide[VM_IDE_MAX];
+};
+
+const char *vm_ide_media_name(enum vm_ide_media media)
+{
+    switch (media) {
+    case VM_IDE_RW:
+        return "rw";
+    case VM_IDE_RO:
+        return "ro";
+    case VM_IDE_DVD:
+        return "dvd";
+    }
+    return "?";
+}
 
 static bool has_control_char(const char *s, size_t len)
 {
@@ -285,14 +312,125 @@ static int check_nics(const struct vm_config *c, char *err, size_t err_size)
     return 0;
 }
 
+static int check_ide(const struct vm_ide *d, char *err, size_t err_size)
+{
+    if (d->channel >= VM_IDE_CHANNELS || d->device >= VM_IDE_DEVICES) {
+        snprintf(err, err_size, "ide %u:%u is not an IDE slot (channel 0 or 1, device 0 or 1)",
+                 d->channel, d->device);
+        return -1;
+    }
+    if (d->media != VM_IDE_RW && d->media != VM_IDE_RO && d->media != VM_IDE_DVD) {
+        snprintf(err, err_size, "ide %u:%u: media %d is not rw, ro or dvd", d->channel, d->device,
+                 (int)d->media);
+        return -1;
+    }
+    return check_path("ide", d->path, err, err_size);
+}
+
+/*
+ * IDE device @i against those before it (a slot or a path twice) and
+ * against the SCSI disks: one image is one device, or two devices would
+ * write it behind each other's back.
+ */
+static int check_ide_unique(const struct vm_config *c, unsigned i, char *err, size_t err_size)
+{
+    const struct vm_ide *d = &c->ide[i];
+
+    for (unsigned j = 0; j < i; j++) {
+        if (c->ide[j].channel == d->channel && c->ide[j].device == d->device) {
+            snprintf(err, err_size, "ide %u:%u is given twice", d->channel, d->device);
+            return -1;
+        }
+        if (strcmp(c->ide[j].path, d->path) == 0) {
+            snprintf(err, err_size, "ide %s is given twice (%u:%u and %u:%u)", d->path,
+                     c->ide[j].channel, c->ide[j].device, d->channel, d->device);
+            return -1;
+        }
+    }
+    for (unsigned j = 0; j < c->disk_count; j++) {
+        if (strcmp(c->disks[j].path, d->path) == 0) {
+            snprintf(err, err_size, "ide %u:%u: %s is the disk at LUN %u too", d->channel,
+                     d->device, d->path, c->disks[j].lun);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int check_ides(const struct vm_config *c, char *err, size_t err_size)
+{
+    if (c->ide_count > VM_IDE_MAX) {
+        snprintf(err, err_size, "%u IDE devices, more than the %d a VM can have", c->ide_count,
+                 VM_IDE_MAX);
+        return -1;
+    }
+    for (unsigned i = 0; i < c->ide_count; i++) {
+        if (check_ide(&c->ide[i], err, err_size) != 0 || check_ide_unique(c, i, err, err_size) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/*
+ * What the generation allows.  Generation 2 boots its kernel directly, and
+ * has no firmware, no IDE and no emulated NIC; generation 1 is a PC whose
+ * firmware boots from its disks, so a kernel to load would be ignored: it
+ * is refused rather than kept as a surprise.  Each message starts with the
+ * key, so that vm_options_apply() can make "--KEY ..." of it.
+ */
+static int check_generation(const struct vm_config *c, char *err, size_t err_size)
+{
+    if (c->generation == 1) {
+        const char *kernel_key = c->kernel[0]    ? "kernel"
+                                 : c->initrd[0]  ? "initrd"
+                                 : c->cmdline[0] ? "cmdline"
+                                                 : NULL;
+
+        if (kernel_key != NULL) {
+            snprintf(err, err_size,
+                     "%s is for generation 2 VMs (a generation 1 VM boots its firmware from its "
+                     "disks)",
+                     kernel_key);
+            return -1;
+        }
+        return check_path("firmware", c->firmware, err, err_size);
+    }
+    if (c->generation != 2) {
+        snprintf(err, err_size, "generation %u is neither 1 nor 2", c->generation);
+        return -1;
+    }
+    if (check_path("kernel", c->kernel, err, err_size) != 0 ||
+        (c->initrd[0] != '\0' && check_path("initrd", c->initrd, err, err_size) != 0))
+        return -1;
+    if (c->firmware[0] != '\0') {
+        snprintf(err, err_size,
+                 "firmware is for generation 1 VMs (a generation 2 VM boots its kernel directly)");
+        return -1;
+    }
+    if (c->ide_count > 0) {
+        snprintf(err, err_size,
+                 "ide is for generation 1 VMs (a generation 2 VM has no IDE "
+                 "controller: give it SCSI disks)");
+        return -1;
+    }
+    for (unsigned i = 0; i < c->nic_count; i++) {
+        if (c->nics[i].legacy) {
+            snprintf(err, err_size,
+                     "nic %u: legacy (an emulated NIC) is for generation 1 VMs (a generation 2 "
+                     "VM's NICs are synthetic)",
+                     c->nics[i].index);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int vm_config_validate(const struct vm_config *c, char *err, size_t err_size)
 {
     if (check_name(c->name, err, err_size) != 0 || check_memory(c->memory, err, err_size) != 0 ||
-        check_cpus(c->cpus, err, err_size) != 0 ||
-        check_path("kernel", c->kernel, err, err_size) != 0 ||
-        (c->initrd[0] != '\0' && check_path("initrd", c->initrd, err, err_size) != 0) ||
-        check_cmdline(c->cmdline, err, err_size) != 0 || check_disks(c, err, err_size) != 0 ||
-        check_nics(c, err, err_size) != 0)
+        check_cpus(c->cpus, err, err_size) != 0 || check_cmdline(c->cmdline, err, err_size) != 0 ||
+        check_ides(c, err, err_size) != 0 || check_disks(c, err, err_size) != 0 ||
+        check_nics(c, err, err_size) != 0 || check_generation(c, err, err_size) != 0)
         return -1;
     return 0;
 }
@@ -360,6 +498,58 @@ static void parse_disk(const char *value, size_t len, struct vm_config *c, char 
     if (check_path("disk", d->path, why, why_size) != 0)
         return;
     c->disk_count++;
+}
+
+/* The value of an ide= line, C:D,MEDIA,PATH, into the next of @c->ide. */
+static void parse_ide(const char *value, size_t len, struct vm_config *c, char *why,
+                      size_t why_size)
+{
+    const char *comma1 = memchr(value, ',', len), *comma2, *media, *path;
+    size_t slot_len, media_len;
+    struct vm_ide *d;
+
+    if (c->ide_count == VM_IDE_MAX) {
+        snprintf(why, why_size, "more than %d ide= lines (a VM has at most %d IDE devices)",
+                 VM_IDE_MAX, VM_IDE_MAX);
+        return;
+    }
+    comma2 = comma1 ? memchr(comma1 + 1, ',', len - (size_t)(comma1 + 1 - value)) : NULL;
+    if (comma2 == NULL) {
+        snprintf(why, why_size, "ide '%.*s' is not C:D,MEDIA,PATH", (int)(len > 40 ? 40 : len),
+                 value);
+        return;
+    }
+    d = &c->ide[c->ide_count];
+    slot_len = (size_t)(comma1 - value);
+    media = comma1 + 1;
+    media_len = (size_t)(comma2 - media);
+    path = comma2 + 1;
+    if (slot_len != 3 || value[1] != ':' || value[0] < '0' || value[0] >= '0' + VM_IDE_CHANNELS ||
+        value[2] < '0' || value[2] >= '0' + VM_IDE_DEVICES) {
+        snprintf(why, why_size, "ide slot '%.*s' is not C:D (channel 0 or 1, device 0 or 1)",
+                 (int)(slot_len > 40 ? 40 : slot_len), value);
+        return;
+    }
+    d->channel = (unsigned)(value[0] - '0');
+    d->device = (unsigned)(value[2] - '0');
+    if (media_len == 2 && memcmp(media, "rw", 2) == 0) {
+        d->media = VM_IDE_RW;
+    } else if (media_len == 2 && memcmp(media, "ro", 2) == 0) {
+        d->media = VM_IDE_RO;
+    } else if (media_len == 3 && memcmp(media, "dvd", 3) == 0) {
+        d->media = VM_IDE_DVD;
+    } else {
+        snprintf(why, why_size, "ide media '%.*s' is not rw, ro or dvd",
+                 (int)(media_len > 40 ? 40 : media_len), media);
+        return;
+    }
+    if (copy_value(d->path, sizeof(d->path), path, len - (size_t)(path - value)) != 0) {
+        snprintf(why, why_size, "ide path is longer than %d bytes", VM_PATH_MAX - 1);
+        return;
+    }
+    if (check_path("ide", d->path, why, why_size) != 0)
+        return;
+    c->ide_count++;
 }
 
 /* The field of @len bytes at @s, quoted for a message: at most 40 bytes. */
@@ -465,8 +655,8 @@ static void quote_key(const char *key, size_t len, char *out, size_t out_size)
 
 /* One "key=value" line (not blank, not a comment). */
 static int parse_line(const char *line, size_t len, unsigned line_no, struct vm_config *c,
-                      unsigned seen_on[KEY_COUNT], unsigned disk_lines[VM_DISKS_MAX],
-                      unsigned nic_lines[VM_NICS_MAX], char *err, size_t err_size)
+                      unsigned seen_on[KEY_COUNT], struct item_lines *items, char *err,
+                      size_t err_size)
 {
     const char *eq = memchr(line, '=', len);
     const char *value;
@@ -506,7 +696,9 @@ static int parse_line(const char *line, size_t len, unsigned line_no, struct vm_
                  key_names[key], seen_on[key]);
         return -1;
     }
-    seen_on[key] = line_no;
+    /* A repeated key's first line: the one a generation rule names. */
+    if (seen_on[key] == 0)
+        seen_on[key] = line_no;
     /* cmdline is the rest of the line as it is; anywhere else a space is a mistake. */
     if (key != KEY_CMDLINE && value_len > 0 && (value[0] == ' ' || value[0] == '\t')) {
         snprintf(err, err_size, "line %u: space after '='", line_no);
@@ -567,14 +759,14 @@ static int parse_line(const char *line, size_t len, unsigned line_no, struct vm_
             for (unsigned j = 0; j < before; j++) {
                 if (c->disks[j].lun == d->lun)
                     snprintf(why, sizeof(why), "disk LUN %u given a second time (first on line %u)",
-                             d->lun, disk_lines[j]);
+                             d->lun, items->disk[j]);
                 else if (strcmp(c->disks[j].path, d->path) == 0)
                     snprintf(why, sizeof(why), "disk %s given a second time (first on line %u)",
-                             d->path, disk_lines[j]);
+                             d->path, items->disk[j]);
                 if (why[0] != '\0')
                     break;
             }
-            disk_lines[before] = line_no;
+            items->disk[before] = line_no;
         }
         break;
     }
@@ -590,19 +782,53 @@ static int parse_line(const char *line, size_t len, unsigned line_no, struct vm_
                 if (c->nics[j].index == n->index) {
                     snprintf(why, sizeof(why),
                              "nic index %u given a second time (first on line %u)", n->index,
-                             nic_lines[j]);
+                             items->nic[j]);
                 } else if (memcmp(c->nics[j].mac, n->mac, MAC_LEN) == 0) {
                     char mac[MAC_TEXT_MAX];
 
                     mac_format(n->mac, mac);
                     snprintf(why, sizeof(why), "MAC %s given a second time (first on line %u)", mac,
-                             nic_lines[j]);
+                             items->nic[j]);
                 }
             }
-            nic_lines[before] = line_no;
+            items->nic[before] = line_no;
         }
         break;
     }
+    case KEY_IDE: {
+        unsigned before = c->ide_count;
+
+        parse_ide(value, value_len, c, why, sizeof(why));
+        if (why[0] == '\0' && c->ide_count > before) {
+            /* Twice the same slot or path: say which line had it first. */
+            const struct vm_ide *d = &c->ide[before];
+
+            for (unsigned j = 0; j < before && why[0] == '\0'; j++) {
+                if (c->ide[j].channel == d->channel && c->ide[j].device == d->device)
+                    snprintf(why, sizeof(why), "ide %u:%u given a second time (first on line %u)",
+                             d->channel, d->device, items->ide[j]);
+                else if (strcmp(c->ide[j].path, d->path) == 0)
+                    snprintf(why, sizeof(why), "ide %s given a second time (first on line %u)",
+                             d->path, items->ide[j]);
+            }
+            items->ide[before] = line_no;
+        }
+        break;
+    }
+    case KEY_GENERATION:
+        /* "1" or "2", nothing else: hvctl writes "1", and "01" in a file is someone's slip. */
+        if (value_len == 1 && (value[0] == '1' || value[0] == '2'))
+            c->generation = (unsigned)(value[0] - '0');
+        else
+            snprintf(why, sizeof(why), "generation '%.*s' is neither 1 nor 2",
+                     (int)(value_len > 40 ? 40 : value_len), value);
+        break;
+    case KEY_FIRMWARE:
+        if (copy_value(c->firmware, sizeof(c->firmware), value, value_len) != 0)
+            snprintf(why, sizeof(why), "firmware is longer than %d bytes", VM_PATH_MAX - 1);
+        else
+            check_path("firmware", c->firmware, why, sizeof(why));
+        break;
     case KEY_COUNT:
         break;
     }
@@ -622,15 +848,69 @@ static bool is_blank_or_comment(const char *line, size_t len)
     return i == len || line[i] == '#';
 }
 
+/*
+ * The generation's rules that name a line (the file's keys come in any
+ * order, so only once all are read): a key the generation does not take,
+ * even with an empty value, or one it needs that is missing.  What is left
+ * (values) is vm_config_validate()'s.
+ */
+static int check_generation_lines(const struct vm_config *c, const unsigned seen_on[KEY_COUNT],
+                                  const struct item_lines *items, char *err, size_t err_size)
+{
+    static const enum config_key kernel_keys[] = {KEY_KERNEL, KEY_INITRD, KEY_CMDLINE};
+
+    if (c->generation == 1) {
+        for (size_t i = 0; i < sizeof(kernel_keys) / sizeof(kernel_keys[0]); i++) {
+            if (seen_on[kernel_keys[i]] != 0) {
+                snprintf(err, err_size,
+                         "line %u: %s= is for generation 2 VMs (this one is generation 1: its "
+                         "firmware boots it)",
+                         seen_on[kernel_keys[i]], key_names[kernel_keys[i]]);
+                return -1;
+            }
+        }
+        if (seen_on[KEY_FIRMWARE] == 0) {
+            snprintf(err, err_size, "no firmware= line (a generation 1 VM needs one)");
+            return -1;
+        }
+        return 0;
+    }
+    if (seen_on[KEY_KERNEL] == 0) {
+        snprintf(err, err_size, "no kernel= line (name, memory, cpus and kernel are required)");
+        return -1;
+    }
+    if (seen_on[KEY_FIRMWARE] != 0 || seen_on[KEY_IDE] != 0) {
+        enum config_key key = seen_on[KEY_FIRMWARE] != 0 ? KEY_FIRMWARE : KEY_IDE;
+
+        snprintf(err, err_size,
+                 "line %u: %s= is for generation 1 VMs (there is no generation=1 line)",
+                 seen_on[key], key_names[key]);
+        return -1;
+    }
+    /* hvctl stored legacy for any VM before generation 1 existed: say how to mend such a file. */
+    for (unsigned i = 0; i < c->nic_count; i++) {
+        if (c->nics[i].legacy) {
+            snprintf(err, err_size,
+                     "line %u: nic %u: legacy (an emulated NIC) is for generation 1 VMs (there "
+                     "is no generation=1 line): take ',legacy' off the line, a generation 2 VM's "
+                     "NICs are synthetic",
+                     items->nic[i], c->nics[i].index);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int vm_config_parse(const char *text, size_t len, struct vm_config *c, char *err, size_t err_size)
 {
     unsigned seen_on[KEY_COUNT] = {0};
-    unsigned disk_lines[VM_DISKS_MAX] = {0};
-    unsigned nic_lines[VM_NICS_MAX] = {0};
+    struct item_lines items;
     unsigned line_no = 0;
     size_t pos = 0;
 
     memset(c, 0, sizeof(*c));
+    memset(&items, 0, sizeof(items));
+    c->generation = VM_GENERATION_DEFAULT;
     while (pos < len) {
         const char *line = text + pos;
         const char *nl = memchr(line, '\n', len - pos);
@@ -644,8 +924,7 @@ int vm_config_parse(const char *text, size_t len, struct vm_config *c, char *err
         }
         if (is_blank_or_comment(line, line_len))
             continue;
-        if (parse_line(line, line_len, line_no, c, seen_on, disk_lines, nic_lines, err, err_size) !=
-            0)
+        if (parse_line(line, line_len, line_no, c, seen_on, &items, err, err_size) != 0)
             return -1;
     }
     for (enum config_key key = 0; key < KEY_COUNT; key++) {
@@ -655,6 +934,8 @@ int vm_config_parse(const char *text, size_t len, struct vm_config *c, char *err
             return -1;
         }
     }
+    if (check_generation_lines(c, seen_on, &items, err, err_size) != 0)
+        return -1;
     return vm_config_validate(c, err, err_size);
 }
 
@@ -667,12 +948,27 @@ long vm_config_format(const struct vm_config *c, char *buf, size_t buf_size, cha
     if (vm_config_validate(c, err, err_size) != 0)
         return -1;
     /* A comment for whoever opens the file: it is ours, and how to change it. */
-    n = snprintf(buf, buf_size,
-                 "# hvcore VM configuration, written by hvctl: change it with \"hvctl set %s\".\n"
-                 "name=%s\nmemory=%llu\ncpus=%u\nkernel=%s\n%s%s%s%s%s%s",
-                 c->name, c->name, (unsigned long long)c->memory, c->cpus, c->kernel,
-                 c->initrd[0] ? "initrd=" : "", c->initrd, c->initrd[0] ? "\n" : "",
-                 c->cmdline[0] ? "cmdline=" : "", c->cmdline, c->cmdline[0] ? "\n" : "");
+    if (c->generation == 1)
+        n = snprintf(buf, buf_size,
+                     "# hvcore VM configuration, written by hvctl: change it with \"hvctl set "
+                     "%s\".\nname=%s\ngeneration=1\nmemory=%llu\ncpus=%u\nfirmware=%s\n",
+                     c->name, c->name, (unsigned long long)c->memory, c->cpus, c->firmware);
+    else /* no generation= line: the file of a generation 2 VM is what it always was */
+        n = snprintf(buf, buf_size,
+                     "# hvcore VM configuration, written by hvctl: change it with \"hvctl set "
+                     "%s\".\nname=%s\nmemory=%llu\ncpus=%u\nkernel=%s\n%s%s%s%s%s%s",
+                     c->name, c->name, (unsigned long long)c->memory, c->cpus, c->kernel,
+                     c->initrd[0] ? "initrd=" : "", c->initrd, c->initrd[0] ? "\n" : "",
+                     c->cmdline[0] ? "cmdline=" : "", c->cmdline, c->cmdline[0] ? "\n" : "");
+    for (unsigned i = 0; n >= 0 && (size_t)n < buf_size && i < c->ide_count; i++) {
+        const struct vm_ide *d = &c->ide[i];
+        int more;
+
+        used = (size_t)n;
+        more = snprintf(buf + used, buf_size - used, "ide=%u:%u,%s,%s\n", d->channel, d->device,
+                        vm_ide_media_name(d->media), d->path);
+        n = more < 0 ? more : n + more;
+    }
     for (unsigned i = 0; n >= 0 && (size_t)n < buf_size && i < c->disk_count; i++) {
         const struct vm_disk *d = &c->disks[i];
         int more;

@@ -61,6 +61,14 @@ int vm_disk_lun_parse(const char *text, unsigned *lun, char *err, size_t err_siz
         if (value <= VM_DISK_LUN_MAX)
             value = value * 10 + (unsigned long)(text[i] - '0');
     }
+    /* "0:1" is an IDE slot: IDE devices have no LUN, and no hot plug either. */
+    if (i == 1 && text[1] == ':') {
+        snprintf(err, err_size,
+                 "--lun %s is an IDE slot, not a LUN: IDE devices change only while the VM is off, "
+                 "with hvctl ide set and hvctl ide remove",
+                 text);
+        return -1;
+    }
     if (i == 0 || text[i] != '\0') {
         snprintf(err, err_size, "--lun %s is not a whole number", text);
         return -1;
@@ -109,6 +117,14 @@ int vm_disk_add(struct vm_config *c, int lun, bool read_only, const char *path, 
     if (taken >= 0) {
         snprintf(err, err_size, "%s has %s already (LUN %u)", c->name, path, c->disks[taken].lun);
         return -1;
+    }
+    /* One image, one device: as an IDE disk and a SCSI disk it would be written twice over. */
+    for (unsigned i = 0; i < c->ide_count; i++) {
+        if (strcmp(c->ide[i].path, path) == 0) {
+            snprintf(err, err_size, "%s has %s already (IDE %u:%u)", c->name, path,
+                     c->ide[i].channel, c->ide[i].device);
+            return -1;
+        }
     }
     if (c->disk_count >= VM_DISKS_MAX) {
         snprintf(err, err_size, "%s has %d disks already, the most a VM can have", c->name,

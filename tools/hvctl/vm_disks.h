@@ -24,7 +24,8 @@
 int vm_disk_option_parse(const char *text, char *path, size_t path_size, bool *read_only, char *err,
                          size_t err_size);
 
-/* --lun N: a whole number from 0 to 63.  0, or -1 with the reason in @err. */
+/* --lun N: a whole number from 0 to 63.  0, or -1 with the reason in @err (for an IDE
+ * slot, C:D, that IDE devices are not attached or detached). */
 int vm_disk_lun_parse(const char *text, unsigned *lun, char *err, size_t err_size);
 
 /* The lowest LUN no disk of @c has, or -1 if all 64 are taken. */
@@ -37,8 +38,8 @@ int vm_disk_find_path(const struct vm_config *c, const char *path);
 /*
  * Adds the disk @path (absolute) to @c at @lun, or at the lowest free LUN
  * if @lun is negative, keeping the disks sorted by LUN.  Refused: a 65th
- * disk, a LUN out of range or taken, a path @c has already.  The LUN, or
- * -1 with the reason in @err (@c unchanged).
+ * disk, a LUN out of range or taken, a path @c has already (as a disk or
+ * an IDE device).  The LUN, or -1 with the reason in @err (@c unchanged).
  */
 int vm_disk_add(struct vm_config *c, int lun, bool read_only, const char *path, char *err,
                 size_t err_size);

@@ -59,6 +59,56 @@ int vm_option_cpus(const char *text, unsigned *cpus, char *err, size_t err_size)
     return 0;
 }
 
+int vm_option_generation(const char *text, unsigned *generation, char *err, size_t err_size)
+{
+    if (strcmp(text, "1") != 0 && strcmp(text, "2") != 0) {
+        snprintf(err, err_size,
+                 "--generation %s is neither 1 nor 2 (1: an emulated PC with BIOS firmware and IDE "
+                 "disks; 2: a kernel booted directly)",
+                 text);
+        return -1;
+    }
+    *generation = (unsigned)(text[0] - '0');
+    return 0;
+}
+
+/*
+ * The options @c's generation does not take, whatever their values: a
+ * generation 1 VM boots its firmware (a kernel to load would be ignored),
+ * a generation 2 VM its kernel (it has no firmware).  create checks this
+ * on its command line already; for set it is the VM's generation.
+ */
+static int check_generation_options(const struct hvctl_args *args, const struct vm_config *c,
+                                    char *err, size_t err_size)
+{
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } kernel_options[] = {{OPT_KERNEL, "--kernel"},
+                          {OPT_INITRD, "--initrd"},
+                          {OPT_NO_INITRD, "--no-initrd"},
+                          {OPT_CMDLINE, "--cmdline"}};
+
+    if (c->generation == 1) {
+        for (size_t i = 0; i < sizeof(kernel_options) / sizeof(kernel_options[0]); i++) {
+            if (args->given & kernel_options[i].bit) {
+                snprintf(err, err_size,
+                         "%s is for generation 2 VMs: %s is a generation 1 VM, which boots its "
+                         "firmware from its disks",
+                         kernel_options[i].name, c->name);
+                return -1;
+            }
+        }
+    } else if (args->given & OPT_FIRMWARE) {
+        snprintf(err, err_size,
+                 "--firmware is for generation 1 VMs: %s is a generation 2 VM, which boots its "
+                 "kernel directly",
+                 c->name);
+        return -1;
+    }
+    return 0;
+}
+
 int vm_options_apply(const struct hvctl_args *args, uint64_t host_ram, struct vm_config *c,
                      char *err, size_t err_size)
 {
@@ -67,6 +117,8 @@ int vm_options_apply(const struct hvctl_args *args, uint64_t host_ram, struct vm
     char why[VM_PATH_MAX + 128];
 
     next = *c;
+    if (check_generation_options(args, &next, err, err_size) != 0)
+        return -1;
     if ((args->given & OPT_MEMORY) &&
         vm_option_memory(args->memory, host_ram, &next.memory, err, err_size) != 0)
         return -1;
@@ -91,6 +143,22 @@ int vm_options_apply(const struct hvctl_args *args, uint64_t host_ram, struct vm
             return -1;
         }
         strcpy(next.cmdline, args->cmdline);
+    }
+    if ((args->given & OPT_FIRMWARE) &&
+        boot_file_resolve(args->firmware, next.firmware, sizeof(next.firmware), why, sizeof(why)) !=
+            0) {
+        snprintf(err, err_size, "--firmware %s", why);
+        return -1;
+    }
+    if (next.generation == 1 && next.firmware[0] == '\0') {
+        /* create without --firmware: SeaBIOS where Debian installs it, if it is there. */
+        if (boot_file_check(VM_FIRMWARE_DEFAULT, why, sizeof(why)) != 0) {
+            snprintf(err, err_size,
+                     "the default firmware %s (install Debian's seabios, or give --firmware PATH)",
+                     why);
+            return -1;
+        }
+        strcpy(next.firmware, VM_FIRMWARE_DEFAULT);
     }
     /* The name was checked before, so what fails here came from an option: "--KEY ...". */
     if (vm_config_validate(&next, why, sizeof(why)) != 0) {

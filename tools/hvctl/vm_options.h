@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The options that make a configuration, --memory, --cpus, --kernel,
- * --initrd, --no-initrd and --cmdline, as "create" and "set" take them.
+ * --initrd, --no-initrd, --cmdline and --firmware, as "create" and "set"
+ * take them, and create's --generation.
  */
 #ifndef HVCTL_VM_OPTIONS_H
 #define HVCTL_VM_OPTIONS_H
@@ -22,10 +23,18 @@ int vm_option_memory(const char *text, uint64_t host_ram, uint64_t *bytes, char 
 /* --cpus: a whole number from 1 to 64.  0, or -1 with the reason in @err. */
 int vm_option_cpus(const char *text, unsigned *cpus, char *err, size_t err_size);
 
+/* --generation: 1 or 2.  0, or -1 with the reason in @err. */
+int vm_option_generation(const char *text, unsigned *generation, char *err, size_t err_size);
+
 /*
- * Puts the options given in @args into @c, checking each (the kernel and
- * initrd must be readable regular files; relative paths become absolute).
- * @c is changed only if all are right.  0, or -1 with the reason in @err.
+ * Puts the options given in @args into @c, checking each (the kernel,
+ * initrd and firmware must be readable regular files; relative paths
+ * become absolute).  @c->generation must be set already (create sets it
+ * from --generation first; set keeps the VM's: a generation never
+ * changes); an option the generation does not take is refused.  A
+ * generation 1 @c without a firmware gets VM_FIRMWARE_DEFAULT, which must
+ * be there too.  @c is changed only if all are right.  0, or -1 with the
+ * reason in @err.
  */
 int vm_options_apply(const struct hvctl_args *args, uint64_t host_ram, struct vm_config *c,
                      char *err, size_t err_size);

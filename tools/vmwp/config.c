@@ -26,14 +26,28 @@ enum config_key {
     KEY_CMDLINE,
     KEY_DISK,
     KEY_NIC,
+    KEY_GENERATION,
+    KEY_FIRMWARE,
+    KEY_IDE,
     KEY_COUNT
 };
 
-static const char *const key_names[KEY_COUNT] = {"name",   "memory",  "cpus", "kernel",
-                                                 "initrd", "cmdline", "disk", "nic"};
-static const bool key_required[KEY_COUNT] = {true, true, true, true, false, false, false, false};
+static const char *const key_names[KEY_COUNT] = {
+    [KEY_NAME] = "name",         [KEY_MEMORY] = "memory", [KEY_CPUS] = "cpus",
+    [KEY_KERNEL] = "kernel",     [KEY_INITRD] = "initrd", [KEY_CMDLINE] = "cmdline",
+    [KEY_DISK] = "disk",         [KEY_NIC] = "nic",       [KEY_GENERATION] = "generation",
+    [KEY_FIRMWARE] = "firmware", [KEY_IDE] = "ide",
+};
+/* Whatever the generation; kernel= and firmware= depend on it (check_generation()). */
+static const bool key_required[KEY_COUNT] = {
+    [KEY_NAME] = true, [KEY_MEMORY] = true, [KEY_CPUS] = true};
 /* Keys given once per item. */
-static const bool key_repeats[KEY_COUNT] = {[KEY_DISK] = true, [KEY_NIC] = true};
+static const bool key_repeats[KEY_COUNT] = {[KEY_DISK] = true, [KEY_NIC] = true, [KEY_IDE] = true};
+
+/* Where the items of the repeated keys are, for the checks after the last line. */
+struct item_lines {
+    unsigned nic[VMWP_NICS_MAX];
+};
 
 static bool is_blank(char c)
 {
@@ -213,7 +227,105 @@ static int parse_disk(const char *v, size_t len, struct vmwp_config *out, char *
             return -1;
         }
     }
+    /* The disks were all checked above, with a better message: only the IDE devices are left. */
+    for (unsigned i = 0; i < out->ide_count; i++) {
+        if (!strcmp(out->ide[i].path, d->path)) {
+            snprintf(err, errlen, "disk: %.80s is IDE %u:%u's already", d->path,
+                     out->ide[i].channel, out->ide[i].device);
+            return -1;
+        }
+    }
     out->disk_count++;
+    return 0;
+}
+
+/* generation=1 or 2, nothing else (no "02": the file is hvctl's, and it writes "1"). */
+static int parse_generation(const char *v, size_t len, struct vmwp_config *out, char *err,
+                            size_t errlen)
+{
+    if (len != 1 || (v[0] != '1' && v[0] != '2')) {
+        snprintf(err, errlen, "generation: '%.*s' is neither 1 nor 2", (int)(len > 40 ? 40 : len),
+                 v);
+        return -1;
+    }
+    out->generation = (unsigned)(v[0] - '0');
+    return 0;
+}
+
+/* Whether @path is a disk= or ide= path of @out already: a second user of one image
+ * would corrupt it (and a read-only one needs only one device). */
+static int check_path_unused(const char *key, const char *path, const struct vmwp_config *out,
+                             char *err, size_t errlen)
+{
+    for (unsigned i = 0; i < out->disk_count; i++) {
+        if (!strcmp(out->disks[i].path, path)) {
+            snprintf(err, errlen, "%s: %.80s is disk LUN %u's already", key, path,
+                     out->disks[i].lun);
+            return -1;
+        }
+    }
+    for (unsigned i = 0; i < out->ide_count; i++) {
+        if (!strcmp(out->ide[i].path, path)) {
+            snprintf(err, errlen, "%s: %.80s is IDE %u:%u's already", key, path,
+                     out->ide[i].channel, out->ide[i].device);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* ide=C:D,MEDIA,PATH: the next of @out->ide. */
+static int parse_ide(const char *v, size_t len, struct vmwp_config *out, char *err, size_t errlen)
+{
+    const char *c1 = memchr(v, ',', len);
+    const char *c2 = c1 ? memchr(c1 + 1, ',', len - (size_t)(c1 + 1 - v)) : NULL;
+    struct vmwp_ide *d;
+    size_t slot_len, media_len;
+    const char *media;
+
+    if (out->ide_count == VMWP_IDE_MAX) {
+        snprintf(err, errlen, "ide: more than %d IDE devices (two channels of two)", VMWP_IDE_MAX);
+        return -1;
+    }
+    d = &out->ide[out->ide_count];
+    if (!c2) {
+        snprintf(err, errlen, "ide: '%.*s' is not C:D,MEDIA,PATH", (int)(len > 40 ? 40 : len), v);
+        return -1;
+    }
+    slot_len = (size_t)(c1 - v);
+    media = c1 + 1;
+    media_len = (size_t)(c2 - media);
+    /* One digit each: "00:1" or "+0:1" are not what hvctl writes. */
+    if (slot_len != 3 || v[1] != ':' || v[0] < '0' || v[0] >= '0' + VMWP_IDE_CHANNELS ||
+        v[2] < '0' || v[2] >= '0' + VMWP_IDE_DEVICES) {
+        snprintf(err, errlen, "ide: slot '%.*s' is not C:D (channel 0 or 1, device 0 or 1)",
+                 (int)(slot_len > 40 ? 40 : slot_len), v);
+        return -1;
+    }
+    d->channel = (unsigned)(v[0] - '0');
+    d->device = (unsigned)(v[2] - '0');
+    if (media_len == 2 && !memcmp(media, "rw", 2)) {
+        d->media = VMWP_IDE_RW;
+    } else if (media_len == 2 && !memcmp(media, "ro", 2)) {
+        d->media = VMWP_IDE_RO;
+    } else if (media_len == 3 && !memcmp(media, "dvd", 3)) {
+        d->media = VMWP_IDE_DVD;
+    } else {
+        snprintf(err, errlen, "ide: media '%.*s' is not rw, ro or dvd",
+                 (int)(media_len > 40 ? 40 : media_len), media);
+        return -1;
+    }
+    if (parse_path("ide", c2 + 1, len - (size_t)(c2 + 1 - v), false, d->path, err, errlen))
+        return -1;
+    for (unsigned i = 0; i < out->ide_count; i++) {
+        if (out->ide[i].channel == d->channel && out->ide[i].device == d->device) {
+            snprintf(err, errlen, "ide: %u:%u given twice", d->channel, d->device);
+            return -1;
+        }
+    }
+    if (check_path_unused("ide", d->path, out, err, errlen))
+        return -1;
+    out->ide_count++;
     return 0;
 }
 
@@ -302,7 +414,7 @@ static int parse_nic(const char *v, size_t len, struct vmwp_config *out, char *e
 
 /* One `key=value` line (not blank, not a comment). */
 static int parse_line(const char *line, size_t len, struct vmwp_config *out, unsigned *seen_line,
-                      unsigned lineno, char *err, size_t errlen)
+                      struct item_lines *items, unsigned lineno, char *err, size_t errlen)
 {
     const char *eq = memchr(line, '=', len);
     const char *value;
@@ -336,7 +448,9 @@ static int parse_line(const char *line, size_t len, struct vmwp_config *out, uns
         snprintf(err, errlen, "%s: repeated (first on line %u)", key_names[key], seen_line[key]);
         return -1;
     }
-    seen_line[key] = lineno;
+    /* The first line of a repeated key: the one a generation rule names. */
+    if (!seen_line[key])
+        seen_line[key] = lineno;
     for (size_t i = 0; i < vlen; i++) {
         if (is_control(value[i]) && value[i] != '\t') {
             snprintf(err, errlen, "%s: control character 0x%02x in the value", key_names[key],
@@ -365,21 +479,82 @@ static int parse_line(const char *line, size_t len, struct vmwp_config *out, uns
     case KEY_DISK:
         return parse_disk(value, vlen, out, err, errlen);
     case KEY_NIC:
+        if (out->nic_count < VMWP_NICS_MAX)
+            items->nic[out->nic_count] = lineno;
         return parse_nic(value, vlen, out, err, errlen);
+    case KEY_GENERATION:
+        return parse_generation(value, vlen, out, err, errlen);
+    case KEY_FIRMWARE:
+        return parse_path("firmware", value, vlen, false, out->firmware, err, errlen);
+    case KEY_IDE:
+        return parse_ide(value, vlen, out, err, errlen);
     default:
         return parse_cmdline(value, vlen, out, err, errlen);
     }
+}
+
+/*
+ * The rules of the generation, once every line is read (the keys come in
+ * any order).  A generation 1 VM is a PC whose firmware boots it: a kernel
+ * to load would be ignored, so it is a mistake; a generation 2 VM has no
+ * firmware, no IDE controller and no emulated NIC to give the guest.
+ */
+static int check_generation(const struct vmwp_config *out, const unsigned *seen_line,
+                            const struct item_lines *items, char *err, size_t errlen)
+{
+    if (out->generation == 1) {
+        static const enum config_key kernel_keys[] = {KEY_KERNEL, KEY_INITRD, KEY_CMDLINE};
+
+        for (size_t i = 0; i < sizeof(kernel_keys) / sizeof(kernel_keys[0]); i++) {
+            enum config_key k = kernel_keys[i];
+
+            if (seen_line[k]) {
+                snprintf(err, errlen,
+                         "line %u: %s: only for generation 2 (generation 1 boots its firmware)",
+                         seen_line[k], key_names[k]);
+                return -1;
+            }
+        }
+        if (!seen_line[KEY_FIRMWARE]) {
+            snprintf(err, errlen, "missing 'firmware=' (generation 1 boots it)");
+            return -1;
+        }
+        return 0;
+    }
+    if (!seen_line[KEY_KERNEL]) {
+        snprintf(err, errlen, "missing 'kernel='");
+        return -1;
+    }
+    if (seen_line[KEY_FIRMWARE] || seen_line[KEY_IDE]) {
+        enum config_key k = seen_line[KEY_FIRMWARE] ? KEY_FIRMWARE : KEY_IDE;
+
+        snprintf(err, errlen, "line %u: %s: only for generation 1 (there is no generation=1)",
+                 seen_line[k], key_names[k]);
+        return -1;
+    }
+    for (unsigned i = 0; i < out->nic_count; i++) {
+        if (out->nics[i].legacy) {
+            snprintf(err, errlen,
+                     "line %u: nic %u: legacy (an emulated NIC) is only for generation 1 "
+                     "(there is no generation=1)",
+                     items->nic[i], out->nics[i].index);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 int vmwp_config_parse(const char *text, size_t len, struct vmwp_config *out, char *err,
                       size_t errlen)
 {
     unsigned seen_line[KEY_COUNT] = {0};
+    struct item_lines items = {{0}};
     char msg[256];
     unsigned lineno = 0;
     size_t pos = 0;
 
     memset(out, 0, sizeof(*out));
+    out->generation = 2;
     if (memchr(text, '\0', len)) {
         size_t at = (size_t)((const char *)memchr(text, '\0', len) - text);
         unsigned nl = 1;
@@ -401,7 +576,7 @@ int vmwp_config_parse(const char *text, size_t len, struct vmwp_config *out, cha
             i++;
         if (i == llen || line[i] == '#')
             continue;
-        if (parse_line(line, llen, out, seen_line, lineno, msg, sizeof(msg))) {
+        if (parse_line(line, llen, out, seen_line, &items, lineno, msg, sizeof(msg))) {
             snprintf(err, errlen, "line %u: %s", lineno, msg);
             return -1;
         }
@@ -412,7 +587,7 @@ int vmwp_config_parse(const char *text, size_t len, struct vmwp_config *out, cha
             return -1;
         }
     }
-    return 0;
+    return check_generation(out, seen_line, &items, err, errlen);
 }
 
 int vmwp_config_load(const char *path, struct vmwp_config *out, char *err, size_t errlen)
