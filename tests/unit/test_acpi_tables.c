@@ -8,6 +8,14 @@
  * bad configurations and of every too-small buffer (exact-size heap buffers,
  * so ASan sees any write past the end), and a cross-check with the
  * hypervisor's own ACPI reader (hv/acpi.c), which must find the same CPUs.
+ * Generation 1's additions (PCI0 with its _CRS and _PRT, COM2, the RTC and
+ * PS/2 devices, the FADT's century) are checked byte for byte, as is the
+ * promise that without their flags nothing changes.
+ *
+ * With ACPI_TABLES_DUMP_DIR set in the environment, test_dump writes the
+ * tables of a generation 1 configuration there (dsdt.dat, facp.dat, ...)
+ * for acpica-tools: iasl -d *.dat, or acpiexec -b "evaluate
+ * \_SB.PCI0._PRT" dsdt.dat.
  */
 #define _GNU_SOURCE /* memmem */
 #include <setjmp.h>
@@ -30,6 +38,7 @@
 #define BASE_HIGH 0x100000000ULL /* the first byte above 4 GiB: no RSDT */
 #define PM_PORT   0xb000
 #define RESET     0xcf9
+#define PCI_HOLE  0xc0000000U /* the top of low RAM with 3 GiB or more */
 
 /* The result of one build, with the buffer it went into. */
 struct built {
@@ -71,6 +80,7 @@ static struct child_acpi_config config(uint32_t ncpus, uint64_t base)
         .pm_base_port = PM_PORT,
         .reset_port = RESET,
         .flags = ACPI_CHILD_F_PIC,
+        .pci_hole_start = PCI_HOLE,
     };
 }
 
@@ -376,7 +386,7 @@ struct obj {
     char kind; /* 'N'ame, 'S'cope, 'D'evice, 'M'ethod */
 };
 
-#define MAX_OBJS (20 + 3 * ACPI_CHILD_MAX_CPUS)
+#define MAX_OBJS (64 + 3 * ACPI_CHILD_MAX_CPUS)
 
 struct walk {
     struct obj objs[MAX_OBJS];
@@ -452,7 +462,8 @@ static void data_object(const uint8_t **p, const uint8_t *end)
         *p += 4;
         break;
     case 0x0e:
-        *p += 8;
+        /* SeaBIOS's DSDT reader knows no QWordPrefix. */
+        fail_msg("QWord integer in the DSDT");
         break;
     case 0x0d: /* String: ASCII up to a NUL */
         while (*p < end && **p)
@@ -623,6 +634,208 @@ static void check_vmbus(const struct walk *w)
     assert_true(max >= 0x100000);
 }
 
+/* ---- DSDT: generation 1 ------------------------------------------------------------------- */
+
+/* An integer's encoding at *@p (Zero, One, Byte, Word, DWord), advanced past. */
+static uint32_t read_int(const uint8_t **p, const uint8_t *end)
+{
+    uint8_t op = *(*p)++;
+    uint32_t v = 0;
+    size_t n = op == 0x0a ? 1 : op == 0x0b ? 2 : op == 0x0c ? 4 : 0;
+
+    assert_true(op <= 0x01 || n);
+    assert_true(*p + n <= end);
+    if (op == 0x01)
+        v = 1;
+    for (size_t i = 0; i < n; i++)
+        v |= (uint32_t)(*p)[i] << (8 * i);
+    *p += n;
+    return v;
+}
+
+/* The objects of a fixed ISA device: EISAID _HID and a _CRS buffer of
+ * exactly @crs (end tag included). */
+static void check_isa_device(const struct walk *w, const char *path, uint32_t eisaid,
+                             const uint8_t *crs, size_t crs_len)
+{
+    char name[64];
+    uint8_t hid[5] = {0x0c};
+    const struct obj *o;
+
+    find_obj(w, path, 'D');
+    for (int i = 0; i < 4; i++)
+        hid[1 + i] = (uint8_t)(eisaid >> (8 * i));
+    snprintf(name, sizeof(name), "%s._HID", path);
+    check_name(w, name, hid, sizeof(hid));
+    snprintf(name, sizeof(name), "%s._CRS", path);
+    o = find_obj(w, name, 'N');
+    /* Buffer(PkgLength, BytePrefix n) {bytes}: all these are short. */
+    assert_true(crs_len + 3 < 0x40);
+    assert_int_equal(o->len, 4 + crs_len);
+    assert_int_equal(o->data[0], 0x11);
+    assert_int_equal(o->data[1], 3 + crs_len);
+    assert_int_equal(o->data[2], 0x0a);
+    assert_int_equal(o->data[3], crs_len);
+    assert_memory_equal(o->data + 4, crs, crs_len);
+}
+
+static void check_com2(const struct walk *w)
+{
+    const uint8_t uid[] = {0x0a, 0x02};
+    const uint8_t crs[] = {/* IO(Decode16, 0x2f8, 0x2f8, 1, 8) */
+                           0x47, 0x01, 0xf8, 0x02, 0xf8, 0x02, 0x01, 0x08,
+                           /* IRQNoFlags() {3} */
+                           0x22, 0x08, 0x00, 0x79, 0x00};
+
+    /* EISAID("PNP0501") = 0x0105d041 */
+    check_isa_device(w, "\\_SB_.COM2", 0x0105d041, crs, sizeof(crs));
+    check_name(w, "\\_SB_.COM2._UID", uid, sizeof(uid));
+}
+
+static void check_rtc(const struct walk *w)
+{
+    const uint8_t crs[] = {/* IO(Decode16, 0x70, 0x70, 1, 2) */
+                           0x47, 0x01, 0x70, 0x00, 0x70, 0x00, 0x01, 0x02,
+                           /* IRQNoFlags() {8} */
+                           0x22, 0x00, 0x01, 0x79, 0x00};
+
+    check_isa_device(w, "\\_SB_.RTC_", 0x000bd041, crs, sizeof(crs)); /* PNP0B00 */
+}
+
+static void check_ps2(const struct walk *w)
+{
+    const uint8_t kbd[] = {/* IO(Decode16, 0x60, 0x60, 1, 1), IO(Decode16, 0x64, 0x64, 1, 1) */
+                           0x47, 0x01, 0x60, 0x00, 0x60, 0x00, 0x01, 0x01, 0x47, 0x01, 0x64, 0x00,
+                           0x64, 0x00, 0x01, 0x01,
+                           /* IRQNoFlags() {1} */
+                           0x22, 0x02, 0x00, 0x79, 0x00};
+    const uint8_t mou[] = {/* IRQNoFlags() {12} */
+                           0x22, 0x00, 0x10, 0x79, 0x00};
+
+    check_isa_device(w, "\\_SB_.KBD_", 0x0303d041, kbd, sizeof(kbd)); /* PNP0303 */
+    check_isa_device(w, "\\_SB_.MOU_", 0x130fd041, mou, sizeof(mou)); /* PNP0F13 */
+}
+
+/* PCI0's _CRS, byte for byte (ACPI 6.4, 6.4.3.5): hole_start from the
+ * configuration. */
+static void check_pci0_crs(const struct walk *w, uint32_t hole_start)
+{
+    uint8_t want[110] = {
+        /* WordBusNumber(ResourceProducer, MinFixed, MaxFixed, PosDecode, 0, 0, 0xff, 0, 0x100) */
+        0x88, 0x0d, 0x00, 0x02, 0x0c, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0x00, 0x00, 0x00, 0x00,
+        0x01,
+        /* IO(Decode16, 0xcf8, 0xcf8, 1, 8) */
+        0x47, 0x01, 0xf8, 0x0c, 0xf8, 0x0c, 0x01, 0x08,
+        /* WordIO(ResourceProducer, MinFixed, MaxFixed, PosDecode, EntireRange, 0, 0, 0xcf7,
+         * 0, 0xcf8) */
+        0x88, 0x0d, 0x00, 0x01, 0x0c, 0x03, 0x00, 0x00, 0x00, 0x00, 0xf7, 0x0c, 0x00, 0x00, 0xf8,
+        0x0c,
+        /* WordIO(..., 0, 0xd00, 0xffff, 0, 0xf300) */
+        0x88, 0x0d, 0x00, 0x01, 0x0c, 0x03, 0x00, 0x00, 0x00, 0x0d, 0xff, 0xff, 0x00, 0x00, 0x00,
+        0xf3,
+        /* DWordMemory(ResourceProducer, PosDecode, MinFixed, MaxFixed, Cacheable, ReadWrite, 0,
+         * 0xa0000, 0xbffff, 0, 0x20000) */
+        0x87, 0x17, 0x00, 0x00, 0x0c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0a, 0x00, 0xff,
+        0xff, 0x0b, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00,
+        /* DWordMemory(ResourceProducer, PosDecode, MinFixed, MaxFixed, NonCacheable, ReadWrite,
+         * 0, hole_start, 0xfebfffff, 0, 0xfec00000 - hole_start): filled in below */
+        0x87, 0x17, 0x00, 0x00, 0x0c, 0x01, 0x00, 0x00, 0x00, 0x00, 0, 0, 0, 0, 0xff, 0xff, 0xbf,
+        0xfe, 0x00, 0x00, 0x00, 0x00, 0, 0, 0, 0,
+        /* end tag */
+        0x79, 0x00};
+    const struct obj *o = find_obj(w, "\\_SB_.PCI0._CRS", 'N');
+    uint32_t len = 0xfec00000U - hole_start;
+
+    for (int i = 0; i < 4; i++) {
+        want[92 + i] = (uint8_t)(hole_start >> (8 * i));
+        want[104 + i] = (uint8_t)(len >> (8 * i));
+    }
+    /* Buffer: PkgLength (2 bytes: 1 + 2 + 110 > 63), BytePrefix 110. */
+    assert_int_equal(o->len, 1 + 2 + 2 + sizeof(want));
+    assert_int_equal(o->data[0], 0x11);
+    assert_int_equal(o->data[1], 0x40 | ((2 + 2 + sizeof(want)) & 0xf));
+    assert_int_equal(o->data[2], (2 + 2 + sizeof(want)) >> 4);
+    assert_int_equal(o->data[3], 0x0a);
+    assert_int_equal(o->data[4], sizeof(want));
+    assert_memory_equal(o->data + 5, want, sizeof(want));
+}
+
+/* _PRT: 124 entries, slot by slot and pin by pin, each
+ * {0xSSSSFFFF, pin, 0, 16 + ((slot - 1 + pin) & 3)}. */
+static void check_prt(const struct walk *w)
+{
+    const struct obj *o = find_obj(w, "\\_SB_.PCI0._PRT", 'N');
+    const uint8_t *p = o->data, *end = o->data + o->len, *pkg_stop;
+    unsigned n = 0;
+
+    assert_int_equal(*p++, 0x12);
+    pkg_stop = pkg_end(&p, end);
+    assert_true(pkg_stop == end);
+    assert_int_equal(*p++, 31 * 4);
+    for (unsigned slot = 1; slot <= 31; slot++) {
+        for (unsigned pin = 0; pin < 4; pin++, n++) {
+            const uint8_t *e_end;
+
+            assert_int_equal(*p++, 0x12);
+            e_end = pkg_end(&p, end);
+            assert_int_equal(*p++, 4);
+            assert_int_equal(read_int(&p, e_end), slot << 16 | 0xffff);
+            assert_int_equal(read_int(&p, e_end), pin);
+            assert_int_equal(read_int(&p, e_end), 0); /* no link device: a GSI */
+            assert_int_equal(read_int(&p, e_end), ACPI_CHILD_PCI_GSI(slot, pin));
+            assert_true(p == e_end);
+        }
+    }
+    assert_int_equal(n, 124);
+    assert_true(p == end);
+    /* The swizzle: INTA of slot 1 is PIRQA (GSI 16); each slot moves one on. */
+    assert_int_equal(ACPI_CHILD_PCI_GSI(1, 0), 16);
+    assert_int_equal(ACPI_CHILD_PCI_GSI(1, 3), 19);
+    assert_int_equal(ACPI_CHILD_PCI_GSI(2, 0), 17);
+    assert_int_equal(ACPI_CHILD_PCI_GSI(4, 1), 16);
+    assert_int_equal(ACPI_CHILD_PCI_GSI(7, 3), 17); /* the PIIX4's USB function: INTD */
+    assert_int_equal(ACPI_CHILD_PCI_GSI(31, 3), 17);
+}
+
+static void check_pci0(const struct walk *w, uint32_t hole_start)
+{
+    const uint8_t hid[] = {0x0c, 0x41, 0xd0, 0x0a, 0x03}; /* EISAID("PNP0A03") */
+    const uint8_t zero[] = {0x00};
+
+    find_obj(w, "\\_SB_.PCI0", 'D');
+    check_name(w, "\\_SB_.PCI0._HID", hid, sizeof(hid));
+    check_name(w, "\\_SB_.PCI0._ADR", zero, sizeof(zero));
+    check_name(w, "\\_SB_.PCI0._UID", zero, sizeof(zero));
+    check_name(w, "\\_SB_.PCI0._BBN", zero, sizeof(zero));
+    check_pci0_crs(w, hole_start);
+    check_prt(w);
+}
+
+/* The generation 1 objects @flags asks for, checked; returns how many
+ * objects the walk saw for them. */
+static size_t check_gen1(const struct walk *w, uint32_t flags)
+{
+    size_t n = 0;
+
+    if (flags & ACPI_CHILD_F_COM2) {
+        check_com2(w);
+        n += 4; /* the device, _HID, _UID, _CRS */
+    }
+    if ((flags & ACPI_CHILD_F_PC_LEGACY) && (flags & ACPI_CHILD_F_RTC)) {
+        check_rtc(w);
+        n += 3;
+    }
+    if ((flags & ACPI_CHILD_F_PC_LEGACY) && (flags & ACPI_CHILD_F_I8042)) {
+        check_ps2(w);
+        n += 6;
+    }
+    if (flags & ACPI_CHILD_F_PCI) {
+        check_pci0(w, PCI_HOLE);
+        n += 7; /* the device, _HID, _ADR, _UID, _BBN, _CRS, _PRT */
+    }
+    return n;
+}
+
 static void check_dsdt(uint32_t ncpus, uint32_t flags)
 {
     struct child_acpi_config cfg = config(ncpus, BASE_LOW);
@@ -644,6 +857,7 @@ static void check_dsdt(uint32_t ncpus, uint32_t flags)
                            0x79, 0x00};
     const uint8_t cpu_hid[] = "\x0d"
                               "ACPI0007";
+    size_t want;
 
     cfg.flags = flags;
     b = build(&cfg);
@@ -670,13 +884,14 @@ static void check_dsdt(uint32_t ncpus, uint32_t flags)
         snprintf(path, sizeof(path), "\\_SB_.C%03X._UID", i);
         assert_int_equal(int_value(find_obj(&w, path, 'N')), i);
     }
+    want = 7 + 3 * ncpus;
     if (flags & ACPI_CHILD_F_VMBUS) {
         check_vmbus(&w);
         /* VMOD: itself, _HID, _UID, _CRS; VMBS: itself, 5 names, 2 methods. */
-        assert_int_equal(w.n, 7 + 3 * ncpus + 4 + 8);
-    } else {
-        assert_int_equal(w.n, 7 + 3 * ncpus);
+        want += 4 + 8;
     }
+    want += check_gen1(&w, flags);
+    assert_int_equal(w.n, want);
     free(b.buf);
 }
 
@@ -692,6 +907,294 @@ static void test_dsdt(void **state)
     check_dsdt(1, ACPI_CHILD_F_VMBUS);
     check_dsdt(4, ACPI_CHILD_F_RTC | ACPI_CHILD_F_VMBUS);
     check_dsdt(ACPI_CHILD_MAX_CPUS, ACPI_CHILD_F_ALL);
+}
+
+/* What generation 1 asks for, alone and together. */
+#define GEN1_FLAGS                                                                                 \
+    (ACPI_CHILD_F_PIC | ACPI_CHILD_F_RTC | ACPI_CHILD_F_I8042 | ACPI_CHILD_F_PCI |                 \
+     ACPI_CHILD_F_COM2 | ACPI_CHILD_F_PC_LEGACY)
+
+static void test_dsdt_gen1(void **state)
+{
+    (void)state;
+    check_dsdt(1, ACPI_CHILD_F_COM2);
+    check_dsdt(1, ACPI_CHILD_F_PC_LEGACY); /* names no device: adds nothing */
+    check_dsdt(2, ACPI_CHILD_F_PC_LEGACY | ACPI_CHILD_F_RTC);
+    check_dsdt(2, ACPI_CHILD_F_PC_LEGACY | ACPI_CHILD_F_I8042);
+    check_dsdt(3, ACPI_CHILD_F_PCI);
+    check_dsdt(4, GEN1_FLAGS);
+    check_dsdt(4, GEN1_FLAGS | ACPI_CHILD_F_VMBUS);
+    check_dsdt(ACPI_CHILD_MAX_CPUS, GEN1_FLAGS);
+}
+
+/*
+ * SeaBIOS's DSDT reader (src/fw/dsdt_parser.c) ties a _HID, _STA or _CRS to
+ * the device being read only until a nested device ends: every device's own
+ * objects must come before its children.  And the devices come in the
+ * documented order, VMBus last.
+ */
+static void test_dsdt_order(void **state)
+{
+    struct child_acpi_config cfg = config(2, BASE_LOW);
+    static struct walk w;
+    static const char *const order[] = {"\\_SB_.C000", "\\_SB_.C001", "\\_SB_.COM1",
+                                        "\\_SB_.COM2", "\\_SB_.RTC_", "\\_SB_.KBD_",
+                                        "\\_SB_.MOU_", "\\_SB_.PCI0", "\\_SB_.VMOD"};
+    struct built b;
+    const uint8_t *t;
+    uint32_t len;
+    size_t next = 0;
+
+    (void)state;
+    cfg.flags = ACPI_CHILD_F_ALL;
+    b = build(&cfg);
+    len = check_table(&b, dsdt_gpa(&b), "DSDT", 2);
+    t = at(&b, dsdt_gpa(&b), len);
+    memset(&w, 0, sizeof(w));
+    term_list(&w, t + 36, t + len, "\\");
+    for (size_t i = 0; i < w.n; i++) {
+        size_t plen = strlen(w.objs[i].path);
+        bool child_seen = false;
+
+        if (w.objs[i].kind != 'D')
+            continue;
+        /* Devices directly in \_SB, in order. */
+        if (plen == 10) {
+            assert_true(next < sizeof(order) / sizeof(order[0]));
+            assert_string_equal(w.objs[i].path, order[next++]);
+        }
+        for (size_t j = i + 1; j < w.n; j++) {
+            const char *q = w.objs[j].path;
+
+            if (strncmp(q, w.objs[i].path, plen) || q[plen] != '.')
+                break; /* out of the device */
+            if (w.objs[j].kind == 'D')
+                child_seen = true;
+            else if (strlen(q) == plen + 5)
+                assert_false(child_seen); /* the device's own object after a child */
+        }
+    }
+    assert_int_equal(next, sizeof(order) / sizeof(order[0]));
+    free(b.buf);
+}
+
+/* The 32-bit window follows the configuration's hole start; its bounds are
+ * checked. */
+static void test_pci_hole(void **state)
+{
+    static const uint32_t starts[] = {0x100000, 0x20000000, 0x80000000, 0xfebff000};
+    static struct walk w;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(starts) / sizeof(starts[0]); i++) {
+        struct child_acpi_config cfg = config(1, BASE_LOW);
+        struct built b;
+        const uint8_t *t;
+        uint32_t len;
+
+        cfg.flags = ACPI_CHILD_F_PCI;
+        cfg.pci_hole_start = starts[i];
+        b = build(&cfg);
+        len = check_table(&b, dsdt_gpa(&b), "DSDT", 2);
+        t = at(&b, dsdt_gpa(&b), len);
+        memset(&w, 0, sizeof(w));
+        term_list(&w, t + 36, t + len, "\\");
+        check_pci0_crs(&w, starts[i]);
+        free(b.buf);
+    }
+}
+
+/* The century byte in the FADT comes with the legacy devices and the RTC
+ * only; the boot flags do not change. */
+static void test_fadt_century(void **state)
+{
+    static const struct {
+        uint32_t flags;
+        uint8_t century;
+    } cases[] = {
+        {ACPI_CHILD_F_RTC, 0},
+        {ACPI_CHILD_F_PC_LEGACY, 0},
+        {ACPI_CHILD_F_RTC | ACPI_CHILD_F_PC_LEGACY, 0x32},
+        {GEN1_FLAGS, 0x32},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct child_acpi_config cfg = config(1, BASE_LOW);
+        struct built b;
+        const uint8_t *f;
+
+        cfg.flags = cases[i].flags;
+        b = build(&cfg);
+        f = at(&b, fadt_gpa(&b), 276);
+        check_table(&b, fadt_gpa(&b), "FACP", 6);
+        assert_int_equal(f[108], cases[i].century);
+        assert_int_equal(rd16(f + 109), 0x1 | 0x4 |
+                                            (cases[i].flags & ACPI_CHILD_F_I8042 ? 0x2 : 0) |
+                                            (cases[i].flags & ACPI_CHILD_F_RTC ? 0 : 0x20));
+        free(b.buf);
+    }
+}
+
+/* FNV-1a, to pin whole tables down in a few bytes. */
+static uint64_t fnv1a(const uint8_t *p, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+
+    while (n--) {
+        h ^= *p++;
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+/*
+ * Generation 2's tables are the bytes they were before generation 1's flags
+ * existed (hashes taken from the builder as it was then): boot.c's flags
+ * and a few others.
+ */
+static void test_gen2_unchanged(void **state)
+{
+    static const struct {
+        uint32_t ncpus;
+        uint64_t base;
+        uint16_t pm, reset;
+        uint32_t flags;
+        size_t used;
+        uint64_t hash;
+    } cases[] = {
+        {2, 0xe0000, 0x600, 0xcf9, ACPI_CHILD_F_RTC | ACPI_CHILD_F_VMBUS, 951,
+         0x077485e83e03f164ULL},
+        {64, 0xe0000, 0x600, 0xcf9, ACPI_CHILD_F_RTC | ACPI_CHILD_F_VMBUS, 3245,
+         0x58a02242214d42d8ULL},
+        {4, 0x100000000ULL, 0xb000, 0, 0xf, 977, 0x27a9f3ad4c50c6a4ULL},
+        {255, 0xe0000, 0xb000, 0xcf9, ACPI_CHILD_F_PIC | ACPI_CHILD_F_I8042, 10165,
+         0xdc2781a13693a6d2ULL},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct child_acpi_config cfg = {
+            .ncpus = cases[i].ncpus,
+            .base_gpa = cases[i].base,
+            .pm_base_port = cases[i].pm,
+            .reset_port = cases[i].reset,
+            .flags = cases[i].flags,
+        };
+        struct built b = build(&cfg);
+
+        assert_int_equal(b.used, cases[i].used);
+        assert_int_equal(fnv1a(b.buf, b.used), cases[i].hash);
+        /* The hole start is ignored without ACPI_CHILD_F_PCI. */
+        free(b.buf);
+        cfg.pci_hole_start = 0x12345678;
+        b = build(&cfg);
+        assert_int_equal(fnv1a(b.buf, b.used), cases[i].hash);
+        free(b.buf);
+    }
+}
+
+/*
+ * Each generation 1 flag adds its objects to \_SB and changes nothing else:
+ * the tables before the DSDT are the same bytes (the FADT's century and
+ * checksum aside), and every object of the DSDT without the flag is there,
+ * the same bytes, with it.
+ */
+static void check_addition(uint32_t base_flags, uint32_t flag)
+{
+    struct child_acpi_config off = config(3, BASE_LOW), on;
+    static struct walk woff, won;
+    struct built a, b;
+    const uint8_t *ta, *tb;
+    uint32_t alen, blen;
+    size_t fadt_off;
+
+    off.flags = base_flags;
+    on = off;
+    on.flags |= flag;
+    a = build(&off);
+    b = build(&on);
+    assert_int_equal(dsdt_gpa(&a), dsdt_gpa(&b));
+    fadt_off = fadt_gpa(&a) - a.base;
+    if ((on.flags & (ACPI_CHILD_F_RTC | ACPI_CHILD_F_PC_LEGACY)) ==
+            (ACPI_CHILD_F_RTC | ACPI_CHILD_F_PC_LEGACY) &&
+        !(base_flags & ACPI_CHILD_F_PC_LEGACY)) {
+        assert_int_equal(b.buf[fadt_off + 108], 0x32);
+        b.buf[fadt_off + 108] = a.buf[fadt_off + 108];
+        b.buf[fadt_off + 9] = a.buf[fadt_off + 9];
+    }
+    assert_memory_equal(a.buf, b.buf, dsdt_gpa(&a) - a.base);
+
+    alen = check_table(&a, dsdt_gpa(&a), "DSDT", 2);
+    blen = check_table(&b, dsdt_gpa(&b), "DSDT", 2);
+    ta = at(&a, dsdt_gpa(&a), alen);
+    tb = at(&b, dsdt_gpa(&b), blen);
+    memset(&woff, 0, sizeof(woff));
+    memset(&won, 0, sizeof(won));
+    term_list(&woff, ta + 36, ta + alen, "\\");
+    term_list(&won, tb + 36, tb + blen, "\\");
+    for (size_t i = 0; i < woff.n; i++) {
+        const struct obj *o = &woff.objs[i], *n = find_obj(&won, o->path, o->kind);
+
+        if (!strcmp(o->path, "\\_SB_"))
+            continue; /* the scope that grows */
+        assert_int_equal(n->len, o->len);
+        assert_memory_equal(n->data, o->data, o->len);
+    }
+    free(a.buf);
+    free(b.buf);
+}
+
+static void test_gen1_optional(void **state)
+{
+    static const uint32_t bases[] = {
+        0,
+        ACPI_CHILD_F_RTC | ACPI_CHILD_F_VMBUS, /* generation 2 */
+        ACPI_CHILD_F_PIC | ACPI_CHILD_F_RTC | ACPI_CHILD_F_I8042,
+        ACPI_CHILD_F_ALL & ~(uint32_t)ACPI_CHILD_F_PCI,
+    };
+    static const uint32_t added[] = {ACPI_CHILD_F_PCI, ACPI_CHILD_F_COM2, ACPI_CHILD_F_PC_LEGACY};
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++)
+        for (size_t j = 0; j < sizeof(added) / sizeof(added[0]); j++)
+            check_addition(bases[i] & ~added[j], added[j]);
+}
+
+/* Tables for acpica-tools, when asked for (see the top of this file). */
+static void dump_table(const char *dir, const char *name, const uint8_t *t, size_t len)
+{
+    char path[512];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(t, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void test_dump(void **state)
+{
+    const char *dir = getenv("ACPI_TABLES_DUMP_DIR");
+    struct child_acpi_config cfg = config(4, BASE_LOW);
+    struct built b;
+
+    (void)state;
+    /* Not skip(): tests/tally counts a TAP "not ok # SKIP" as a failure. */
+    if (!dir || !*dir)
+        return;
+    cfg.pm_base_port = ACPI_CHILD_PM_BASE_DEFAULT;
+    cfg.flags = GEN1_FLAGS;
+    b = build(&cfg);
+    dump_table(dir, "rsdp.dat", at(&b, b.rsdp, 36), 36);
+    dump_table(dir, "xsdt.dat", at(&b, xsdt_gpa(&b), 36), check_table(&b, xsdt_gpa(&b), "XSDT", 1));
+    dump_table(dir, "facp.dat", at(&b, fadt_gpa(&b), 276), 276);
+    dump_table(dir, "facs.dat", at(&b, facs_gpa(&b), 64), 64);
+    dump_table(dir, "apic.dat", at(&b, table_gpa(&b, "APIC"), 36),
+               check_table(&b, table_gpa(&b, "APIC"), "APIC", 5));
+    dump_table(dir, "dsdt.dat", at(&b, dsdt_gpa(&b), 36), check_table(&b, dsdt_gpa(&b), "DSDT", 2));
+    free(b.buf);
 }
 
 /*
@@ -876,6 +1379,38 @@ static void test_reject_config(void **state)
                      ACPI_CHILD_EINVAL);
 }
 
+static void test_reject_gen1(void **state)
+{
+    struct child_acpi_config good = config(2, BASE_LOW), cfg;
+    static const uint32_t bad_holes[] = {0, 0xfffff, ACPI_CHILD_IOAPIC_ADDR, 0xffffffff};
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(bad_holes) / sizeof(bad_holes[0]); i++) {
+        cfg = good, cfg.flags = ACPI_CHILD_F_PCI, cfg.pci_hole_start = bad_holes[i];
+        expect_reject(&cfg, ACPI_CHILD_TABLES_SIZE, ACPI_CHILD_EINVAL);
+        /* Without the flag the hole is not looked at. */
+        cfg.flags = ACPI_CHILD_F_PIC;
+        free(build(&cfg).buf);
+    }
+    /* The PM block over the configuration ports, with PCI only; the reset
+     * register among them is fine. */
+    cfg = good, cfg.flags = ACPI_CHILD_F_PCI, cfg.pm_base_port = 0xcfc, cfg.reset_port = 0;
+    expect_reject(&cfg, ACPI_CHILD_TABLES_SIZE, ACPI_CHILD_EINVAL);
+    cfg.flags = 0;
+    free(build(&cfg).buf);
+    cfg = good, cfg.flags = ACPI_CHILD_F_PCI, cfg.reset_port = 0xcf9;
+    free(build(&cfg).buf);
+    /* PM block or reset port over COM2, with COM2 only. */
+    cfg = good, cfg.flags = ACPI_CHILD_F_COM2, cfg.pm_base_port = 0x2f4;
+    expect_reject(&cfg, ACPI_CHILD_TABLES_SIZE, ACPI_CHILD_EINVAL);
+    cfg.flags = 0;
+    free(build(&cfg).buf);
+    cfg = good, cfg.flags = ACPI_CHILD_F_COM2, cfg.reset_port = 0x2ff;
+    expect_reject(&cfg, ACPI_CHILD_TABLES_SIZE, ACPI_CHILD_EINVAL);
+    cfg.flags = 0;
+    free(build(&cfg).buf);
+}
+
 /* Every size short of what is needed fails without writing past the end;
  * the exact size works and gives the same tables. */
 static void check_sizes(uint32_t ncpus, uint64_t base, uint32_t flags)
@@ -910,6 +1445,7 @@ static void test_small_buffer(void **state)
     check_sizes(ACPI_CHILD_MAX_CPUS, BASE_LOW, ACPI_CHILD_F_PIC);
     check_sizes(5, BASE_HIGH, ACPI_CHILD_F_PIC);
     check_sizes(2, BASE_LOW, ACPI_CHILD_F_VMBUS);
+    check_sizes(2, BASE_LOW, GEN1_FLAGS);
     /* The most there is: still within ACPI_CHILD_TABLES_SIZE (build() uses it). */
     check_sizes(ACPI_CHILD_MAX_CPUS, BASE_LOW, ACPI_CHILD_F_ALL);
 }
@@ -989,13 +1525,17 @@ static void test_hv_reader(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rsdp),         cmocka_unit_test(test_root_tables),
-        cmocka_unit_test(test_fadt),         cmocka_unit_test(test_fadt_options),
-        cmocka_unit_test(test_madt),         cmocka_unit_test(test_dsdt),
-        cmocka_unit_test(test_layout),       cmocka_unit_test(test_above_4g),
-        cmocka_unit_test(test_reject_ncpus), cmocka_unit_test(test_reject_config),
-        cmocka_unit_test(test_small_buffer), cmocka_unit_test(test_error_buffer),
-        cmocka_unit_test(test_hv_reader),    cmocka_unit_test(test_dsdt_vmbus_optional),
+        cmocka_unit_test(test_rsdp),           cmocka_unit_test(test_root_tables),
+        cmocka_unit_test(test_fadt),           cmocka_unit_test(test_fadt_options),
+        cmocka_unit_test(test_madt),           cmocka_unit_test(test_dsdt),
+        cmocka_unit_test(test_layout),         cmocka_unit_test(test_above_4g),
+        cmocka_unit_test(test_reject_ncpus),   cmocka_unit_test(test_reject_config),
+        cmocka_unit_test(test_small_buffer),   cmocka_unit_test(test_error_buffer),
+        cmocka_unit_test(test_hv_reader),      cmocka_unit_test(test_dsdt_vmbus_optional),
+        cmocka_unit_test(test_dsdt_gen1),      cmocka_unit_test(test_dsdt_order),
+        cmocka_unit_test(test_pci_hole),       cmocka_unit_test(test_fadt_century),
+        cmocka_unit_test(test_gen2_unchanged), cmocka_unit_test(test_gen1_optional),
+        cmocka_unit_test(test_reject_gen1),    cmocka_unit_test(test_dump),
     };
 
     return cmocka_run_group_tests_name("acpi_tables", tests, NULL, NULL);

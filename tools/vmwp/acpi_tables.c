@@ -171,10 +171,16 @@ static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
 #define RES_END         0x79
 #define RES_DWORD_SPACE 0x87 /* large item: Address Space Descriptor, 32-bit */
 #define RES_DWORD_LEN   23   /* its bytes after the tag and the length */
+#define RES_WORD_SPACE  0x88 /* large item: Address Space Descriptor, 16-bit */
+#define RES_WORD_LEN    13
 #define RES_IRQ_EDGE    0x01 /* IRQ flags: edge-triggered, active high, exclusive */
 #define SPACE_MEMORY    0x00 /* resource type */
+#define SPACE_IO        0x01
+#define SPACE_BUS       0x02
 #define SPACE_PRODUCER  0x0c /* _MAF | _MIF, positive decode, a window the device gives out */
 #define SPACE_MEM_RW    0x01 /* non-cacheable, read-write, AddressRangeMemory, TypeStatic */
+#define SPACE_MEM_RW_WB 0x03 /* the same, cacheable */
+#define SPACE_IO_ALL    0x03 /* _RNG: ISA and non-ISA ports, TypeStatic */
 #define STA_PRESENT     0x0f /* present, enabled, shown in the UI, functioning */
 
 /* AML written straight into the output: on overflow further writes are
@@ -385,32 +391,223 @@ static void aml_empty_method(struct aml *a, const char *name)
     aml_close(a, pkg);
 }
 
-/* Device(COM1): the 16550 the serial console is on. */
-static void aml_com1(struct aml *a)
+/* Device(COMn): a 16550 (COM1 is the serial console). */
+static void aml_com(struct aml *a, const char *name, unsigned uid, uint16_t port, unsigned irq)
 {
     const uint8_t crs[] = {
-        /* IO(Decode16, 0x3F8, 0x3F8, 1, 8) */
+        /* IO(Decode16, port, port, 1, 8) */
         RES_IO,
         0x01,
-        ACPI_CHILD_COM1_PORT & 0xff,
-        ACPI_CHILD_COM1_PORT >> 8,
-        ACPI_CHILD_COM1_PORT & 0xff,
-        ACPI_CHILD_COM1_PORT >> 8,
+        (uint8_t)port,
+        (uint8_t)(port >> 8),
+        (uint8_t)port,
+        (uint8_t)(port >> 8),
         0x01,
         0x08,
-        /* IRQNoFlags() {4}: edge, active high, as ISA interrupts are */
+        /* IRQNoFlags() {irq}: edge, active high, as ISA interrupts are */
         RES_IRQ_NOFLAGS,
-        (1U << ACPI_CHILD_COM1_IRQ) & 0xff,
-        (1U << ACPI_CHILD_COM1_IRQ) >> 8,
+        (uint8_t)(1U << irq),
+        (uint8_t)((1U << irq) >> 8),
         /* EndTag, checksum 0 ("treat as correct") */
         RES_END,
         0x00,
     };
-    size_t pkg = aml_device(a, "COM1");
+    size_t pkg = aml_device(a, name);
 
     aml_name_eisaid(a, "_HID", "PNP0501");
-    aml_name_int(a, "_UID", 1);
+    aml_name_int(a, "_UID", uid);
     aml_name_buffer(a, "_CRS", crs, sizeof(crs));
+    aml_close(a, pkg);
+}
+
+/* ---- resource templates (_CRS buffers) ------------------------------------------------ */
+
+#define RES_MAX 128
+
+struct res {
+    uint8_t b[RES_MAX];
+    size_t n;
+};
+
+static uint8_t *res_take(struct res *r, size_t n)
+{
+    uint8_t *p = r->b + r->n;
+
+    /* The templates are fixed in this file and far smaller than RES_MAX:
+     * running out is a bug, caught by the unit tests through the end tag. */
+    if (n > RES_MAX - r->n)
+        return NULL;
+    r->n += n;
+    return p;
+}
+
+/* IO(Decode16, port, port, 1, len): a fixed block of ports. */
+static void res_io(struct res *r, uint16_t port, uint8_t len)
+{
+    uint8_t *p = res_take(r, 8);
+
+    if (!p)
+        return;
+    p[0] = RES_IO;
+    p[1] = 0x01; /* 16-bit decode */
+    put16(p + 2, port);
+    put16(p + 4, port);
+    p[6] = 0x01; /* alignment */
+    p[7] = len;
+}
+
+/* IRQNoFlags() {irq}: an ISA interrupt, edge-triggered, active high. */
+static void res_irq(struct res *r, unsigned irq)
+{
+    uint8_t *p = res_take(r, 3);
+
+    if (!p)
+        return;
+    p[0] = RES_IRQ_NOFLAGS;
+    put16(p + 1, (uint16_t)(1U << irq));
+}
+
+/* WordBusNumber / WordIO producer [min, max], no translation, fixed. */
+static void res_word_space(struct res *r, uint8_t type, uint8_t type_flags, uint16_t min,
+                           uint16_t max)
+{
+    uint8_t *p = res_take(r, 3 + RES_WORD_LEN);
+
+    if (!p)
+        return;
+    p[0] = RES_WORD_SPACE;
+    put16(p + 1, RES_WORD_LEN);
+    p[3] = type;
+    p[4] = SPACE_PRODUCER;
+    p[5] = type_flags;
+    put16(p + 6, 0); /* granularity */
+    put16(p + 8, min);
+    put16(p + 10, max);
+    put16(p + 12, 0); /* translation */
+    put16(p + 14, (uint16_t)(max - min + 1));
+}
+
+/* DWordMemory producer [min, max], no translation, fixed. */
+static void res_dword_memory(struct res *r, uint8_t type_flags, uint32_t min, uint32_t max)
+{
+    uint8_t *p = res_take(r, 3 + RES_DWORD_LEN);
+
+    if (!p)
+        return;
+    p[0] = RES_DWORD_SPACE;
+    put16(p + 1, RES_DWORD_LEN);
+    p[3] = SPACE_MEMORY;
+    p[4] = SPACE_PRODUCER;
+    p[5] = type_flags;
+    put32(p + 6, 0);
+    put32(p + 10, min);
+    put32(p + 14, max);
+    put32(p + 18, 0);
+    put32(p + 22, max - min + 1);
+}
+
+static void res_end(struct res *r)
+{
+    uint8_t *p = res_take(r, 2);
+
+    if (!p)
+        return;
+    p[0] = RES_END;
+    p[1] = 0x00; /* checksum 0: "treat as correct" */
+}
+
+/* ---- generation 1 devices ------------------------------------------------------------- */
+
+/* Device(NAME) { _HID EISAID(hid), _CRS }: a fixed ISA device. */
+static void aml_isa_device(struct aml *a, const char *name, const char *hid, struct res *crs)
+{
+    size_t pkg = aml_device(a, name);
+
+    res_end(crs);
+    aml_name_eisaid(a, "_HID", hid);
+    aml_name_buffer(a, "_CRS", crs->b, crs->n);
+    aml_close(a, pkg);
+}
+
+/* The CMOS RTC and the 8042's keyboard and mouse ports (ACPI_CHILD_F_PC_LEGACY). */
+static void aml_pc_legacy(struct aml *a, uint32_t flags)
+{
+    if (flags & ACPI_CHILD_F_RTC) {
+        struct res r = {.n = 0};
+
+        res_io(&r, ACPI_CHILD_RTC_PORT, 2);
+        res_irq(&r, ACPI_CHILD_RTC_IRQ);
+        aml_isa_device(a, "RTC_", "PNP0B00", &r);
+    }
+    if (flags & ACPI_CHILD_F_I8042) {
+        struct res k = {.n = 0}, m = {.n = 0};
+
+        /* Linux's i8042 takes the data port from the first I/O resource
+         * and the command port from the second. */
+        res_io(&k, ACPI_CHILD_KBD_DATA, 1);
+        res_io(&k, ACPI_CHILD_KBD_CMD, 1);
+        res_irq(&k, ACPI_CHILD_KBD_IRQ);
+        aml_isa_device(a, "KBD_", "PNP0303", &k);
+        res_irq(&m, ACPI_CHILD_MOUSE_IRQ);
+        aml_isa_device(a, "MOU_", "PNP0F13", &m);
+    }
+}
+
+/*
+ * Name(_PRT, Package() { Package() {0xSSSSFFFF, pin, 0, GSI}, ... }): every
+ * slot's four pins straight to their GSIs (source 0: no link device).  A
+ * static package rather than a method: Linux evaluates either, and
+ * SeaBIOS's DSDT reader skips it whole.
+ */
+static void aml_prt(struct aml *a)
+{
+    size_t outer;
+
+    aml_byte(a, AML_NAME);
+    aml_name(a, "_PRT");
+    aml_byte(a, AML_PACKAGE);
+    outer = aml_open(a);
+    aml_byte(a, (ACPI_CHILD_PCI_LAST_SLOT - ACPI_CHILD_PCI_FIRST_SLOT + 1) * 4);
+    for (unsigned slot = ACPI_CHILD_PCI_FIRST_SLOT; slot <= ACPI_CHILD_PCI_LAST_SLOT; slot++) {
+        for (unsigned pin = 0; pin < 4; pin++) {
+            size_t pkg;
+
+            aml_byte(a, AML_PACKAGE);
+            pkg = aml_open(a);
+            aml_byte(a, 4);
+            /* _ADR form: device in the high word, 0xFFFF for any function. */
+            aml_int(a, (uint32_t)slot << 16 | 0xffff);
+            aml_int(a, pin);
+            aml_int(a, 0);
+            aml_int(a, ACPI_CHILD_PCI_GSI(slot, pin));
+            aml_close(a, pkg);
+        }
+    }
+    aml_close(a, outer);
+}
+
+/* Device(PCI0): the host bridge, its windows and interrupt routing. */
+static void aml_pci0(struct aml *a, uint32_t hole_start)
+{
+    struct res r = {.n = 0};
+    size_t pkg;
+
+    res_word_space(&r, SPACE_BUS, 0, 0x00, 0xff);
+    res_io(&r, ACPI_CHILD_PCI_CONFIG_PORT, 8);
+    res_word_space(&r, SPACE_IO, SPACE_IO_ALL, 0x0000, ACPI_CHILD_PCI_CONFIG_PORT - 1);
+    res_word_space(&r, SPACE_IO, SPACE_IO_ALL, ACPI_CHILD_PCI_CONFIG_PORT + 8, 0xffff);
+    /* The VGA window is decoded by PCI on a PC; cacheable as QEMU says it. */
+    res_dword_memory(&r, SPACE_MEM_RW_WB, 0xa0000, 0xbffff);
+    res_dword_memory(&r, SPACE_MEM_RW, hole_start, ACPI_CHILD_IOAPIC_ADDR - 1);
+    res_end(&r);
+
+    pkg = aml_device(a, "PCI0");
+    aml_name_eisaid(a, "_HID", "PNP0A03");
+    aml_name_int(a, "_ADR", 0);
+    aml_name_int(a, "_UID", 0);
+    aml_name_int(a, "_BBN", 0);
+    aml_name_buffer(a, "_CRS", r.b, r.n);
+    aml_prt(a);
     aml_close(a, pkg);
 }
 
@@ -481,7 +678,7 @@ static void aml_vmbus(struct aml *a)
 }
 
 /* The DSDT's AML (after its header). */
-static void aml_dsdt_body(struct aml *a, uint32_t ncpus, uint32_t flags)
+static void aml_dsdt_body(struct aml *a, uint32_t ncpus, uint32_t flags, uint32_t hole_start)
 {
     size_t pkg;
 
@@ -492,7 +689,14 @@ static void aml_dsdt_body(struct aml *a, uint32_t ncpus, uint32_t flags)
     aml_name(a, "\\_SB_");
     for (uint32_t i = 0; i < ncpus; i++)
         aml_cpu(a, i);
-    aml_com1(a);
+    aml_com(a, "COM1", 1, ACPI_CHILD_COM1_PORT, ACPI_CHILD_COM1_IRQ);
+    if (flags & ACPI_CHILD_F_COM2)
+        aml_com(a, "COM2", 2, ACPI_CHILD_COM2_PORT, ACPI_CHILD_COM2_IRQ);
+    if (flags & ACPI_CHILD_F_PC_LEGACY)
+        aml_pc_legacy(a, flags);
+    if (flags & ACPI_CHILD_F_PCI)
+        aml_pci0(a, hole_start);
+    /* VMBus last: without the flags above the DSDT is generation 2's. */
     if (flags & ACPI_CHILD_F_VMBUS)
         aml_vmbus(a);
     aml_close(a, pkg);
@@ -627,6 +831,11 @@ static void build_fadt(uint8_t *buf, const struct layout *l, const struct child_
     t[91] = 4;                                        /* PM_TMR_LEN */
     put16(t + 96, NO_C2_LATENCY);
     put16(t + 98, NO_C3_LATENCY);
+    /* CENTURY: Linux's mc146818 code then reads and writes the century
+     * byte instead of guessing it from the year. */
+    if ((cfg->flags & (ACPI_CHILD_F_RTC | ACPI_CHILD_F_PC_LEGACY)) ==
+        (ACPI_CHILD_F_RTC | ACPI_CHILD_F_PC_LEGACY))
+        t[108] = ACPI_CHILD_CMOS_CENTURY;
     put16(t + 109, boot);
     put32(t + 112, flags);
     if (cfg->reset_port) {
@@ -731,6 +940,22 @@ static int check_config(const struct child_acpi_config *cfg, size_t buf_size, ch
                     "acpi: PM ports 0x%x, reset port 0x%x and COM1 overlap", pm, reset);
     if (cfg->flags & ~(uint32_t)ACPI_CHILD_F_ALL)
         return fail(err, errlen, ACPI_CHILD_EINVAL, "acpi: unknown flags 0x%x", cfg->flags);
+    if ((cfg->flags & ACPI_CHILD_F_COM2) &&
+        (ranges_overlap(pm, ACPI_CHILD_PM_IO_LEN, ACPI_CHILD_COM2_PORT, 8) ||
+         (reset && ranges_overlap(reset, 1, ACPI_CHILD_COM2_PORT, 8))))
+        return fail(err, errlen, ACPI_CHILD_EINVAL,
+                    "acpi: PM ports 0x%x or reset port 0x%x overlap COM2", pm, reset);
+    if (cfg->flags & ACPI_CHILD_F_PCI) {
+        /* The reset port may be 0xCF9: the chipset's register among the
+         * configuration ports. */
+        if (ranges_overlap(pm, ACPI_CHILD_PM_IO_LEN, ACPI_CHILD_PCI_CONFIG_PORT, 8))
+            return fail(err, errlen, ACPI_CHILD_EINVAL,
+                        "acpi: PM ports 0x%x overlap the PCI configuration ports", pm);
+        if (cfg->pci_hole_start < 0x100000 || cfg->pci_hole_start >= ACPI_CHILD_IOAPIC_ADDR)
+            return fail(err, errlen, ACPI_CHILD_EINVAL,
+                        "acpi: PCI hole start 0x%x not in [1 MiB, 0x%x)", cfg->pci_hole_start,
+                        ACPI_CHILD_IOAPIC_ADDR);
+    }
     return 0;
 }
 
@@ -767,7 +992,7 @@ int child_acpi_build(const struct child_acpi_config *cfg, void *buf, size_t buf_
     /* Gaps between tables read as zeros. */
     memset(b, 0, l.off);
     a = (struct aml){b + l.dsdt + HDR_LEN, 0, buf_size - l.dsdt - HDR_LEN, false};
-    aml_dsdt_body(&a, cfg->ncpus, cfg->flags);
+    aml_dsdt_body(&a, cfg->ncpus, cfg->flags, cfg->pci_hole_start);
     if (a.overflow || HDR_LEN + a.len > UINT32_MAX)
         goto nospace;
     put_header(b + l.dsdt, "DSDT", (uint32_t)(HDR_LEN + a.len), DSDT_REV);
