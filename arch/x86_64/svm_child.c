@@ -503,6 +503,9 @@ static void io_message(struct child_vp *cvp, struct hv_message *msg)
     io->access_info = (uint8_t)(size | (info & (1u << 2) ? HV_IO_ACCESS_STRING : 0) |
                                 (info & (1u << 3) ? HV_IO_ACCESS_REP : 0));
     io->instruction_byte_count = 0;
+    /* EXITINFO1 bits 7-9: A16, A32, A64; bits 10-12: the segment (APM 15.10.2). */
+    io->string_info = (uint32_t)((info >> 7) & 7) | (uint32_t)((info >> 10) & 7)
+                                                        << HV_IO_STRING_SEG_SHIFT;
     io->ds =
         (struct hv_x64_segment_register){v->ds.base, v->ds.limit, v->ds.selector, v->ds.attrib};
     io->es =

@@ -71,7 +71,14 @@ static int64_t hook_s(void *opaque)
 
 static int setup(void **state)
 {
-    const struct platform_hooks hooks = {hook_irq, hook_out, hook_request, hook_ns, hook_s, &p};
+    const struct platform_hooks hooks = {
+        .assert_interrupt = hook_irq,
+        .serial_output = hook_out,
+        .request = hook_request,
+        .monotonic_ns = hook_ns,
+        .realtime_s = hook_s,
+        .opaque = &p,
+    };
 
     (void)state;
     nirqs = 0;
@@ -79,7 +86,7 @@ static int setup(void **state)
     nrequests = 0;
     fake_ns = 5000000000ull;
     fake_s = 1709214356; /* 2024-02-29 13:45:56 */
-    assert_int_equal(platform_init(&p, &hooks), 0);
+    assert_int_equal(platform_init(&p, &hooks, NULL), 0);
     return 0;
 }
 

@@ -82,6 +82,12 @@ for t in ${PARENT_TOOLS:-}; do
     cp "$t" "usr/bin/$(basename "$t")"
 done
 
+# --- firmware for generation 1 children: Debian's SeaBIOS (QEMU build) ---
+SEABIOS=${SEABIOS:-/usr/share/seabios/bios-256k.bin}
+[ -f "$SEABIOS" ] || die "no $SEABIOS (Debian package seabios)"
+mkdir -p usr/share/seabios
+cp "$SEABIOS" usr/share/seabios/bios-256k.bin
+
 # --- /init ---
 cp "$parent/init" init
 chmod 755 init

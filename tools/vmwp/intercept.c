@@ -58,6 +58,74 @@ static void set_reg(struct vid_register *r, uint32_t name, uint64_t value)
     r->value[0] = value;
 }
 
+/* INS or OUTS: which memory, how many elements, which way. */
+static int io_string_parse(const struct hv_x64_io_port_intercept_message *io,
+                           struct io_intercept *out, char *err, size_t errlen)
+{
+    unsigned seg = (io->string_info & HV_IO_STRING_SEG_MASK) >> HV_IO_STRING_SEG_SHIFT;
+
+    switch (io->string_info & (HV_IO_STRING_ADDR16 | HV_IO_STRING_ADDR32 | HV_IO_STRING_ADDR64)) {
+    case HV_IO_STRING_ADDR16:
+        out->addr_mask = 0xFFFF;
+        break;
+    case HV_IO_STRING_ADDR32:
+        out->addr_mask = 0xFFFFFFFF;
+        break;
+    case HV_IO_STRING_ADDR64:
+        out->addr_mask = ~0ull;
+        break;
+    default:
+        snprintf(err, errlen, "string I/O on port 0x%x without one address size (0x%x)",
+                 io->port_number, io->string_info);
+        return -1;
+    }
+    out->string = true;
+    out->rep = (io->access_info & HV_IO_ACCESS_REP) != 0;
+    out->down = (io->header.rflags & (1ull << 10)) != 0;
+    out->count = out->rep ? io->rcx & out->addr_mask : 1;
+    if (!out->write) {
+        seg = 0; /* INS writes ES:rDI, whatever the prefixes */
+        out->ptr = io->rdi & out->addr_mask;
+    } else {
+        out->ptr = io->rsi & out->addr_mask;
+    }
+    /* The message carries DS and ES only; in 64-bit mode their bases are 0. */
+    if (seg == 0)
+        out->seg_base = out->mode == CPU_MODE_64 ? 0 : io->es.base;
+    else if (seg == 3)
+        out->seg_base = out->mode == CPU_MODE_64 ? 0 : io->ds.base;
+    else {
+        snprintf(err, errlen, "OUTS on port 0x%x through segment %u: only DS and ES are supported",
+                 io->port_number, seg);
+        return -1;
+    }
+    return 0;
+}
+
+unsigned io_string_complete(const struct io_intercept *io, const struct hv_message *msg,
+                            uint64_t done, struct vid_register *regs)
+{
+    const struct hv_x64_io_port_intercept_message *m = &msg->u.io;
+    uint64_t moved = done * io->size, mask = io->addr_mask;
+    uint64_t ptr = (io->down ? io->ptr - moved : io->ptr + moved) & mask;
+    uint64_t old = io->write ? m->rsi : m->rdi;
+    unsigned n = 0;
+
+    /* Only the address-size part of a register changes (CX in 16-bit
+     * addressing, ECX zero-extended in 32-bit, as the CPU writes it). */
+    if (io->rep) {
+        uint64_t rcx = (io->count - done) & mask;
+
+        set_reg(&regs[n++], HV_X64_REGISTER_RCX, mask == 0xFFFF ? (m->rcx & ~mask) | rcx : rcx);
+    }
+    set_reg(&regs[n++], io->write ? HV_X64_REGISTER_RSI : HV_X64_REGISTER_RDI,
+            mask == 0xFFFF ? (old & ~mask) | ptr : ptr);
+    if (done == io->count)
+        set_reg(&regs[n++], HV_X64_REGISTER_RIP,
+                intercept_next_rip(&m->header, io->length, io->mode));
+    return n;
+}
+
 int io_intercept_parse(const struct hv_message *msg, struct io_intercept *out, char *err,
                        size_t errlen)
 {
@@ -69,11 +137,6 @@ int io_intercept_parse(const struct hv_message *msg, struct io_intercept *out, c
     memset(out, 0, sizeof(*out));
     if (msg->header.message_type != HVMSG_X64_IO_PORT_INTERCEPT) {
         snprintf(err, errlen, "not an I/O port message (type 0x%x)", msg->header.message_type);
-        return -1;
-    }
-    if (io->access_info & (HV_IO_ACCESS_STRING | HV_IO_ACCESS_REP)) {
-        snprintf(err, errlen, "string I/O (INS/OUTS) on port 0x%x is not supported",
-                 io->port_number);
         return -1;
     }
     if (size != 1 && size != 2 && size != 4) {
@@ -106,6 +169,12 @@ int io_intercept_parse(const struct hv_message *msg, struct io_intercept *out, c
     out->write = access == HV_INTERCEPT_ACCESS_WRITE;
     out->value = (uint32_t)(io->rax & (size == 4 ? 0xFFFFFFFFull : (1ull << (8 * size)) - 1));
     out->length = (uint8_t)length;
+    if (io->access_info & HV_IO_ACCESS_STRING)
+        return io_string_parse(io, out, err, errlen);
+    if (io->access_info & HV_IO_ACCESS_REP) {
+        snprintf(err, errlen, "REP without a string instruction on port 0x%x", io->port_number);
+        return -1;
+    }
     return 0;
 }
 

@@ -19,6 +19,13 @@
  *
  * RIP moves past the instruction, wrapping at the width of the mode (IP in
  * 16-bit code, EIP in 32-bit code).
+ *
+ * String I/O (INS, OUTS, with REP or not) moves its elements between the
+ * port and guest memory at seg:RDI (INS, always ES) or seg:RSI (OUTS, DS
+ * or an ES override), in the address size the CPU decoded (the message's
+ * string_info).  The worker does a bounded batch per exit and writes back
+ * the count and pointer; RIP moves on once the count is done, so a long
+ * REP re-executes and exits again, as the CPU itself may.
  */
 #ifndef VMWP_INTERCEPT_H
 #define VMWP_INTERCEPT_H
@@ -31,8 +38,9 @@
 #include <hv/abi.h>
 #include <hv/vid_ioctl.h>
 
-/* The most registers a completion writes: a GPR and RIP. */
-#define INTERCEPT_MAX_REGS 2
+/* The most registers a completion writes: a GPR and RIP; RCX, RSI or RDI
+ * and RIP for string I/O. */
+#define INTERCEPT_MAX_REGS 3
 
 /* CS attributes in the VMCB packing (descriptor bits 52-55 at 8-11). */
 #define SEG_ATTR_L  (1u << 9)
@@ -57,7 +65,18 @@ struct io_intercept {
     uint32_t value; /* OUT: the low @size bytes of RAX */
     uint8_t length; /* of the instruction */
     enum cpu_mode mode;
+    /* String I/O. */
+    bool string, rep;
+    bool down;          /* RFLAGS.DF: the pointer decreases */
+    uint64_t addr_mask; /* 0xFFFF, 0xFFFFFFFF or all ones */
+    uint64_t count;     /* elements left: RCX within the address size (REP), else 1 */
+    uint64_t seg_base;  /* of the segment the pointer is in */
+    uint64_t ptr;       /* RDI (INS) or RSI (OUTS), within the address size */
 };
+
+/* At most this many elements of a string I/O per exit: a REP INSW of a
+ * whole IDE sector is one exit, and no exit takes long. */
+#define IO_STRING_BATCH 4096
 
 /*
  * Check an I/O port message and describe the access.  The instruction
@@ -72,6 +91,12 @@ int io_intercept_parse(const struct hv_message *msg, struct io_intercept *out, c
  * (room for INTERCEPT_MAX_REGS); returns how many. */
 unsigned io_intercept_complete(const struct io_intercept *io, const struct hv_message *msg,
                                uint32_t data, struct vid_register *regs);
+
+/* After @done elements of a string I/O: the writes of RCX (REP), the
+ * pointer register and, when nothing is left, RIP, in @regs (room for
+ * INTERCEPT_MAX_REGS); returns how many. */
+unsigned io_string_complete(const struct io_intercept *io, const struct hv_message *msg,
+                            uint64_t done, struct vid_register *regs);
 
 struct mmio_intercept {
     uint64_t gpa;

@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define IO_BUS_MAX_DEVICES 16
+#define IO_BUS_MAX_DEVICES 48
 
 typedef uint64_t (*io_read_fn)(void *opaque, uint64_t offset, unsigned size);
 typedef void (*io_write_fn)(void *opaque, uint64_t offset, unsigned size, uint64_t value);

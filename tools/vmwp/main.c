@@ -38,6 +38,8 @@
 #include "control.h"
 #include "guest_memory.h"
 #include "log.h"
+#include "pc_boot.h"
+#include "pc_platform.h"
 #include "platform.h"
 #include "run_dir.h"
 #include "vm.h"
@@ -59,6 +61,9 @@ struct worker {
     struct vm vm;
     struct guest_memory memory;
     struct platform platform;
+    struct pc_platform pc; /* generation 1 */
+    struct pc_boot pc_boot;
+    bool pc_boot_ready, pc_timer_started;
     struct console console;
     struct vp_context vp_ctx;
     int vid_fd, partition_fd;
@@ -72,7 +77,8 @@ struct worker {
     int control_fd, console_fd, log_fd, signal_fd;
     bool vm_ready, console_ready; /* what teardown() has to undo */
     char boot_summary[200];
-    bool assert_failed_logged;
+    bool assert_failed_logged, lint0_failed_logged;
+    char **argv; /* for the restart after a guest reset */
 };
 
 static struct worker worker = {
@@ -215,6 +221,34 @@ static void hook_assert_interrupt(void *opaque, const struct ioapic_irq *irq)
                       irq->pin, irq->vector, irq->dest, strerror(errno));
 }
 
+/* The 8259s' INTR: the LINT0 wire of every VP. */
+static void hook_lint0(void *opaque, bool level)
+{
+    struct worker *w = opaque;
+    struct vid_interrupt vi = {
+        .type = HV_INTERRUPT_TYPE_LINT0,
+        .vector = level,
+        .dest = 0xFF,
+        .flags = VID_IRQ_LEVEL,
+    };
+    int rc;
+
+    do
+        rc = ioctl(w->partition_fd, VID_ASSERT_INTERRUPT, &vi);
+    while (rc != 0 && errno == EINTR);
+    if (rc != 0)
+        vmwp_log_once(&w->lint0_failed_logged, "VID_ASSERT_INTERRUPT (LINT0 %d): %s (logged once)",
+                      level, strerror(errno));
+}
+
+static void *hook_guest_map(void *opaque, uint64_t gpa, size_t len, bool to_memory)
+{
+    struct worker *w = opaque;
+
+    (void)to_memory; /* all of RAM is the guest's to read and write */
+    return guest_memory_ptr(&w->memory, gpa, len);
+}
+
 static void hook_serial_output(void *opaque, uint8_t byte)
 {
     struct worker *w = opaque;
@@ -229,8 +263,7 @@ static void hook_request(void *opaque, enum platform_request what)
     if (what == PLATFORM_POWER_OFF)
         vm_request_exit(&w->vm, VM_EXIT_POWER_OFF, "guest powered off");
     else
-        vm_request_exit(&w->vm, VM_EXIT_RESET,
-                        "guest reset (restarting is not supported yet: the VM stops)");
+        vm_request_exit(&w->vm, VM_EXIT_RESET, "guest reset: the VM restarts");
 }
 
 static size_t console_input(void *opaque, const uint8_t *bytes, size_t n)
@@ -280,6 +313,38 @@ static int open_partition(struct worker *w, char *err, size_t errlen)
     return 0;
 }
 
+/* VP 0 starts at the reset vector unless the worker sets its registers;
+ * the others wait for INIT and STARTUP in the hypervisor. */
+static int create_vps(struct worker *w, char *err, size_t errlen)
+{
+    for (unsigned i = 0; i < w->config.cpus; i++) {
+        struct vid_create_vp cv = {.vp_index = i};
+        int fd = ioctl(w->partition_fd, VID_CREATE_VP, &cv);
+
+        if (fd < 0) {
+            snprintf(err, errlen, "VID_CREATE_VP %u: %s", i, strerror(errno));
+            return -1;
+        }
+        fcntl(fd, F_SETFD, FD_CLOEXEC);
+        w->vm.vps[i].fd = fd;
+    }
+    return 0;
+}
+
+/* Generation 1: the firmware boots the machine from its drives. */
+static int load_firmware(struct worker *w, char *err, size_t errlen)
+{
+    if (create_vps(w, err, errlen) ||
+        pc_boot_setup(&w->pc_boot, &w->pc, &w->config, &w->memory, w->partition_fd, err, errlen))
+        return -1;
+    w->pc_boot_ready = true;
+    snprintf(w->boot_summary, sizeof(w->boot_summary),
+             "generation 1: firmware of %zu KiB, ACPI RSDP 0x%llx, %u IDE drive(s)",
+             w->pc_boot.rom_size >> 10, (unsigned long long)w->pc_boot.rsdp_gpa,
+             w->config.ide_count);
+    return 0;
+}
+
 /* The child has no PIT or HPET to calibrate its TSC against: it reads the
  * frequency from the Hyper-V frequency MSRs (enlightened guests) or takes
  * tsc_early_khz= from its command line. */
@@ -324,17 +389,8 @@ static int load_guest(struct worker *w, char *err, size_t errlen)
 
     /* VP 0 starts at the kernel's 64-bit entry; the others wait for the
      * guest's INIT and STARTUP IPIs in the hypervisor. */
-    for (unsigned i = 0; i < w->config.cpus; i++) {
-        struct vid_create_vp cv = {.vp_index = i};
-        int fd = ioctl(w->partition_fd, VID_CREATE_VP, &cv);
-
-        if (fd < 0) {
-            snprintf(err, errlen, "VID_CREATE_VP %u: %s", i, strerror(errno));
-            goto out;
-        }
-        fcntl(fd, F_SETFD, FD_CLOEXEC);
-        w->vm.vps[i].fd = fd;
-    }
+    if (create_vps(w, err, errlen))
+        goto out;
     {
         struct vid_register regs[BOOT_VP0_REGS];
         struct vid_registers set = {
@@ -419,6 +475,14 @@ static int start_threads(struct worker *w, char *err, size_t errlen)
         snprintf(err, errlen, "console thread: %s", strerror(rc));
         return -1;
     }
+    if (w->platform.pc) {
+        rc = pc_platform_start(&w->pc);
+        if (rc) {
+            snprintf(err, errlen, "PIT timer thread: %s", strerror(rc));
+            return -1;
+        }
+        w->pc_timer_started = true;
+    }
     w->vp_ctx = (struct vp_context){&w->vm, &w->platform, &w->memory, &w->vmbus};
     for (unsigned i = 0; i < w->config.cpus; i++) {
         rc = vp_thread_start(&w->vm.vps[i], &w->vp_ctx);
@@ -465,11 +529,25 @@ static int setup(struct worker *w, const char *config_path, const char *run_dir,
         .assert_interrupt = hook_assert_interrupt,
         .serial_output = hook_serial_output,
         .request = hook_request,
+        .lint0 = hook_lint0,
+        .guest_map = hook_guest_map,
         .opaque = w,
     };
+    bool gen1;
 
-    if (vmwp_config_load(config_path, &w->config, err, errlen) ||
-        run_dir_init(&w->run_dir, run_dir, err, errlen) || setup_signals(w, err, errlen))
+    if (vmwp_config_load(config_path, &w->config, err, errlen))
+        return -1;
+    gen1 = w->config.generation == 1;
+    for (unsigned i = 0; i < w->config.nic_count; i++) {
+        if (w->config.nics[i].legacy) {
+            snprintf(err, errlen,
+                     "config %s: nic %u: the legacy (DEC 21140) adapter is not wired in yet; "
+                     "use a synthetic NIC",
+                     config_path, w->config.nics[i].index);
+            return -1;
+        }
+    }
+    if (run_dir_init(&w->run_dir, run_dir, err, errlen) || setup_signals(w, err, errlen))
         return -1;
     if (vm_init(&w->vm, w->config.cpus)) {
         snprintf(err, errlen, "cannot set up the VM's state: %s", strerror(errno));
@@ -478,12 +556,14 @@ static int setup(struct worker *w, const char *config_path, const char *run_dir,
     w->vm_ready = true;
     if (guest_memory_layout(&w->memory, w->config.memory, err, errlen) ||
         open_partition(w, err, errlen) ||
-        guest_memory_create(&w->memory, w->partition_fd, err, errlen) || load_guest(w, err, errlen))
+        guest_memory_create(&w->memory, w->partition_fd, err, errlen))
         return -1;
-    if (platform_init(&w->platform, &hooks)) {
+    if (platform_init(&w->platform, &hooks, gen1 ? &w->pc : NULL)) {
         snprintf(err, errlen, "cannot set up the devices");
         return -1;
     }
+    if (gen1 ? load_firmware(w, err, errlen) : load_guest(w, err, errlen))
+        return -1;
     if (vmbus_host_start(&w->vmbus, w->partition_fd, &w->memory, w->ref_tsc_base, w->tsc_hz, err,
                          errlen))
         return -1;
@@ -715,6 +795,8 @@ static void teardown(struct worker *w, bool setup_failed)
     if (stuck)
         vmwp_log("%u VP thread(s) did not stop within %u ms; exiting anyway", stuck,
                  STOP_TIMEOUT_MS);
+    if (w->pc_timer_started)
+        pc_platform_stop(&w->pc);
     if (w->console_ready)
         console_stop(&w->console);
     if (w->control_fd >= 0)
@@ -734,6 +816,8 @@ static void teardown(struct worker *w, bool setup_failed)
             network_stop(&w->network);
         if (w->vmbus_ready)
             vmbus_host_stop(&w->vmbus);
+        if (w->pc_boot_ready)
+            pc_boot_teardown(&w->pc_boot); /* the IDE drives, flushed and closed */
         /* The partition (and the memory it pins) goes with its fd; the VP
          * fds first. */
         for (unsigned i = 0; w->vm_ready && i < w->vm.nvps; i++) {
@@ -774,6 +858,14 @@ int main(int argc, char **argv)
             vmwp_log("%s", err);
     }
     teardown(&worker, false);
+    if (worker.vm.reason == VM_EXIT_RESET) {
+        /* A reset is a power cycle: the same worker starts afresh, as the
+         * same process, so hvctl sees the VM running throughout. */
+        vmwp_log("restarting after the guest's reset");
+        execv("/proc/self/exe", argv);
+        vmwp_log("restart failed: %s", strerror(errno));
+        return 1;
+    }
     vmwp_log("exiting with status %d", status);
     return status;
 }

@@ -11,6 +11,7 @@
 #include "acpi_tables.h"
 #include "boot.h"
 #include "log.h"
+#include "pc_platform.h"
 #include "platform.h"
 
 static bool sleep_refused_logged;
@@ -37,13 +38,44 @@ static int64_t now_s(const struct platform *p)
 
 /* ---- interrupt lines ------------------------------------------------------ */
 
+uint64_t platform_now_ns(const struct platform *p)
+{
+    return now_ns(p);
+}
+
+int64_t platform_now_s(const struct platform *p)
+{
+    return now_s(p);
+}
+
+void platform_isa_irq(struct platform *p, unsigned irq, bool level)
+{
+    if (irq >= 16)
+        return;
+    if (p->pc)
+        i8259_set_irq(&p->pc->pic, irq, level);
+    /* The MADT's interrupt source override: the PIT's IRQ 0 is pin 2. */
+    ioapic_set_irq(&p->ioapic, irq == 0 ? 2 : irq, level);
+}
+
+int platform_extint_ack(struct platform *p)
+{
+    int vector = -1;
+
+    pthread_mutex_lock(&p->lock);
+    if (p->pc && i8259_intr_pending(&p->pc->pic))
+        vector = i8259_acknowledge(&p->pc->pic);
+    pthread_mutex_unlock(&p->lock);
+    return vector;
+}
+
 static void drive_com1_line(struct platform *p)
 {
     bool line = uart_irq_line(&p->com1);
 
     if (line != p->com1_line) {
         p->com1_line = line;
-        ioapic_set_irq(&p->ioapic, ACPI_CHILD_COM1_IRQ, line);
+        platform_isa_irq(p, ACPI_CHILD_COM1_IRQ, line);
     }
 }
 
@@ -53,7 +85,7 @@ static void drive_sci_line(struct platform *p)
 
     if (line != p->sci_line) {
         p->sci_line = line;
-        ioapic_set_irq(&p->ioapic, ACPI_CHILD_SCI_IRQ, line);
+        platform_isa_irq(p, ACPI_CHILD_SCI_IRQ, line);
     }
 }
 
@@ -65,7 +97,7 @@ static void ioapic_deliver(void *opaque, const struct ioapic_irq *irq)
         p->hooks.assert_interrupt(p->hooks.opaque, irq);
 }
 
-static void request(struct platform *p, enum platform_request what)
+void platform_request(struct platform *p, enum platform_request what)
 {
     if (p->hooks.request)
         p->hooks.request(p->hooks.opaque, what);
@@ -138,7 +170,7 @@ static void pm_io_write(void *opaque, uint64_t offset, unsigned size, uint64_t v
 
     drive_sci_line(p);
     if (ev == PM_EVENT_POWER_OFF)
-        request(p, PLATFORM_POWER_OFF);
+        platform_request(p, PLATFORM_POWER_OFF);
     else if (ev == PM_EVENT_SLEEP_REFUSED)
         vmwp_log_once(&sleep_refused_logged,
                       "guest asked for a sleep state other than S5: not supported, it keeps "
@@ -179,7 +211,7 @@ static void reset_io_write(void *opaque, uint64_t offset, unsigned size, uint64_
 
     (void)size;
     if (reset_ports_write(&c->p->reset, (uint16_t)(c->port + offset), (uint8_t)value))
-        request(c->p, PLATFORM_RESET);
+        platform_request(c->p, PLATFORM_RESET);
 }
 
 /* ---- I/O APIC ------------------------------------------------------------- */
@@ -200,7 +232,7 @@ static void ioapic_io_write(void *opaque, uint64_t offset, unsigned size, uint64
 
 /* ---- set-up and entry points ------------------------------------------------ */
 
-int platform_init(struct platform *p, const struct platform_hooks *hooks)
+int platform_init(struct platform *p, const struct platform_hooks *hooks, struct pc_platform *pc)
 {
     uint64_t now;
     int rc = 0;
@@ -229,15 +261,21 @@ int platform_init(struct platform *p, const struct platform_hooks *hooks)
                                          pm_io_read, pm_io_write, p});
     rc |= io_bus_add(&p->ports, &(struct io_device){"cmos", CMOS_PORT_INDEX, 2, true, rtc_io_read,
                                                     rtc_io_write, p});
-    rc |=
-        io_bus_add(&p->ports, &(struct io_device){"reset-cf9", RESET_PORT_CF9, 1, true,
-                                                  reset_io_read, reset_io_write, &p->reset_ctx[0]});
-    rc |=
-        io_bus_add(&p->ports, &(struct io_device){"i8042-data", I8042_PORT_DATA, 1, true,
-                                                  reset_io_read, reset_io_write, &p->reset_ctx[1]});
-    rc |=
-        io_bus_add(&p->ports, &(struct io_device){"i8042-cmd", I8042_PORT_CMD, 1, true,
-                                                  reset_io_read, reset_io_write, &p->reset_ctx[2]});
+    if (pc) {
+        /* The chipset owns 0xCF8-0xCFF and the real 8042. */
+        p->pc = pc;
+        rc |= pc_platform_init(pc, p);
+    } else {
+        rc |= io_bus_add(&p->ports,
+                         &(struct io_device){"reset-cf9", RESET_PORT_CF9, 1, true, reset_io_read,
+                                             reset_io_write, &p->reset_ctx[0]});
+        rc |= io_bus_add(&p->ports,
+                         &(struct io_device){"i8042-data", I8042_PORT_DATA, 1, true, reset_io_read,
+                                             reset_io_write, &p->reset_ctx[1]});
+        rc |= io_bus_add(&p->ports,
+                         &(struct io_device){"i8042-cmd", I8042_PORT_CMD, 1, true, reset_io_read,
+                                             reset_io_write, &p->reset_ctx[2]});
+    }
     rc |=
         io_bus_add(&p->mmio, &(struct io_device){"ioapic", ACPI_CHILD_IOAPIC_ADDR, IOAPIC_MMIO_SIZE,
                                                  false, ioapic_io_read, ioapic_io_write, p});
@@ -249,7 +287,8 @@ uint64_t platform_port_read(struct platform *p, uint16_t port, unsigned size)
     uint64_t v;
 
     pthread_mutex_lock(&p->lock);
-    v = io_bus_read(&p->ports, port, size);
+    if (!p->pc || !pc_platform_port_read(p->pc, port, size, &v))
+        v = io_bus_read(&p->ports, port, size);
     pthread_mutex_unlock(&p->lock);
     return v;
 }
@@ -257,7 +296,8 @@ uint64_t platform_port_read(struct platform *p, uint16_t port, unsigned size)
 void platform_port_write(struct platform *p, uint16_t port, unsigned size, uint64_t value)
 {
     pthread_mutex_lock(&p->lock);
-    io_bus_write(&p->ports, port, size, value);
+    if (!p->pc || !pc_platform_port_write(p->pc, port, size, value))
+        io_bus_write(&p->ports, port, size, value);
     pthread_mutex_unlock(&p->lock);
 }
 
@@ -280,8 +320,20 @@ void platform_mmio_write(struct platform *p, uint64_t gpa, unsigned size, uint64
 
 bool platform_port_claimed(struct platform *p, uint16_t port)
 {
+    uint64_t v;
+    bool bar;
+
     /* The buses do not change after platform_init(): no lock needed. */
-    return io_bus_find(&p->ports, port) != NULL;
+    if (io_bus_find(&p->ports, port))
+        return true;
+    if (!p->pc)
+        return false;
+    /* A BAR the guest placed: a read is harmless (no side effects on the
+     * bus master registers' reads). */
+    pthread_mutex_lock(&p->lock);
+    bar = pc_platform_port_read(p->pc, port, 1, &v);
+    pthread_mutex_unlock(&p->lock);
+    return bar;
 }
 
 bool platform_mmio_claimed(struct platform *p, uint64_t gpa)

@@ -45,6 +45,12 @@ struct platform_hooks {
     void (*serial_output)(void *opaque, uint8_t byte);
     /* The guest asked to be powered off or reset. */
     void (*request)(void *opaque, enum platform_request what);
+    /* Generation 1: the 8259s' INTR output, the LINT0 wire of the VPs
+     * (VID_ASSERT_INTERRUPT, HV_INTERRUPT_TYPE_LINT0). */
+    void (*lint0)(void *opaque, bool level);
+    /* Generation 1: guest RAM for device DMA (IDE bus master, fw_cfg), as
+     * ide_map_fn: NULL unless [gpa, gpa + len) is all RAM. */
+    void *(*guest_map)(void *opaque, uint64_t gpa, size_t len, bool to_memory);
     /* Clocks; NULL for the system's (CLOCK_MONOTONIC ns, CLOCK_REALTIME s). */
     uint64_t (*monotonic_ns)(void *opaque);
     int64_t (*realtime_s)(void *opaque);
@@ -57,8 +63,11 @@ struct platform_port_ctx {
     uint16_t port;
 };
 
+struct pc_platform;
+
 struct platform {
     pthread_mutex_t lock;
+    struct pc_platform *pc; /* generation 1's devices (pc_platform.h), or NULL */
     struct platform_hooks hooks;
     struct io_bus ports;
     struct io_bus mmio;
@@ -74,9 +83,24 @@ struct platform {
     size_t rx_head, rx_count;
 };
 
-/* Set up every device in its reset state and claim their addresses.
- * Returns 0, or -1 (a device could not be registered: a bug). */
-int platform_init(struct platform *p, const struct platform_hooks *hooks);
+/* Set up every device in its reset state and claim their addresses; with
+ * @pc (generation 1) the PC's legacy devices and chipset as well, and the
+ * 8042 and 0xCF9 are theirs.  Returns 0, or -1 (a device could not be
+ * registered: a bug). */
+int platform_init(struct platform *p, const struct platform_hooks *hooks, struct pc_platform *pc);
+
+/* With p->lock held: ISA interrupt @irq's line, to the 8259s (generation 1)
+ * and to the I/O APIC pin the MADT names for it. */
+void platform_isa_irq(struct platform *p, unsigned irq, bool level);
+
+/* A VP can take the 8259s' interrupt: acknowledge it (the INTA cycle).
+ * The vector, or -1 if the PIC no longer asks for one. */
+int platform_extint_ack(struct platform *p);
+
+/* Generation 1: the clock the devices run on, for their timer thread. */
+uint64_t platform_now_ns(const struct platform *p);
+int64_t platform_now_s(const struct platform *p);
+void platform_request(struct platform *p, enum platform_request what);
 
 /* Guest accesses (sizes 1..8; the I/O instructions use 1, 2, 4). */
 uint64_t platform_port_read(struct platform *p, uint16_t port, unsigned size);

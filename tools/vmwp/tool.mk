@@ -7,18 +7,18 @@
 # for the host.
 
 VMWP      := $(BUILD)/tools/vmwp
-VMWP_SRCS := $(wildcard tools/vmwp/*.c) hv/linux_boot.c arch/x86_64/insn.c \
+VMWP_SRCS := $(wildcard tools/vmwp/*.c) hv/linux_boot.c arch/x86_64/insn.c arch/x86_64/guest_walk.c \
              $(wildcard vmbus/*.c) $(wildcard drivers/ic/*.c) tools/lib/percent.c \
              tools/lib/netlink.c tools/lib/netlink_msg.c tools/lib/nic_line.c \
-             $(DISK_SRCS) $(STORVSP_SRCS) $(NETVSP_SRCS)
+             $(DISK_SRCS) $(STORVSP_SRCS) $(NETVSP_SRCS) $(PC_SRCS)
 VMWP_HDRS := $(wildcard tools/vmwp/*.h) hv/include/hv/abi.h hv/include/hv/vid_ioctl.h \
              hv/include/hv/linux_boot.h hv/include/hv/memmap.h arch/x86_64/include/arch/insn.h \
              $(wildcard vmbus/include/vmbus/*.h vmbus/*.h drivers/ic/include/ic/*.h drivers/ic/*.h) \
              tools/lib/percent.h tools/lib/hex_digit.h tools/lib/netlink.h tools/lib/nic_line.h $(DISK_HDRS) $(STORVSP_HDRS) \
-             $(NETVSP_HDRS)
+             $(NETVSP_HDRS) $(PC_HDRS)
 VMWP_CFLAGS := -static -O2 -std=gnu11 -Wall -Wextra -Werror -Ihv/include -Iarch/x86_64/include \
                -Ivmbus/include -Idrivers/ic/include -Itools/lib $(DISK_CFLAGS) $(STORVSP_CFLAGS) \
-               $(NETVSP_CFLAGS)
+               $(NETVSP_CFLAGS) $(PC_CFLAGS)
 
 .PHONY: vmwp
 vmwp: $(VMWP)
@@ -62,8 +62,9 @@ $(call UNIT_BIN,vmwp_layout): tools/vmwp/guest_memory.h tools/vmwp/boot.h \
 UNIT_TESTS += vmwp_platform
 unit_vmwp_platform_SRCS := tools/vmwp/platform.c tools/vmwp/io_bus.c tools/vmwp/uart16550.c \
                            tools/vmwp/ioapic.c tools/vmwp/pm_ports.c tools/vmwp/cmos_rtc.c \
-                           tools/vmwp/reset.c tools/vmwp/log.c
-$(call UNIT_BIN,vmwp_platform): $(wildcard tools/vmwp/*.h)
+                           tools/vmwp/reset.c tools/vmwp/log.c tools/vmwp/pc_platform.c $(PC_SRCS)
+$(call UNIT_BIN,vmwp_platform): HOST_CFLAGS += $(PC_CFLAGS)
+$(call UNIT_BIN,vmwp_platform): $(wildcard tools/vmwp/*.h) $(PC_HDRS)
 
 UNIT_TESTS += vmwp_control
 unit_vmwp_control_SRCS := tools/vmwp/control.c tools/lib/percent.c
@@ -74,3 +75,10 @@ UNIT_TESTS += vmwp_io_pool
 unit_vmwp_io_pool_SRCS := tools/vmwp/io_pool.c
 $(call UNIT_BIN,vmwp_io_pool): tools/vmwp/io_pool.h
 $(call UNIT_BIN,vmwp_io_pool): HOST_LDLIBS += -lpthread
+
+# What SeaBIOS reads from fw_cfg (tools/vmwp/seabios_cfg.c); its test builds
+# the RSDP with acpi_tables.c and reads everything back through the fw_cfg model.
+UNIT_TESTS += seabios_cfg
+unit_seabios_cfg_SRCS := tools/vmwp/seabios_cfg.c tools/vmwp/acpi_tables.c drivers/pc/fw_cfg.c
+$(call UNIT_BIN,seabios_cfg): HOST_CFLAGS += $(PC_CFLAGS)
+$(call UNIT_BIN,seabios_cfg): tools/vmwp/seabios_cfg.h tools/vmwp/acpi_tables.h $(PC_HDRS)

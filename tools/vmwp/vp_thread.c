@@ -13,6 +13,8 @@
 #include <hv/abi.h>
 #include <hv/vid_ioctl.h>
 
+#include <arch/guest_walk.h>
+
 #include "intercept.h"
 #include "log.h"
 #include "vp_thread.h"
@@ -62,6 +64,92 @@ static void note_unknown_port(unsigned vp, const struct io_intercept *io)
                  io->size, io->port, io->write ? "dropped" : "reads all ones");
 }
 
+static int read_phys(void *ctx, uint64_t pa, void *buf, size_t len)
+{
+    const void *src = guest_memory_ptr(ctx, pa, len);
+
+    if (!src)
+        return -1;
+    memcpy(buf, src, len);
+    return 0;
+}
+
+/* The guest's paging registers, for string I/O with paging on. */
+static int get_paging(struct vm_vp *vp, struct guest_paging *pg)
+{
+    struct vid_register r[4] = {
+        {.name = HV_X64_REGISTER_CR0},
+        {.name = HV_X64_REGISTER_CR3},
+        {.name = HV_X64_REGISTER_CR4},
+        {.name = HV_X64_REGISTER_EFER},
+    };
+    struct vid_registers get = {.count = 4, .regs = (uint64_t)(uintptr_t)r};
+
+    if (ioctl(vp->fd, VID_VP_GET_REGISTERS, &get) != 0)
+        return -1;
+    *pg = (struct guest_paging){r[0].value[0], r[1].value[0], r[2].value[0], r[3].value[0]};
+    return 0;
+}
+
+/* The host's view of the @size bytes at linear @la, or NULL (not RAM, not
+ * mapped, or split across two pages that are not adjacent in RAM). */
+static uint8_t *string_target(struct vp_context *ctx, const struct guest_paging *pg, uint64_t la,
+                              unsigned size)
+{
+    uint64_t pa, pa_end;
+
+    if (!(pg->cr0 & (1ull << 31))) { /* no paging: linear is physical (32 bits) */
+        pa = la & 0xFFFFFFFFull;
+        pa_end = (la + size - 1) & 0xFFFFFFFFull;
+    } else if (guest_linear_to_phys(pg, la, &pa, read_phys, (void *)ctx->memory) ||
+               guest_linear_to_phys(pg, la + size - 1, &pa_end, read_phys, (void *)ctx->memory)) {
+        return NULL;
+    }
+    if (pa_end != pa + size - 1)
+        return NULL;
+    return guest_memory_ptr(ctx->memory, pa, size);
+}
+
+/* INS and OUTS: a batch of elements between the port and guest RAM. */
+static int handle_string_io(struct vm_vp *vp, struct vp_context *ctx, const struct hv_message *msg,
+                            const struct io_intercept *io, struct vid_register *regs,
+                            unsigned *nregs)
+{
+    struct guest_paging pg = {0};
+    uint64_t n = io->count < IO_STRING_BATCH ? io->count : IO_STRING_BATCH, done;
+
+    if (get_paging(vp, &pg)) {
+        vm_request_exit(ctx->vm, VM_EXIT_FAILURE, "vp %u: string I/O: registers: %s", vp->index,
+                        strerror(errno));
+        return -1;
+    }
+    for (done = 0; done < n; done++) {
+        uint64_t off = done * io->size;
+        uint64_t ptr = (io->down ? io->ptr - off : io->ptr + off) & io->addr_mask;
+        uint8_t *mem = string_target(ctx, &pg, io->seg_base + ptr, io->size);
+        uint32_t v = 0;
+
+        if (!mem) {
+            vm_request_exit(ctx->vm, VM_EXIT_FAILURE,
+                            "vp %u: %s on port 0x%x with memory at 0x%llx that is not RAM "
+                            "(rip 0x%llx): stopping the VM",
+                            vp->index, io->write ? "OUTS" : "INS", io->port,
+                            (unsigned long long)(io->seg_base + ptr),
+                            (unsigned long long)msg->u.io.header.rip);
+            return -1;
+        }
+        if (io->write) {
+            memcpy(&v, mem, io->size);
+            platform_port_write(ctx->platform, io->port, io->size, v);
+        } else {
+            v = (uint32_t)platform_port_read(ctx->platform, io->port, io->size);
+            memcpy(mem, &v, io->size);
+        }
+    }
+    *nregs = io_string_complete(io, msg, done, regs);
+    return 0;
+}
+
 static int handle_io(struct vm_vp *vp, struct vp_context *ctx, const struct hv_message *msg,
                      struct vid_register *regs, unsigned *nregs)
 {
@@ -76,6 +164,8 @@ static int handle_io(struct vm_vp *vp, struct vp_context *ctx, const struct hv_m
     }
     if (!platform_port_claimed(ctx->platform, io.port))
         note_unknown_port(vp->index, &io);
+    if (io.string)
+        return handle_string_io(vp, ctx, msg, &io, regs, nregs);
     if (io.write)
         platform_port_write(ctx->platform, io.port, io.size, io.value);
     else
@@ -179,6 +269,20 @@ static int handle_message(struct vm_vp *vp, struct vp_context *ctx, const struct
     case HVMSG_SYNIC_SINT_DELIVERABLE:
         vmbus_host_deliverable(ctx->vmbus);
         return 0;
+    case HVMSG_X64_INTERRUPTION_DELIVERABLE: {
+        /* LINT0 is up and the VP can take an interrupt: the INTA cycle.
+         * If the 8259s have nothing any more, the VP just runs on. */
+        int vector = platform_extint_ack(ctx->platform);
+
+        if (vector >= 0) {
+            regs[0].name = HV_REGISTER_PENDING_EXTINT;
+            regs[0].reserved = 0;
+            regs[0].value[0] = HV_PENDING_EXTINT_VALID | (uint32_t)vector;
+            regs[0].value[1] = 0;
+            *nregs = 1;
+        }
+        return 0;
+    }
     case HVMSG_NONE:
         return 0; /* back in the parent with nothing to do: run again */
     default:

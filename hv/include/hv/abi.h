@@ -336,12 +336,20 @@ struct hv_x64_intercept_message_header {
 #define HV_IO_ACCESS_SIZE_MASK 0x7
 #define HV_IO_ACCESS_STRING    0x8
 #define HV_IO_ACCESS_REP       0x10
+/* string_info (ours, in the TLFS message's reserved field): for INS and
+ * OUTS, the address size and the segment OUTS reads through, as the CPU
+ * decoded them, so that the parent need not fetch the instruction. */
+#define HV_IO_STRING_ADDR16    0x1
+#define HV_IO_STRING_ADDR32    0x2
+#define HV_IO_STRING_ADDR64    0x4
+#define HV_IO_STRING_SEG_SHIFT 4 /* 0 ES, 1 CS, 2 SS, 3 DS, 4 FS, 5 GS */
+#define HV_IO_STRING_SEG_MASK  (7u << HV_IO_STRING_SEG_SHIFT)
 struct hv_x64_io_port_intercept_message {
     struct hv_x64_intercept_message_header header;
     uint16_t port_number;
     uint8_t access_info;
     uint8_t instruction_byte_count;
-    uint32_t reserved;
+    uint32_t string_info;
     uint8_t instruction_bytes[16];
     struct hv_x64_segment_register ds;
     struct hv_x64_segment_register es;

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The generation 1 PC around the shared platform (platform.h): the models
+ * of drivers/pc wired onto the child's I/O ports and interrupt lines.
+ *
+ *   ports 0x20-0x21, 0xA0-0xA1  8259A pair (PIC), 0x4D0-0x4D1 its ELCR
+ *   ports 0x40-0x43             8254 PIT; port 0x61 its gate 2 / speaker
+ *   ports 0x60, 0x64            8042 keyboard controller, PS/2 keyboard and
+ *                               mouse (IRQ 1, 12); its reset line resets the VM
+ *   port  0x92                  PS/2-style port A: fast reset, A20 (always on)
+ *   ports 0xCF8-0xCFF           PCI configuration mechanism #1; 0xCF9 is
+ *                               the reset control register (reset.c)
+ *     00:00.0  host bridge (i440bx.c), PAM and SMRAM
+ *     00:07.0  PIIX4 ISA bridge (PIRQ routing), 07.1 IDE, 07.3 power management
+ *   ports 0x1F0-0x1F7, 0x3F6    IDE primary (IRQ 14), 0x170-0x177, 0x376
+ *                               secondary (IRQ 15), bus master at PIIX4's BAR4
+ *   ports 0x2F8-0x2FF           COM2 (IRQ 3)
+ *   ports 0x510-0x51B           fw_cfg, what SeaBIOS reads the machine from
+ *   port  0x402                 SeaBIOS's debug console, into the worker's log
+ *   port  0x80 and the 8237 DMA ports: claimed and ignored (POST codes,
+ *                               Linux's I/O delay, SeaBIOS's DMA set-up)
+ *
+ * Interrupts: an ISA IRQ goes to the 8259s and to the I/O APIC pin of the
+ * same number (IRQ 0 to pin 2, as the MADT's override says), as on a PC
+ * with an I/O APIC.  The 8259s' INTR output is the LINT0 wire of every VP
+ * (platform_hooks.lint0); when a VP can take it the hypervisor says so and
+ * the VP thread acknowledges the PIC (platform_extint_ack).
+ *
+ * Memory: the BIOS image is the last 256 KiB below 4 GiB; its top 128 KiB
+ * also sit at 0xE0000-0xFFFFF in RAM, copied there at reset, which is what
+ * the shadow RAM holds after SeaBIOS has copied itself down.  The PAM
+ * registers are kept but do not remap: the range is always RAM (a BIOS
+ * that write-protects it is not held to it).
+ *
+ * Timers: the PIT runs on the monotonic clock; a thread arms for its next
+ * IRQ 0 edge (pc_platform_start).
+ */
+#ifndef VMWP_PC_PLATFORM_H
+#define VMWP_PC_PLATFORM_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <pc/fw_cfg.h>
+#include <pc/i440bx.h>
+#include <pc/i8042.h>
+#include <pc/i8254.h>
+#include <pc/i8259.h>
+#include <pc/ide.h>
+#include <pc/pci_bus.h>
+#include <pc/piix4.h>
+
+#include "uart16550.h"
+
+#define PC_PIIX4_DEVICE  7 /* 00:07.x, as on 440BX boards and Hyper-V's generation 1 */
+#define PC_COM2_PORT     0x2F8
+#define PC_COM2_IRQ      3
+#define PC_PORT_A        0x92
+#define PC_PORT_B        0x61
+#define PC_POST_PORT     0x80
+#define PC_DEBUGCON      0x402
+#define PC_FW_CFG_PORT   0x510
+#define PC_FW_CFG_PORTS  12
+#define PC_BIOS_SIZE_MAX (256u << 10)
+#define PC_SHADOW_BASE   0xE0000u /* the BIOS's top 128 KiB in the first MiB */
+#define PC_SHADOW_SIZE   0x20000u
+
+struct platform;
+
+struct pc_platform {
+    struct platform *p;
+    struct i8259 pic;
+    struct i8254 pit;
+    struct pci_bus pci;
+    struct i440bx host_bridge;
+    struct piix4 piix4;
+    struct ide ide;
+    struct i8042 kbc;
+    struct fw_cfg fw_cfg;
+    struct uart16550 com2;
+    bool com2_line;
+    uint8_t port_b; /* port 0x61's writable bits: gate 2, speaker data */
+    uint8_t port_a; /* port 0x92 */
+    char debug_line[160];
+    size_t debug_len;
+    /* The PIT's timer thread. */
+    pthread_t timer;
+    pthread_cond_t timer_cond; /* on the monotonic clock; signalled when the PIT changes */
+    bool timer_started, timer_stop;
+};
+
+/* Set up the devices in their reset state and claim their ports on @p
+ * (called by platform_init with p->lock not yet in use).  0, or -1. */
+int pc_platform_init(struct pc_platform *pc, struct platform *p);
+
+/* An access to a port no fixed device claims: the PCI BARs the guest
+ * placed (IDE bus master).  true if a device took it. */
+bool pc_platform_port_read(struct pc_platform *pc, uint16_t port, unsigned size, uint64_t *value);
+bool pc_platform_port_write(struct pc_platform *pc, uint16_t port, unsigned size, uint64_t value);
+
+/* Start and stop the PIT's timer thread (outside the platform lock). */
+int pc_platform_start(struct pc_platform *pc);
+void pc_platform_stop(struct pc_platform *pc);
+
+/* Console input for COM2 is not wired: COM1 is the console. */
+
+#endif
