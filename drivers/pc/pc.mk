@@ -49,3 +49,12 @@ unit_pc_ps2_SRCS := $(PC_PS2_SRCS)
 unit_pc_i8042_SRCS := $(PC_PS2_SRCS) drivers/pc/i8042.c
 $(call UNIT_BIN,pc_ps2) $(call UNIT_BIN,pc_i8042): HOST_CFLAGS += $(PC_CFLAGS)
 $(call UNIT_BIN,pc_ps2) $(call UNIT_BIN,pc_i8042): $(PC_HDRS)
+
+# The DEC 21140A "Tulip" Fast Ethernet controller (Hyper-V's legacy network
+# adapter): the chip, its serial ROM, MII PHY and address filter.
+PC_TULIP_SRCS := drivers/pc/tulip.c drivers/pc/tulip_srom.c drivers/pc/tulip_mii.c \
+                 drivers/pc/tulip_filter.c
+UNIT_TESTS += pc_tulip
+unit_pc_tulip_SRCS := $(PC_TULIP_SRCS) drivers/pc/pci_bus.c
+$(call UNIT_BIN,pc_tulip): HOST_CFLAGS += $(PC_CFLAGS)
+$(call UNIT_BIN,pc_tulip): $(PC_HDRS)
