@@ -42,6 +42,10 @@ int cmd_disk_expand(const struct hvctl_paths *paths, const struct hvctl_args *ar
 int cmd_disk_attach(const struct hvctl_paths *paths, const struct hvctl_args *args);
 int cmd_disk_detach(const struct hvctl_paths *paths, const struct hvctl_args *args);
 int cmd_disk_list(const struct hvctl_paths *paths, const struct hvctl_args *args);
+/* For the list commands: an image's format name ("-" if it does not open;
+ * warned about unless @vm_on and the running VM holds it) and its virtual
+ * size in @size. */
+const char *disk_image_summary(const char *path, bool vm_on, char *size, size_t size_len);
 
 /* switch_commands.c: the virtual switches */
 int cmd_switch_create(const struct hvctl_paths *paths, const struct hvctl_args *args);

@@ -245,10 +245,29 @@ int cmd_disk_detach(const struct hvctl_paths *paths, const struct hvctl_args *ar
     return under_vm_lock(paths, args, detach_locked);
 }
 
-int cmd_disk_list(const struct hvctl_paths *paths, const struct hvctl_args *args)
+const char *disk_image_summary(const char *path, bool vm_on, char *size, size_t size_len)
 {
     static struct disk_info info;
-    char err[HVCTL_ERR_MAX], why[DISK_ERR_MAX], size[SIZE_TEXT_MAX];
+    char why[DISK_ERR_MAX] = "";
+    struct disk *image;
+    int rc = disk_open(path, DISK_OPEN_READ_ONLY, &image, why, sizeof(why));
+
+    if (rc == 0) {
+        disk_get_info(image, &info);
+        disk_close(image);
+        size_format_exact(info.virtual_size, size, size_len);
+        return disk_format_name(info.format);
+    }
+    /* A running VM holds its writable disks: not a problem, only unknown here. */
+    if (!(rc == -EBUSY && vm_on))
+        hvctl_warning("%s", why[0] ? why : strerror(-rc));
+    snprintf(size, size_len, "-");
+    return "-";
+}
+
+int cmd_disk_list(const struct hvctl_paths *paths, const struct hvctl_args *args)
+{
+    char err[HVCTL_ERR_MAX], size[SIZE_TEXT_MAX];
     const char *format;
     struct vm_status st;
     enum vm_state state;
@@ -265,23 +284,8 @@ int cmd_disk_list(const struct hvctl_paths *paths, const struct hvctl_args *args
     printf("%-4s %-5s %-7s %-7s %s\n", "LUN", "MODE", "FORMAT", "SIZE", "PATH");
     for (unsigned i = 0; i < config.disk_count; i++) {
         const struct vm_disk *d = &config.disks[i];
-        struct disk *image;
-        int rc;
 
-        why[0] = '\0';
-        rc = disk_open(d->path, DISK_OPEN_READ_ONLY, &image, why, sizeof(why));
-        if (rc == 0) {
-            disk_get_info(image, &info);
-            disk_close(image);
-            format = disk_format_name(info.format);
-            size_format_exact(info.virtual_size, size, sizeof(size));
-        } else {
-            /* A running VM holds its writable disks: not a problem, only unknown here. */
-            if (!(rc == -EBUSY && on))
-                hvctl_warning("%s", why[0] ? why : strerror(-rc));
-            format = "-";
-            snprintf(size, sizeof(size), "-");
-        }
+        format = disk_image_summary(d->path, on, size, sizeof(size));
         printf("%-4u %-5s %-7s %-7s %s\n", d->lun, d->read_only ? "ro" : "rw", format, size,
                d->path);
     }

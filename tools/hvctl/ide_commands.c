@@ -139,8 +139,7 @@ int cmd_ide_remove(const struct hvctl_paths *paths, const struct hvctl_args *arg
 
 int cmd_ide_list(const struct hvctl_paths *paths, const struct hvctl_args *args)
 {
-    static struct disk_info info;
-    char err[HVCTL_ERR_MAX], why[DISK_ERR_MAX], size[SIZE_TEXT_MAX];
+    char err[HVCTL_ERR_MAX], size[SIZE_TEXT_MAX];
     const char *format;
     struct vm_status st;
     enum vm_state state;
@@ -157,24 +156,9 @@ int cmd_ide_list(const struct hvctl_paths *paths, const struct hvctl_args *args)
     printf("%-5s %-6s %-7s %-7s %s\n", "SLOT", "MEDIA", "FORMAT", "SIZE", "PATH");
     for (unsigned i = 0; i < config.ide_count; i++) {
         const struct vm_ide *d = &config.ide[i];
-        struct disk *image;
-        int rc;
 
         /* As disk list: what the image says, "-" when it does not open. */
-        why[0] = '\0';
-        rc = disk_open(d->path, DISK_OPEN_READ_ONLY, &image, why, sizeof(why));
-        if (rc == 0) {
-            disk_get_info(image, &info);
-            disk_close(image);
-            format = disk_format_name(info.format);
-            size_format_exact(info.virtual_size, size, sizeof(size));
-        } else {
-            /* A running VM holds its writable disks: not a problem, only unknown here. */
-            if (!(rc == -EBUSY && on))
-                hvctl_warning("%s", why[0] ? why : strerror(-rc));
-            format = "-";
-            snprintf(size, sizeof(size), "-");
-        }
+        format = disk_image_summary(d->path, on, size, sizeof(size));
         printf("%u:%u   %-6s %-7s %-7s %s\n", d->channel, d->device, vm_ide_media_name(d->media),
                format, size, d->path);
     }
