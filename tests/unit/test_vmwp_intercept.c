@@ -219,6 +219,72 @@ static void test_io_length_decoded(void **state)
     assert_int_equal(io.length, 1);
 }
 
+/* REP INSW in real mode (SeaBIOS's ATA PIO): ES:DI, CX counted, only the
+ * 16-bit halves written, RIP moved once the count is done. */
+static void test_io_string_rep_insw_16(void **state)
+{
+    struct hv_message m = io_msg(0x1F0, 2 | HV_IO_ACCESS_STRING | HV_IO_ACCESS_REP, false, 2);
+    struct vid_register regs[INTERCEPT_MAX_REGS];
+    struct io_intercept io;
+    unsigned n;
+
+    (void)state;
+    m.u.io.header.execution_state = 0;
+    m.u.io.header.cs.attributes = 0x93;
+    m.u.io.header.rip = 0x1234;
+    m.u.io.string_info = HV_IO_STRING_ADDR16 | 3u << HV_IO_STRING_SEG_SHIFT;
+    m.u.io.es.base = 0x20000;
+    m.u.io.rcx = 0xABCD0100; /* CX = 256 words */
+    m.u.io.rdi = 0x5555FFF0;
+    assert_int_equal(io_intercept_parse(&m, &io, err, sizeof(err)), 0);
+    assert_true(io.string && io.rep && !io.down);
+    assert_int_equal(io.count, 256);
+    assert_int_equal(io.seg_base, 0x20000); /* INS: ES whatever string_info says */
+    assert_int_equal(io.ptr, 0xFFF0);
+    /* Part of it: CX and DI (wrapping at 64 KiB) written, RIP kept. */
+    n = io_string_complete(&io, &m, 100, regs);
+    assert_int_equal(n, 2);
+    assert_int_equal(regs[0].name, HV_X64_REGISTER_RCX);
+    assert_int_equal(regs[0].value[0], 0xABCD0000ull + 156);
+    assert_int_equal(regs[1].name, HV_X64_REGISTER_RDI);
+    assert_int_equal(regs[1].value[0], 0x55550000ull + ((0xFFF0 + 200) & 0xFFFF));
+    /* All of it: RIP past the two bytes. */
+    n = io_string_complete(&io, &m, 256, regs);
+    assert_int_equal(n, 3);
+    assert_int_equal(regs[0].value[0], 0xABCD0000ull);
+    assert_int_equal(regs[2].name, HV_X64_REGISTER_RIP);
+    assert_int_equal(regs[2].value[0], 0x1236);
+}
+
+/* OUTSB in 64-bit mode, downwards, without REP: RSI only, then RIP; a
+ * segment other than DS or ES and a missing address size are refused. */
+static void test_io_string_outs_64(void **state)
+{
+    struct hv_message m = io_msg(0x3F8, 1 | HV_IO_ACCESS_STRING, true, 1);
+    struct vid_register regs[INTERCEPT_MAX_REGS];
+    struct io_intercept io;
+
+    (void)state;
+    m.u.io.string_info = HV_IO_STRING_ADDR64 | 3u << HV_IO_STRING_SEG_SHIFT;
+    m.u.io.header.rflags = 1u << 10; /* DF */
+    m.u.io.ds.base = 0x1000;         /* ignored in 64-bit mode */
+    m.u.io.rsi = 0xffff888000001000ull;
+    assert_int_equal(io_intercept_parse(&m, &io, err, sizeof(err)), 0);
+    assert_true(io.string && !io.rep && io.down);
+    assert_int_equal(io.count, 1);
+    assert_int_equal(io.seg_base, 0);
+    assert_int_equal(io_string_complete(&io, &m, 1, regs), 2);
+    assert_int_equal(regs[0].name, HV_X64_REGISTER_RSI);
+    assert_int_equal(regs[0].value[0], 0xffff888000000fffull);
+    assert_int_equal(regs[1].name, HV_X64_REGISTER_RIP);
+    m.u.io.string_info = HV_IO_STRING_ADDR64 | 4u << HV_IO_STRING_SEG_SHIFT; /* FS */
+    assert_int_equal(io_intercept_parse(&m, &io, err, sizeof(err)), -1);
+    m.u.io.string_info = 0;
+    assert_int_equal(io_intercept_parse(&m, &io, err, sizeof(err)), -1);
+    m = io_msg(0x3F8, 1 | HV_IO_ACCESS_REP, true, 1); /* REP on a plain OUT */
+    assert_int_equal(io_intercept_parse(&m, &io, err, sizeof(err)), -1);
+}
+
 static void test_io_refused(void **state)
 {
     struct hv_message m;
@@ -568,12 +634,20 @@ static void test_bus(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_cpu_mode),          cmocka_unit_test(test_next_rip),
-        cmocka_unit_test(test_in_result),         cmocka_unit_test(test_io_in_completion),
-        cmocka_unit_test(test_io_out_completion), cmocka_unit_test(test_io_length_decoded),
-        cmocka_unit_test(test_io_refused),        cmocka_unit_test(test_mmio_loads),
-        cmocka_unit_test(test_mmio_stores),       cmocka_unit_test(test_mmio_xchg),
-        cmocka_unit_test(test_mmio_refused),      cmocka_unit_test(test_bus),
+        cmocka_unit_test(test_io_string_rep_insw_16),
+        cmocka_unit_test(test_io_string_outs_64),
+        cmocka_unit_test(test_cpu_mode),
+        cmocka_unit_test(test_next_rip),
+        cmocka_unit_test(test_in_result),
+        cmocka_unit_test(test_io_in_completion),
+        cmocka_unit_test(test_io_out_completion),
+        cmocka_unit_test(test_io_length_decoded),
+        cmocka_unit_test(test_io_refused),
+        cmocka_unit_test(test_mmio_loads),
+        cmocka_unit_test(test_mmio_stores),
+        cmocka_unit_test(test_mmio_xchg),
+        cmocka_unit_test(test_mmio_refused),
+        cmocka_unit_test(test_bus),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

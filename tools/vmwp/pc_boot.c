@@ -166,8 +166,8 @@ static int describe_machine(struct pc_boot *b, struct pc_platform *pc,
         {acpi_gpa, PC_ACPI_SIZE, E820_ACPI},
         {GUEST_HIGH_RAM_BASE, gm->high_size, 1},
     };
-    char paths[4][SEABIOS_CFG_PATH_MAX];
-    const char *order[4];
+    char paths[VMWP_IDE_MAX][SEABIOS_CFG_PATH_MAX];
+    const char *order[VMWP_IDE_MAX];
     size_t norder = 0;
     void *buf = guest_memory_ptr(gm, acpi_gpa, PC_ACPI_SIZE);
     size_t used;
@@ -226,7 +226,7 @@ int pc_boot_setup(struct pc_boot *b, struct pc_platform *pc, const struct vmwp_c
 
 void pc_boot_teardown(struct pc_boot *b)
 {
-    for (unsigned i = 0; i < 4; i++) {
+    for (unsigned i = 0; i < VMWP_IDE_MAX; i++) {
         if (b->drives[i])
             disk_close(b->drives[i]);
         b->drives[i] = NULL;

@@ -415,9 +415,7 @@ static const struct piix4_ops piix4_ops = {
 static const struct i8042_callbacks kbc_callbacks = {
     .irq = kbc_irq, .a20 = kbc_a20, .reset = kbc_reset};
 
-/* Port contexts for the devices behind several ranges. */
-enum { CTX_KBC_DATA, CTX_KBC_CMD, CTX_IDE0, CTX_IDE1, CTX_IDE0_CTL, CTX_IDE1_CTL, CTX_COUNT };
-static struct platform_port_ctx port_ctx[CTX_COUNT];
+enum { CTX_KBC_DATA, CTX_KBC_CMD, CTX_IDE0, CTX_IDE1, CTX_IDE0_CTL, CTX_IDE1_CTL };
 
 int pc_platform_init(struct pc_platform *pc, struct platform *p)
 {
@@ -439,12 +437,12 @@ int pc_platform_init(struct pc_platform *pc, struct platform *p)
     uart_init(&pc->com2, com2_tx, pc);
     pc->port_a = 0x02;
 
-    port_ctx[CTX_KBC_DATA] = (struct platform_port_ctx){p, I8042_PORT_DATA};
-    port_ctx[CTX_KBC_CMD] = (struct platform_port_ctx){p, I8042_PORT_CMD};
-    port_ctx[CTX_IDE0] = (struct platform_port_ctx){p, IDE_PRIMARY_CMD_PORT};
-    port_ctx[CTX_IDE1] = (struct platform_port_ctx){p, IDE_SECONDARY_CMD_PORT};
-    port_ctx[CTX_IDE0_CTL] = (struct platform_port_ctx){p, IDE_PRIMARY_CTL_PORT};
-    port_ctx[CTX_IDE1_CTL] = (struct platform_port_ctx){p, IDE_SECONDARY_CTL_PORT};
+    pc->port_ctx[CTX_KBC_DATA] = (struct platform_port_ctx){p, I8042_PORT_DATA};
+    pc->port_ctx[CTX_KBC_CMD] = (struct platform_port_ctx){p, I8042_PORT_CMD};
+    pc->port_ctx[CTX_IDE0] = (struct platform_port_ctx){p, IDE_PRIMARY_CMD_PORT};
+    pc->port_ctx[CTX_IDE1] = (struct platform_port_ctx){p, IDE_SECONDARY_CMD_PORT};
+    pc->port_ctx[CTX_IDE0_CTL] = (struct platform_port_ctx){p, IDE_PRIMARY_CTL_PORT};
+    pc->port_ctx[CTX_IDE1_CTL] = (struct platform_port_ctx){p, IDE_SECONDARY_CTL_PORT};
 
 #define ADD(name, base, len, bytes, rd, wr, op)                                                    \
     rc |= io_bus_add(b, &(struct io_device){name, base, len, bytes, rd, wr, op})
@@ -453,18 +451,18 @@ int pc_platform_init(struct pc_platform *pc, struct platform *p)
     ADD("elcr", I8259_ELCR_PORT, I8259_PORTS, true, elcr_read, elcr_write, pc);
     ADD("pit", I8254_PORT_BASE, I8254_PORTS, true, pit_read, pit_write, pc);
     ADD("port-b", PC_PORT_B, 1, true, port_b_read, port_b_write, pc);
-    ADD("i8042-data", I8042_PORT_DATA, 1, true, kbc_read, kbc_write, &port_ctx[CTX_KBC_DATA]);
-    ADD("i8042-cmd", I8042_PORT_CMD, 1, true, kbc_read, kbc_write, &port_ctx[CTX_KBC_CMD]);
+    ADD("i8042-data", I8042_PORT_DATA, 1, true, kbc_read, kbc_write, &pc->port_ctx[CTX_KBC_DATA]);
+    ADD("i8042-cmd", I8042_PORT_CMD, 1, true, kbc_read, kbc_write, &pc->port_ctx[CTX_KBC_CMD]);
     ADD("port-a", PC_PORT_A, 1, true, port_a_read, port_a_write, pc);
     ADD("pci", PCI_CONFIG_ADDRESS_PORT, 8, false, pci_read, pci_write, pc);
     ADD("ide0", IDE_PRIMARY_CMD_PORT, IDE_CMD_PORTS, false, ide_cmd_read, ide_cmd_write,
-        &port_ctx[CTX_IDE0]);
+        &pc->port_ctx[CTX_IDE0]);
     ADD("ide1", IDE_SECONDARY_CMD_PORT, IDE_CMD_PORTS, false, ide_cmd_read, ide_cmd_write,
-        &port_ctx[CTX_IDE1]);
+        &pc->port_ctx[CTX_IDE1]);
     ADD("ide0-ctl", IDE_PRIMARY_CTL_PORT, IDE_CTL_PORTS, false, ide_ctl_read, ide_ctl_write,
-        &port_ctx[CTX_IDE0_CTL]);
+        &pc->port_ctx[CTX_IDE0_CTL]);
     ADD("ide1-ctl", IDE_SECONDARY_CTL_PORT, IDE_CTL_PORTS, false, ide_ctl_read, ide_ctl_write,
-        &port_ctx[CTX_IDE1_CTL]);
+        &pc->port_ctx[CTX_IDE1_CTL]);
     ADD("com2", PC_COM2_PORT, UART_REGS, true, com2_read, com2_write, pc);
     ADD("fw_cfg", PC_FW_CFG_PORT, PC_FW_CFG_PORTS, false, fw_cfg_read, fw_cfg_write, pc);
     ADD("debugcon", PC_DEBUGCON, 1, true, debugcon_read, debugcon_write, pc);

@@ -51,6 +51,7 @@
 #include <pc/pci_bus.h>
 #include <pc/piix4.h>
 
+#include "platform.h"
 #include "uart16550.h"
 
 #define PC_PIIX4_DEVICE  7 /* 00:07.x, as on 440BX boards and Hyper-V's generation 1 */
@@ -66,8 +67,6 @@
 #define PC_SHADOW_BASE   0xE0000u /* the BIOS's top 128 KiB in the first MiB */
 #define PC_SHADOW_SIZE   0x20000u
 
-struct platform;
-
 struct pc_platform {
     struct platform *p;
     struct i8259 pic;
@@ -82,6 +81,8 @@ struct pc_platform {
     bool com2_line;
     uint8_t port_b; /* port 0x61's writable bits: gate 2, speaker data */
     uint8_t port_a; /* port 0x92 */
+    /* Which port a handler of a device behind several ranges was called for. */
+    struct platform_port_ctx port_ctx[6];
     char debug_line[160];
     size_t debug_len;
     /* The PIT's timer thread. */
