@@ -506,6 +506,16 @@ static void io_message(struct child_vp *cvp, struct hv_message *msg)
     /* EXITINFO1 bits 7-9: A16, A32, A64; bits 10-12: the segment (APM 15.10.2). */
     io->string_info = (uint32_t)((info >> 7) & 7) | (uint32_t)((info >> 10) & 7)
                                                         << HV_IO_STRING_SEG_SHIFT;
+    /* A CPU without decode assists (QEMU's) leaves them 0 for INS/OUTS:
+     * hand over the instruction instead, whose prefixes say the same. */
+    if ((info & (1u << 2)) && !(io->string_info & 7)) {
+        uint8_t bytes[INSN_MAX_LEN];
+        unsigned n = fetch_bytes(cvp, bytes);
+
+        memcpy(io->instruction_bytes, bytes, n);
+        io->instruction_byte_count = (uint8_t)n;
+        io->string_info = 0;
+    }
     io->ds =
         (struct hv_x64_segment_register){v->ds.base, v->ds.limit, v->ds.selector, v->ds.attrib};
     io->es =

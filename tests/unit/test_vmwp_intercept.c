@@ -285,6 +285,64 @@ static void test_io_string_outs_64(void **state)
     assert_int_equal(io_intercept_parse(&m, &io, err, sizeof(err)), -1);
 }
 
+/* A hypervisor on a CPU without decode assists (QEMU's) passes the
+ * instruction instead of string_info: the address size comes from the mode
+ * and a 67 prefix, OUTS's segment from an override or DS. */
+static void set_bytes(struct hv_message *m, const char *bytes, size_t n)
+{
+    memcpy(m->u.io.instruction_bytes, bytes, n);
+    m->u.io.instruction_byte_count = (uint8_t)n;
+    m->u.io.string_info = 0;
+}
+
+static void test_io_string_from_bytes(void **state)
+{
+    struct hv_message m;
+    struct io_intercept io;
+
+    (void)state;
+    /* SeaBIOS's fw_cfg reads in 32-bit flat mode: REP INSB, ES:EDI. */
+    m = io_msg(0x511, 1 | HV_IO_ACCESS_STRING | HV_IO_ACCESS_REP, false, 2);
+    m.u.io.header.cs.attributes = CS_32;
+    m.u.io.header.execution_state = HV_X64_EXEC_CR0_PE;
+    m.u.io.rcx = 0x100000010ull;
+    m.u.io.rdi = 0x1234567800007000ull;
+    set_bytes(&m, "\xf3\x6c", 2);
+    assert_int_equal(io_intercept_parse(&m, &io, err, sizeof(err)), 0);
+    assert_int_equal(io.addr_mask, 0xFFFFFFFFull);
+    assert_int_equal(io.count, 0x10);
+    assert_int_equal(io.ptr, 0x7000);
+    /* 67 in real mode: 32-bit addressing. */
+    m.u.io.header.execution_state = 0;
+    m.u.io.header.cs.attributes = 0x93;
+    set_bytes(&m, "\x67\xf3\x6c", 3);
+    m.u.io.header.instruction_length = 3;
+    assert_int_equal(io_intercept_parse(&m, &io, err, sizeof(err)), 0);
+    assert_int_equal(io.addr_mask, 0xFFFFFFFFull);
+    set_bytes(&m, "\xf3\x6c", 2);
+    assert_int_equal(io_intercept_parse(&m, &io, err, sizeof(err)), 0);
+    assert_int_equal(io.addr_mask, 0xFFFF);
+    /* OUTSW in 64-bit mode with 67: 32-bit RSI; an ES override is honoured
+     * (base 0 in 64-bit mode), a CS override refused. */
+    m = io_msg(0x1F0, 2 | HV_IO_ACCESS_STRING, true, 4);
+    m.u.io.rsi = 0xffffffff00001000ull;
+    set_bytes(&m, "\x26\x67\x66\x6f", 4);
+    assert_int_equal(io_intercept_parse(&m, &io, err, sizeof(err)), 0);
+    assert_int_equal(io.addr_mask, 0xFFFFFFFFull);
+    assert_int_equal(io.ptr, 0x1000);
+    set_bytes(&m, "\x66\x6f", 2);
+    assert_int_equal(io_intercept_parse(&m, &io, err, sizeof(err)), 0);
+    assert_int_equal(io.addr_mask, ~0ull);
+    set_bytes(&m, "\x2e\x66\x6f", 3);
+    assert_int_equal(io_intercept_parse(&m, &io, err, sizeof(err)), -1);
+    /* Bytes that are not INS/OUTS (a plain IN; garbage) are refused. */
+    set_bytes(&m, "\xec", 1);
+    assert_int_equal(io_intercept_parse(&m, &io, err, sizeof(err)), -1);
+    set_bytes(&m, "\x0f\x6c", 2);
+    assert_int_equal(io_intercept_parse(&m, &io, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "address size"));
+}
+
 static void test_io_refused(void **state)
 {
     struct hv_message m;
@@ -636,6 +694,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_io_string_rep_insw_16),
         cmocka_unit_test(test_io_string_outs_64),
+        cmocka_unit_test(test_io_string_from_bytes),
         cmocka_unit_test(test_cpu_mode),
         cmocka_unit_test(test_next_rip),
         cmocka_unit_test(test_in_result),

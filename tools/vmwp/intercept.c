@@ -59,12 +59,50 @@ static void set_reg(struct vid_register *r, uint32_t name, uint64_t value)
 }
 
 /* INS or OUTS: which memory, how many elements, which way. */
+/*
+ * The address size and OUTS's segment from the instruction's own bytes, for
+ * a hypervisor on a CPU without decode assists: a 67 prefix flips the
+ * mode's default address size, a segment override replaces DS.  HV_IO_STRING_*
+ * bits as the CPU would have given them, or 0 if the bytes are not INS/OUTS.
+ */
+static uint32_t io_string_info_from_bytes(const struct hv_x64_io_port_intercept_message *io,
+                                          enum cpu_mode mode)
+{
+    struct insn insn;
+    size_t avail = io->instruction_byte_count;
+    uint32_t size;
+
+    if (avail > INSN_BYTES_MAX)
+        avail = INSN_BYTES_MAX;
+    if (insn_decode(&insn, io->instruction_bytes, avail, mode) != 0 || insn.map != 0 ||
+        (insn.opcode & 0xFC) != 0x6C)
+        return 0;
+    switch (mode) {
+    case CPU_MODE_64:
+        size = insn.addrsize ? HV_IO_STRING_ADDR32 : HV_IO_STRING_ADDR64;
+        break;
+    case CPU_MODE_32:
+        size = insn.addrsize ? HV_IO_STRING_ADDR16 : HV_IO_STRING_ADDR32;
+        break;
+    default:
+        size = insn.addrsize ? HV_IO_STRING_ADDR32 : HV_IO_STRING_ADDR16;
+        break;
+    }
+    return size | (uint32_t)(insn.seg == INSN_SEG_NONE ? INSN_SEG_DS : insn.seg)
+                      << HV_IO_STRING_SEG_SHIFT;
+}
+
 static int io_string_parse(const struct hv_x64_io_port_intercept_message *io,
                            struct io_intercept *out, char *err, size_t errlen)
 {
-    unsigned seg = (io->string_info & HV_IO_STRING_SEG_MASK) >> HV_IO_STRING_SEG_SHIFT;
+    const uint32_t sizes = HV_IO_STRING_ADDR16 | HV_IO_STRING_ADDR32 | HV_IO_STRING_ADDR64;
+    uint32_t info = io->string_info;
+    unsigned seg;
 
-    switch (io->string_info & (HV_IO_STRING_ADDR16 | HV_IO_STRING_ADDR32 | HV_IO_STRING_ADDR64)) {
+    if (!(info & sizes) && io->instruction_byte_count)
+        info = io_string_info_from_bytes(io, out->mode);
+    seg = (info & HV_IO_STRING_SEG_MASK) >> HV_IO_STRING_SEG_SHIFT;
+    switch (info & sizes) {
     case HV_IO_STRING_ADDR16:
         out->addr_mask = 0xFFFF;
         break;
@@ -75,8 +113,9 @@ static int io_string_parse(const struct hv_x64_io_port_intercept_message *io,
         out->addr_mask = ~0ull;
         break;
     default:
-        snprintf(err, errlen, "string I/O on port 0x%x without one address size (0x%x)",
-                 io->port_number, io->string_info);
+        snprintf(err, errlen,
+                 "string I/O on port 0x%x without one address size (0x%x, %u instruction bytes)",
+                 io->port_number, io->string_info, io->instruction_byte_count);
         return -1;
     }
     out->string = true;
