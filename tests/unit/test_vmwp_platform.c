@@ -6,7 +6,7 @@
  * back-pressure and refill as the guest drains the FIFO), COM1's IRQ 4 and
  * the SCI going through the I/O APIC to the assert_interrupt hook as the
  * guest programmed it, power-off and the three reset paths, and the clocks
- * of the PM timer and the RTC.
+ * of the PM timer and the RTC, and the RTC's IRQ 8 with its next deadline.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -241,6 +241,60 @@ static void test_clocks_and_sci(void **state)
     assert_int_equal(nirqs, 1);
 }
 
+/* The RTC's update-ended interrupt: IRQ 8 rises once the second has
+ * passed, through the I/O APIC pin 8 the guest programmed; the deadline
+ * handed to the timer thread is that second on the monotonic clock; reading
+ * register C drops the line, and the next second raises it again. */
+static void rtc_select(uint8_t reg)
+{
+    platform_port_write(&p, CMOS_PORT_INDEX, 1, reg);
+}
+
+static void test_rtc_irq8(void **state)
+{
+    uint64_t due;
+
+    (void)state;
+    ioapic_program(ACPI_CHILD_RTC_IRQ, 0x38);
+    rtc_select(CMOS_REG_B);
+    platform_port_write(&p, CMOS_PORT_DATA, 1,
+                        platform_port_read(&p, CMOS_PORT_DATA, 1) | CMOS_B_UIE);
+    assert_int_equal(nirqs, 0);
+    pthread_mutex_lock(&p.lock);
+    due = platform_rtc_update(&p);
+    pthread_mutex_unlock(&p.lock);
+    assert_true(due > fake_ns && due <= fake_ns + 1000000000ull);
+    assert_int_equal(nirqs, 0);
+    fake_s++;
+    fake_ns += 1000000000ull;
+    pthread_mutex_lock(&p.lock);
+    platform_rtc_update(&p);
+    pthread_mutex_unlock(&p.lock);
+    assert_int_equal(nirqs, 1);
+    assert_int_equal(irqs[0].vector, 0x38);
+    rtc_select(CMOS_REG_C);
+    /* (PF runs at the rate select whether PIE is set or not.) */
+    assert_int_equal(platform_port_read(&p, CMOS_PORT_DATA, 1) & ~CMOS_C_PF,
+                     CMOS_C_IRQF | CMOS_C_UF);
+    assert_int_equal(platform_port_read(&p, CMOS_PORT_DATA, 1), 0);
+    assert_int_equal(nirqs, 1);
+    fake_s++;
+    fake_ns += 1000000000ull;
+    /* A guest access brings the chip up to date too. */
+    rtc_select(CMOS_SECONDS);
+    platform_port_read(&p, CMOS_PORT_DATA, 1);
+    assert_int_equal(nirqs, 2);
+    /* Interrupts off: no deadline. */
+    rtc_select(CMOS_REG_B);
+    platform_port_write(&p, CMOS_PORT_DATA, 1,
+                        platform_port_read(&p, CMOS_PORT_DATA, 1) & ~CMOS_B_UIE);
+    rtc_select(CMOS_REG_C);
+    platform_port_read(&p, CMOS_PORT_DATA, 1);
+    pthread_mutex_lock(&p.lock);
+    assert_int_equal(platform_rtc_update(&p), UINT64_MAX);
+    pthread_mutex_unlock(&p.lock);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -249,6 +303,7 @@ int main(void)
         cmocka_unit_test_setup(test_com1_input, setup),
         cmocka_unit_test_setup(test_power_off_and_reset, setup),
         cmocka_unit_test_setup(test_clocks_and_sci, setup),
+        cmocka_unit_test_setup(test_rtc_irq8, setup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

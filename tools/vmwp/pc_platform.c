@@ -101,7 +101,7 @@ static void piix4_window(void *opaque, const struct pci_bar_window *w)
     (void)w; /* looked up at each access (piix4_ide_bmdma) */
 }
 
-static void piix4_io_window(void *opaque, const struct piix4_io_window *w)
+static void piix4_pm_window(void *opaque, const struct piix4_io_window *w)
 {
     (void)opaque;
     /* The ACPI PM block stays where the FADT put it (0x600, where SeaBIOS
@@ -109,6 +109,12 @@ static void piix4_io_window(void *opaque, const struct piix4_io_window *w)
     if (w->enabled && w->base != ACPI_CHILD_PM_BASE_DEFAULT)
         vmwp_log("PIIX4 PM base moved to 0x%x: the PM block stays at 0x%x", w->base,
                  ACPI_CHILD_PM_BASE_DEFAULT);
+}
+
+static void piix4_smbus_window(void *opaque, const struct piix4_io_window *w)
+{
+    (void)opaque;
+    (void)w; /* no SMBus devices: its ports read all ones, as an empty bus's */
 }
 
 static void pam_changed(void *opaque, unsigned segment, uint32_t base, uint32_t size,
@@ -138,7 +144,7 @@ static void *dma_map(void *opaque, uint64_t gpa, size_t len, bool to_memory)
 
 /* ---- port handlers -------------------------------------------------------- */
 
-static void timer_changed(struct pc_platform *pc)
+void pc_platform_timers_changed(struct pc_platform *pc)
 {
     if (pc->timer_started)
         pthread_cond_signal(&pc->timer_cond);
@@ -188,7 +194,7 @@ static void pit_write(void *opaque, uint64_t off, unsigned size, uint64_t v)
     struct pc_platform *pc = opaque;
 
     i8254_io_write(&pc->pit, off, size, v, platform_now_ns(pc->p));
-    timer_changed(pc);
+    pc_platform_timers_changed(pc);
 }
 
 /* Port 0x61: bit 0 gate of counter 2, bit 1 speaker data (kept), bit 4 the
@@ -217,7 +223,7 @@ static void port_b_write(void *opaque, uint64_t off, unsigned size, uint64_t v)
     (void)size;
     pc->port_b = (uint8_t)(v & 0x03);
     i8254_set_gate(&pc->pit, 2, v & 1, platform_now_ns(pc->p));
-    timer_changed(pc);
+    pc_platform_timers_changed(pc);
 }
 
 static uint64_t kbc_read(void *opaque, uint64_t off, unsigned size)
@@ -409,8 +415,8 @@ static const struct piix4_ops piix4_ops = {
     .isa_irq = piix4_isa_irq,
     .ide_legacy = piix4_ide_legacy,
     .ide_bmdma = piix4_window,
-    .pm_io = piix4_io_window,
-    .smbus_io = piix4_io_window,
+    .pm_io = piix4_pm_window,
+    .smbus_io = piix4_smbus_window,
 };
 static const struct i8042_callbacks kbc_callbacks = {
     .irq = kbc_irq, .a20 = kbc_a20, .reset = kbc_reset};
@@ -498,7 +504,7 @@ bool pc_platform_port_write(struct pc_platform *pc, uint16_t port, unsigned size
     return false;
 }
 
-/* ---- the PIT's timer thread ------------------------------------------------ */
+/* ---- the timer thread: PIT and RTC ------------------------------------------ */
 
 static void *timer_main(void *arg)
 {
@@ -509,9 +515,14 @@ static void *timer_main(void *arg)
     while (!pc->timer_stop) {
         uint64_t now = platform_now_ns(p), due;
 
+        uint64_t rtc_due;
+
         i8254_advance(&pc->pit, now);
         due = i8254_irq0_deadline(&pc->pit);
-        if (due == I8254_NO_DEADLINE) {
+        rtc_due = platform_rtc_update(p);
+        if (rtc_due < due)
+            due = rtc_due;
+        if (due == UINT64_MAX) { /* neither I8254_NO_DEADLINE nor an RTC event */
             pthread_cond_wait(&pc->timer_cond, &p->lock);
         } else if (due > now) {
             struct timespec ts = {.tv_sec = (time_t)(due / 1000000000u),

@@ -85,9 +85,9 @@ struct pc_platform {
     struct platform_port_ctx port_ctx[6];
     char debug_line[160];
     size_t debug_len;
-    /* The PIT's timer thread. */
+    /* The timer thread: the PIT's IRQ 0 and the RTC's IRQ 8. */
     pthread_t timer;
-    pthread_cond_t timer_cond; /* on the monotonic clock; signalled when the PIT changes */
+    pthread_cond_t timer_cond; /* on the monotonic clock; signalled when a timer changes */
     bool timer_started, timer_stop;
 };
 
@@ -100,7 +100,11 @@ int pc_platform_init(struct pc_platform *pc, struct platform *p);
 bool pc_platform_port_read(struct pc_platform *pc, uint16_t port, unsigned size, uint64_t *value);
 bool pc_platform_port_write(struct pc_platform *pc, uint16_t port, unsigned size, uint64_t value);
 
-/* Start and stop the PIT's timer thread (outside the platform lock). */
+/* With the platform lock held: a guest access changed the PIT or the RTC,
+ * whose next deadline the timer thread must take again. */
+void pc_platform_timers_changed(struct pc_platform *pc);
+
+/* Start and stop the timer thread (outside the platform lock). */
 int pc_platform_start(struct pc_platform *pc);
 void pc_platform_stop(struct pc_platform *pc);
 

@@ -38,6 +38,35 @@ static int64_t now_s(const struct platform *p)
 
 /* ---- interrupt lines ------------------------------------------------------ */
 
+/* The RTC runs on wall-clock time: its registers are the date. */
+static int64_t now_rt_ns(const struct platform *p)
+{
+    struct timespec ts;
+
+    if (p->hooks.realtime_s)
+        return p->hooks.realtime_s(p->hooks.opaque) * 1000000000ll;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
+}
+
+uint64_t platform_rtc_update(struct platform *p)
+{
+    int64_t rt = now_rt_ns(p), due;
+    bool line;
+
+    cmos_rtc_advance(&p->rtc, rt);
+    line = cmos_rtc_irq(&p->rtc);
+    if (line != p->rtc_line) {
+        p->rtc_line = line;
+        platform_isa_irq(p, ACPI_CHILD_RTC_IRQ, line);
+    }
+    due = cmos_rtc_next_deadline(&p->rtc);
+    if (due == CMOS_RTC_NO_DEADLINE)
+        return UINT64_MAX;
+    /* From the wall clock to the monotonic one the timer thread waits on. */
+    return due <= rt ? now_ns(p) : now_ns(p) + (uint64_t)(due - rt);
+}
+
 uint64_t platform_now_ns(const struct platform *p)
 {
     return now_ns(p);
@@ -179,12 +208,26 @@ static void pm_io_write(void *opaque, uint64_t offset, unsigned size, uint64_t v
 
 /* ---- CMOS RTC, reset ------------------------------------------------------- */
 
+/* After a guest access: IRQ 8 follows register C at once; generation 1's
+ * timer thread re-reads the next periodic, alarm or update event.  (A
+ * generation 2 child has no timer thread: its RTC events show when it
+ * next reads the chip, which is how Linux there uses it.) */
+static void rtc_changed(struct platform *p)
+{
+    platform_rtc_update(p);
+    if (p->pc)
+        pc_platform_timers_changed(p->pc);
+}
+
 static uint64_t rtc_io_read(void *opaque, uint64_t offset, unsigned size)
 {
     struct platform *p = opaque;
+    uint8_t v;
 
     (void)size;
-    return cmos_rtc_read(&p->rtc, (uint16_t)(CMOS_PORT_INDEX + offset), now_s(p));
+    v = cmos_rtc_read_ns(&p->rtc, (uint16_t)(CMOS_PORT_INDEX + offset), now_rt_ns(p));
+    rtc_changed(p); /* reading register C drops IRQ 8 */
+    return v;
 }
 
 static void rtc_io_write(void *opaque, uint64_t offset, unsigned size, uint64_t value)
@@ -192,7 +235,8 @@ static void rtc_io_write(void *opaque, uint64_t offset, unsigned size, uint64_t 
     struct platform *p = opaque;
 
     (void)size;
-    cmos_rtc_write(&p->rtc, (uint16_t)(CMOS_PORT_INDEX + offset), (uint8_t)value, now_s(p));
+    cmos_rtc_write_ns(&p->rtc, (uint16_t)(CMOS_PORT_INDEX + offset), (uint8_t)value, now_rt_ns(p));
+    rtc_changed(p);
 }
 
 /* One handler for the three reset ports: the opaque pointer carries the

@@ -77,6 +77,7 @@ struct platform {
     struct pm_ports pm;
     bool sci_line; /* IRQ 9 as last driven */
     struct cmos_rtc rtc;
+    bool rtc_line; /* IRQ 8 as last driven */
     struct reset_ports reset;
     struct platform_port_ctx reset_ctx[3]; /* 0xCF9, 0x60, 0x64 */
     uint8_t rx_buf[PLATFORM_RX_BUFFER];    /* ring of console input */
@@ -96,6 +97,10 @@ void platform_isa_irq(struct platform *p, unsigned irq, bool level);
 /* A VP can take the 8259s' interrupt: acknowledge it (the INTA cycle).
  * The vector, or -1 if the PIC no longer asks for one. */
 int platform_extint_ack(struct platform *p);
+
+/* With p->lock held: bring the RTC's events up to now and drive IRQ 8;
+ * the monotonic time (platform_now_ns) of its next event, or UINT64_MAX. */
+uint64_t platform_rtc_update(struct platform *p);
 
 /* Generation 1: the clock the devices run on, for their timer thread. */
 uint64_t platform_now_ns(const struct platform *p);
