@@ -689,9 +689,10 @@ static void test_write_then_read_many_disks(void **state)
         snprintf(disk + 3000, 16, "/%u.vhdx", i);
         assert_int_equal(vm_disk_add(&c, -1, false, disk, err, sizeof(err)), (int)i);
     }
-    /* And 8 NICs on switches with the longest names, with every option: it still fits. */
+    /* And 8 NICs on switches with the longest names, with every option (as
+     * many legacy as a VM may have): it still fits. */
     for (unsigned i = 0; i < VM_NICS_MAX; i++) {
-        struct nic_option opt = {.vlan = 4000 + i, .legacy = true};
+        struct nic_option opt = {.vlan = 4000 + i, .legacy = i < VM_LEGACY_NICS_MAX};
         uint8_t mac[MAC_LEN] = {0x00, 0x15, 0x5d, 0xff, 0xff, (uint8_t)(0xf0 + i)};
 
         memset(opt.switch_name, 's', VM_NAME_MAX);

@@ -280,6 +280,11 @@ static void test_nic_add_remove(void **state)
     c.memory = 64ULL << 20;
     c.cpus = 1;
     strcpy(c.firmware, "/bios.bin");
+    /* ...as long as at most four are legacy, a PIRQ each. */
+    assert_int_equal(vm_config_validate(&c, err, sizeof(err)), -1);
+    assert_string_equal(err, "nic: 8 legacy NICs; a generation 1 VM has at most 4");
+    for (unsigned i = VM_LEGACY_NICS_MAX; i < c.nic_count; i++)
+        c.nics[i].legacy = false;
     if (vm_config_validate(&c, err, sizeof(err)) != 0)
         fail_msg("%s", err);
     /* But not for a generation 2 VM: its NICs are synthetic. */
@@ -477,6 +482,21 @@ static void test_nic_assign(void **state)
                      2);
     assert_false(from_pool);
     assert_true(c.nics[2].legacy);
+    /* At most four legacy NICs, as on Hyper-V (a PIRQ each). */
+    for (int i = 3; i < 6; i++) {
+        char spec[64];
+
+        snprintf(spec, sizeof(spec), "lan,legacy,mac=02:00:00:00:00:%02x", i);
+        assert_int_equal(nic_assign(&c, spec, &inv, &pool, &from_pool, err, sizeof(err)), i);
+    }
+    assert_int_equal(nic_assign(&c, "lan,legacy,mac=02:00:00:00:00:10", &inv, &pool, &from_pool,
+                                err, sizeof(err)),
+                     -1);
+    assert_string_equal(err, "--nic lan,legacy,mac=02:00:00:00:00:10: new has 4 legacy NICs "
+                             "already, the most a VM can have");
+    assert_int_equal(
+        nic_assign(&c, "lan,mac=02:00:00:00:00:10", &inv, &pool, &from_pool, err, sizeof(err)), 6);
+    c.nic_count = 3;
     /* A switch that does not exist, a malformed option. */
     assert_int_equal(nic_assign(&c, "dmz", &inv, &pool, &from_pool, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "--nic dmz: there is no switch dmz (hvctl switch list"));

@@ -25,6 +25,11 @@ int nic_assign(struct vm_config *c, const char *spec, struct net_inventory *inv,
                  spec, c->name, c->generation);
         return -1;
     }
+    if (opt.legacy && vm_config_legacy_nics(c) >= VM_LEGACY_NICS_MAX) {
+        snprintf(err, err_size, "--nic %s: %s has %u legacy NICs already, the most a VM can have",
+                 spec, c->name, VM_LEGACY_NICS_MAX);
+        return -1;
+    }
     if (net_inventory_switch(inv, opt.switch_name) == NULL) {
         snprintf(err, err_size,
                  "--nic %s: there is no switch %s (hvctl switch list shows them, hvctl switch "

@@ -378,6 +378,15 @@ static int check_ides(const struct vm_config *c, char *err, size_t err_size)
  * is refused rather than kept as a surprise.  Each message starts with the
  * key, so that vm_options_apply() can make "--KEY ..." of it.
  */
+unsigned vm_config_legacy_nics(const struct vm_config *c)
+{
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < c->nic_count; i++)
+        n += c->nics[i].legacy;
+    return n;
+}
+
 static int check_generation(const struct vm_config *c, char *err, size_t err_size)
 {
     if (c->generation == 1) {
@@ -391,6 +400,11 @@ static int check_generation(const struct vm_config *c, char *err, size_t err_siz
                      "%s is for generation 2 VMs (a generation 1 VM boots its firmware from its "
                      "disks)",
                      kernel_key);
+            return -1;
+        }
+        if (vm_config_legacy_nics(c) > VM_LEGACY_NICS_MAX) {
+            snprintf(err, err_size, "nic: %u legacy NICs; a generation 1 VM has at most %u",
+                     vm_config_legacy_nics(c), VM_LEGACY_NICS_MAX);
             return -1;
         }
         return check_path("firmware", c->firmware, err, err_size);

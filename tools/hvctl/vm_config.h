@@ -76,6 +76,7 @@
 #define VM_DISKS_MAX          64 /* disk= lines */
 #define VM_DISK_LUN_MAX       63
 #define VM_NICS_MAX           8 /* nic= lines */
+#define VM_LEGACY_NICS_MAX    4 /* of them legacy (generation 1), as on Hyper-V */
 #define VM_NIC_INDEX_MAX      7
 #define VM_NIC_VLAN_MAX       4094
 #define VM_IDE_MAX            4 /* ide= lines: two channels of two devices */
@@ -147,6 +148,9 @@ const char *vm_ide_media_name(enum vm_ide_media media);
  * front when an option set it.
  */
 int vm_config_validate(const struct vm_config *c, char *err, size_t err_size);
+
+/* How many of @c's NICs are legacy (emulated DEC 21140s). */
+unsigned vm_config_legacy_nics(const struct vm_config *c);
 
 /*
  * Parses the @len bytes of @text (need not be NUL-terminated) into @c, then

@@ -519,6 +519,9 @@ static int open_nic(struct worker *w, const struct vmwp_nic *n, char *err, size_
         close(fd);
         return -1;
     }
+    if (n->legacy)
+        return network_add_legacy_nic(&w->network, &w->platform, n->index, n->mac, fd, ifname, err,
+                                      errlen);
     return network_add_nic(&w->network, n->index, n->mac, mtu, fd, ifname, err, errlen);
 }
 
@@ -538,12 +541,12 @@ static int setup(struct worker *w, const char *config_path, const char *run_dir,
     if (vmwp_config_load(config_path, &w->config, err, errlen))
         return -1;
     gen1 = w->config.generation == 1;
-    for (unsigned i = 0; i < w->config.nic_count; i++) {
-        if (w->config.nics[i].legacy) {
+    for (unsigned i = 0, legacy = 0; i < w->config.nic_count; i++) {
+        if (w->config.nics[i].legacy && (!gen1 || ++legacy > PC_NICS_MAX)) {
             snprintf(err, errlen,
-                     "config %s: nic %u: the legacy (DEC 21140) adapter is not wired in yet; "
-                     "use a synthetic NIC",
-                     config_path, w->config.nics[i].index);
+                     gen1 ? "config %s: nic %u: a generation 1 child has at most %u legacy NICs"
+                          : "config %s: nic %u: a legacy NIC needs a generation 1 child",
+                     config_path, w->config.nics[i].index, PC_NICS_MAX);
             return -1;
         }
     }

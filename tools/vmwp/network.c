@@ -16,6 +16,7 @@
 
 #include "log.h"
 #include "network.h"
+#include "pc_platform.h"
 
 /* The largest frame a TAP hands over: more than any MTU netvsp takes, so a
  * frame too long is read whole and refused, never split. */
@@ -48,7 +49,7 @@ static void nic_transmit(void *opaque, const uint8_t *frame, size_t len)
         ;
 }
 
-/* netvsp's rx_resume, with the VMBus lock held. */
+/* netvsp's or the legacy NIC's rx_resume, with the port's lock held. */
 static void nic_rx_resume(void *opaque)
 {
     struct vm_nic_port *p = opaque;
@@ -57,7 +58,7 @@ static void nic_rx_resume(void *opaque)
         pthread_cond_signal(&p->rx_room);
 }
 
-/* With the VMBus lock held: wait up to RX_WAIT_MS for rx_resume. */
+/* With the port's lock held: wait up to RX_WAIT_MS for rx_resume. */
 static void wait_for_room(struct vm_nic_port *p)
 {
     struct timespec ts;
@@ -69,25 +70,41 @@ static void wait_for_room(struct vm_nic_port *p)
         ts.tv_nsec -= 1000000000L;
     }
     p->rx_waiting = true;
-    pthread_cond_timedwait(&p->rx_room, &p->net->vmbus->lock, &ts);
+    pthread_cond_timedwait(&p->rx_room, p->lock, &ts);
     p->rx_waiting = false;
 }
 
+static bool stopping(const struct vm_network *net)
+{
+    return __atomic_load_n(&net->stopping, __ATOMIC_ACQUIRE);
+}
+
 /* Hand one frame from the switch to the guest, waiting while it has no
- * room; a frame it does not take for any other reason is dropped. */
+ * room; a frame it does not take for any other reason is dropped.  A
+ * legacy NIC whose receiver is off drops it at once, as the chip would. */
 static void deliver(struct vm_nic_port *p, const uint8_t *frame, size_t len)
 {
     struct vm_network *net = p->net;
 
-    pthread_mutex_lock(&net->vmbus->lock);
-    while (!net->stopping) {
-        enum netvsp_rx_result r = netvsp_receive_frame(p->nic, frame, len);
+    pthread_mutex_lock(p->lock);
+    if (p->legacy) {
+        struct pc_platform *pc = p->platform->pc;
 
-        if (r != NETVSP_RX_NO_SLOT && r != NETVSP_RX_RING_FULL)
-            break;
-        wait_for_room(p);
+        while (!stopping(net) && pc_platform_nic_rx_running(pc, p->legacy_nic) &&
+               !pc_platform_nic_rx_ready(pc, p->legacy_nic))
+            wait_for_room(p);
+        if (!stopping(net))
+            pc_platform_nic_receive(pc, p->legacy_nic, frame, len);
+    } else {
+        while (!stopping(net)) {
+            enum netvsp_rx_result r = netvsp_receive_frame(p->nic, frame, len);
+
+            if (r != NETVSP_RX_NO_SLOT && r != NETVSP_RX_RING_FULL)
+                break;
+            wait_for_room(p);
+        }
     }
-    pthread_mutex_unlock(&net->vmbus->lock);
+    pthread_mutex_unlock(p->lock);
 }
 
 static void *rx_main(void *arg)
@@ -141,38 +158,64 @@ int network_start(struct vm_network *net, struct vmbus_host_ctx *vmbus, char *er
     return 0;
 }
 
-int network_add_nic(struct vm_network *net, unsigned index, const uint8_t mac[6], uint32_t mtu,
-                    int tap_fd, const char *tap_name, char *err, size_t errlen)
+/* A new port on @tap_fd (non-blocking from here), its receive wait set
+ * up; NULL with a message (and @tap_fd closed) if not. */
+static struct vm_nic_port *port_open(struct vm_network *net, unsigned index, int tap_fd,
+                                     const char *tap_name, char *err, size_t errlen)
 {
-    struct netvsp_config cfg = {.mtu = mtu, .link_up = true};
     struct vm_nic_port *p;
     pthread_condattr_t attr;
-    int rc;
 
     if (net->count >= NETWORK_NICS_MAX) {
         snprintf(err, errlen, "more than %u NICs", NETWORK_NICS_MAX);
         close(tap_fd);
-        return -1;
+        return NULL;
     }
     p = &net->ports[net->count];
     memset(p, 0, sizeof(*p));
     p->net = net;
     p->index = index;
     p->tap_fd = tap_fd;
+    p->lock = &net->vmbus->lock;
     snprintf(p->tap_name, sizeof(p->tap_name), "%s", tap_name);
     if (fcntl(tap_fd, F_SETFL, fcntl(tap_fd, F_GETFL) | O_NONBLOCK) < 0) {
         snprintf(err, errlen, "%s: %s", tap_name, strerror(errno));
         close(tap_fd);
-        return -1;
+        return NULL;
     }
     if (pthread_condattr_init(&attr) || pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) ||
         pthread_cond_init(&p->rx_room, &attr)) {
         snprintf(err, errlen, "cannot set up NIC %u's receive path", index);
         close(tap_fd);
-        return -1;
+        return NULL;
     }
     pthread_condattr_destroy(&attr);
     p->rx_room_ready = true;
+    return p;
+}
+
+/* Counted from here on (network_stop() cleans up whatever exists): start
+ * the receive thread. */
+static int port_start(struct vm_nic_port *p, char *err, size_t errlen)
+{
+    int rc = pthread_create(&p->rx_thread, NULL, rx_main, p);
+
+    if (rc != 0) {
+        snprintf(err, errlen, "cannot start NIC %u's receive thread: %s", p->index, strerror(rc));
+        return -1;
+    }
+    p->rx_started = true;
+    return 0;
+}
+
+int network_add_nic(struct vm_network *net, unsigned index, const uint8_t mac[6], uint32_t mtu,
+                    int tap_fd, const char *tap_name, char *err, size_t errlen)
+{
+    struct netvsp_config cfg = {.mtu = mtu, .link_up = true};
+    struct vm_nic_port *p = port_open(net, index, tap_fd, tap_name, err, errlen);
+
+    if (!p)
+        return -1;
 
     const struct netvsp_host host = {
         .opaque = p, .transmit = nic_transmit, .rx_resume = nic_rx_resume};
@@ -182,20 +225,49 @@ int network_add_nic(struct vm_network *net, unsigned index, const uint8_t mac[6]
     pthread_mutex_lock(&net->vmbus->lock);
     p->nic = netvsp_create(net->vmbus->server, &host, &cfg);
     pthread_mutex_unlock(&net->vmbus->lock);
-    /* Counted from here on: network_stop() cleans up whatever exists. */
     net->count++;
     if (!p->nic) {
         snprintf(err, errlen, "cannot offer NIC %u (MTU %u)", index, mtu);
         return -1;
     }
-    rc = pthread_create(&p->rx_thread, NULL, rx_main, p);
-    if (rc != 0) {
-        snprintf(err, errlen, "cannot start NIC %u's receive thread: %s", index, strerror(rc));
+    if (port_start(p, err, errlen))
         return -1;
-    }
-    p->rx_started = true;
     vmwp_log("network: NIC %u (%02x:%02x:%02x:%02x:%02x:%02x, MTU %u) on %s", index, mac[0], mac[1],
              mac[2], mac[3], mac[4], mac[5], mtu, tap_name);
+    return 0;
+}
+
+int network_add_legacy_nic(struct vm_network *net, struct platform *platform, unsigned index,
+                           const uint8_t mac[6], int tap_fd, const char *tap_name, char *err,
+                           size_t errlen)
+{
+    struct vm_nic_port *p = port_open(net, index, tap_fd, tap_name, err, errlen);
+    int slot;
+
+    if (!p)
+        return -1;
+    p->legacy = true;
+    p->platform = platform;
+    p->lock = &platform->lock;
+
+    const struct pc_nic_host host = {
+        .transmit = nic_transmit, .rx_resume = nic_rx_resume, .opaque = p};
+
+    pthread_mutex_lock(&platform->lock);
+    slot = pc_platform_add_nic(platform->pc, mac, &host);
+    pthread_mutex_unlock(&platform->lock);
+    net->count++;
+    if (slot < 0) {
+        snprintf(err, errlen, "NIC %u: more than %u legacy NICs", index, PC_NICS_MAX);
+        return -1;
+    }
+    p->legacy_nic = (unsigned)slot;
+    if (port_start(p, err, errlen))
+        return -1;
+    vmwp_log("network: NIC %u (%02x:%02x:%02x:%02x:%02x:%02x), legacy DEC 21140 at 00:%02x.0, on "
+             "%s",
+             index, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], PC_NIC_FIRST_DEV + slot,
+             tap_name);
     return 0;
 }
 
@@ -205,12 +277,16 @@ void network_stop(struct vm_network *net)
 
     if (net->stop_fd < 0)
         return;
-    pthread_mutex_lock(&net->vmbus->lock);
-    net->stopping = true;
-    for (unsigned i = 0; i < net->count; i++)
-        if (net->ports[i].rx_room_ready)
-            pthread_cond_signal(&net->ports[i].rx_room);
-    pthread_mutex_unlock(&net->vmbus->lock);
+    __atomic_store_n(&net->stopping, true, __ATOMIC_RELEASE);
+    for (unsigned i = 0; i < net->count; i++) {
+        struct vm_nic_port *p = &net->ports[i];
+
+        if (p->rx_room_ready) {
+            pthread_mutex_lock(p->lock);
+            pthread_cond_signal(&p->rx_room);
+            pthread_mutex_unlock(p->lock);
+        }
+    }
     while (write(net->stop_fd, &one, sizeof(one)) < 0 && errno == EINTR)
         ;
     for (unsigned i = 0; i < net->count; i++) {

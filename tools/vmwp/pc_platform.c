@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "acpi_tables.h"
+#include "ioapic.h"
 #include "log.h"
 #include "pc_platform.h"
 #include "platform.h"
@@ -140,6 +141,133 @@ static void *dma_map(void *opaque, uint64_t gpa, size_t len, bool to_memory)
     if (!pc->p->hooks.guest_map)
         return NULL;
     return pc->p->hooks.guest_map(pc->p->hooks.opaque, gpa, len, to_memory);
+}
+
+/* ---- legacy NICs ------------------------------------------------------------ */
+
+static bool nic_dma_read(void *opaque, uint64_t gpa, void *buf, size_t len)
+{
+    struct pc_nic *n = opaque;
+    const void *src = dma_map(n->pc, gpa, len, false);
+
+    if (!src)
+        return false;
+    memcpy(buf, src, len);
+    return true;
+}
+
+static bool nic_dma_write(void *opaque, uint64_t gpa, const void *buf, size_t len)
+{
+    struct pc_nic *n = opaque;
+    void *dst = dma_map(n->pc, gpa, len, true);
+
+    if (!dst)
+        return false;
+    memcpy(dst, buf, len);
+    return true;
+}
+
+static void nic_transmit(void *opaque, const uint8_t *frame, size_t len)
+{
+    struct pc_nic *n = opaque;
+
+    n->host.transmit(n->host.opaque, frame, len);
+}
+
+/* INTA#: the PIIX4's PIRQ input (to the 8259s as the BIOS routed it) and
+ * the I/O APIC pin the _PRT names.  No other device shares the PIRQ. */
+static void nic_set_irq(void *opaque, bool level)
+{
+    struct pc_nic *n = opaque;
+
+    piix4_set_pirq(&n->pc->piix4, n->pirq, level);
+    ioapic_set_irq(&n->pc->p->ioapic, ACPI_CHILD_PCI_GSI_BASE + n->pirq, level);
+}
+
+static struct pc_nic *nic_at_port(struct pc_platform *pc, uint64_t port, unsigned *offset)
+{
+    for (unsigned i = 0; i < pc->nic_count; i++) {
+        struct pci_bar_window w = tulip_io_bar(&pc->nics[i].tulip);
+
+        if (w.mapped && port >= w.base && port - w.base < w.size) {
+            *offset = (unsigned)(port - w.base);
+            return &pc->nics[i];
+        }
+    }
+    return NULL;
+}
+
+static struct pc_nic *nic_at_address(struct pc_platform *pc, uint64_t gpa, unsigned *offset)
+{
+    for (unsigned i = 0; i < pc->nic_count; i++) {
+        struct pci_bar_window w = tulip_mmio_bar(&pc->nics[i].tulip);
+
+        if (w.mapped && gpa >= w.base && gpa - w.base < w.size) {
+            *offset = (unsigned)(gpa - w.base);
+            return &pc->nics[i];
+        }
+    }
+    return NULL;
+}
+
+static uint32_t nic_read(struct pc_nic *n, unsigned offset, unsigned size)
+{
+    tulip_advance(&n->tulip, platform_now_ns(n->pc->p));
+    return tulip_io_read(&n->tulip, offset, size);
+}
+
+/* A write may start a process, hand over descriptors or arm CSR11. */
+static void nic_write(struct pc_nic *n, unsigned offset, unsigned size, uint32_t value)
+{
+    tulip_advance(&n->tulip, platform_now_ns(n->pc->p));
+    tulip_io_write(&n->tulip, offset, size, value);
+    pc_platform_timers_changed(n->pc);
+    if (n->host.rx_resume && tulip_rx_ready(&n->tulip))
+        n->host.rx_resume(n->host.opaque);
+}
+
+int pc_platform_add_nic(struct pc_platform *pc, const uint8_t mac[6],
+                        const struct pc_nic_host *host)
+{
+    unsigned i = pc->nic_count, dev = PC_NIC_FIRST_DEV + i;
+    struct pc_nic *n = &pc->nics[i];
+
+    if (i >= PC_NICS_MAX)
+        return -1;
+    const struct tulip_ops ops = {
+        .dma_read = nic_dma_read,
+        .dma_write = nic_dma_write,
+        .transmit = nic_transmit,
+        .set_irq = nic_set_irq,
+        .opaque = n,
+    };
+    n->pc = pc;
+    n->host = *host;
+    /* INTA (pin 0) of the slot, swizzled as SeaBIOS and the _PRT do. */
+    n->pirq = (dev - 1) & 3;
+    if (tulip_init(&n->tulip, &pc->pci, dev, mac, &ops) != 0)
+        return -1;
+    tulip_advance(&n->tulip, platform_now_ns(pc->p));
+    pc->nic_count++;
+    return (int)i;
+}
+
+bool pc_platform_nic_rx_ready(const struct pc_platform *pc, unsigned nic)
+{
+    return nic < pc->nic_count && tulip_rx_ready(&pc->nics[nic].tulip);
+}
+
+bool pc_platform_nic_rx_running(const struct pc_platform *pc, unsigned nic)
+{
+    return nic < pc->nic_count && (pc->nics[nic].tulip.csr6 & TULIP_CSR6_SR);
+}
+
+bool pc_platform_nic_receive(struct pc_platform *pc, unsigned nic, const uint8_t *frame, size_t len)
+{
+    if (nic >= pc->nic_count)
+        return false;
+    tulip_advance(&pc->nics[nic].tulip, platform_now_ns(pc->p));
+    return tulip_receive(&pc->nics[nic].tulip, frame, len);
 }
 
 /* ---- port handlers -------------------------------------------------------- */
@@ -485,9 +613,16 @@ int pc_platform_init(struct pc_platform *pc, struct platform *p)
 bool pc_platform_port_read(struct pc_platform *pc, uint16_t port, unsigned size, uint64_t *value)
 {
     struct pci_bar_window bm = piix4_ide_bmdma(&pc->piix4);
+    struct pc_nic *n;
+    unsigned off;
 
     if (bm.mapped && port >= bm.base && port < bm.base + bm.size) {
         *value = ide_bm_read(&pc->ide, port - bm.base, size);
+        return true;
+    }
+    n = nic_at_port(pc, port, &off);
+    if (n) {
+        *value = nic_read(n, off, size);
         return true;
     }
     return false;
@@ -496,15 +631,60 @@ bool pc_platform_port_read(struct pc_platform *pc, uint16_t port, unsigned size,
 bool pc_platform_port_write(struct pc_platform *pc, uint16_t port, unsigned size, uint64_t value)
 {
     struct pci_bar_window bm = piix4_ide_bmdma(&pc->piix4);
+    struct pc_nic *n;
+    unsigned off;
 
     if (bm.mapped && port >= bm.base && port < bm.base + bm.size) {
         ide_bm_write(&pc->ide, port - bm.base, size, value);
         return true;
     }
+    n = nic_at_port(pc, port, &off);
+    if (n) {
+        nic_write(n, off, size, (uint32_t)value);
+        return true;
+    }
     return false;
 }
 
-/* ---- the timer thread: PIT and RTC ------------------------------------------ */
+bool pc_platform_port_decoded(struct pc_platform *pc, uint16_t port)
+{
+    struct pci_bar_window bm = piix4_ide_bmdma(&pc->piix4);
+    unsigned off;
+
+    return (bm.mapped && port >= bm.base && port < bm.base + bm.size) ||
+           nic_at_port(pc, port, &off) != NULL;
+}
+
+bool pc_platform_mmio_decoded(struct pc_platform *pc, uint64_t gpa)
+{
+    unsigned off;
+
+    return nic_at_address(pc, gpa, &off) != NULL;
+}
+
+bool pc_platform_mmio_read(struct pc_platform *pc, uint64_t gpa, unsigned size, uint64_t *value)
+{
+    unsigned off;
+    struct pc_nic *n = nic_at_address(pc, gpa, &off);
+
+    if (!n)
+        return false;
+    *value = nic_read(n, off, size);
+    return true;
+}
+
+bool pc_platform_mmio_write(struct pc_platform *pc, uint64_t gpa, unsigned size, uint64_t value)
+{
+    unsigned off;
+    struct pc_nic *n = nic_at_address(pc, gpa, &off);
+
+    if (!n)
+        return false;
+    nic_write(n, off, size, (uint32_t)value);
+    return true;
+}
+
+/* ---- the timer thread: PIT, RTC, NICs ---------------------------------------- */
 
 static void *timer_main(void *arg)
 {
@@ -513,15 +693,21 @@ static void *timer_main(void *arg)
 
     pthread_mutex_lock(&p->lock);
     while (!pc->timer_stop) {
-        uint64_t now = platform_now_ns(p), due;
-
-        uint64_t rtc_due;
+        uint64_t now = platform_now_ns(p), due, rtc_due;
 
         i8254_advance(&pc->pit, now);
         due = i8254_irq0_deadline(&pc->pit);
         rtc_due = platform_rtc_update(p);
         if (rtc_due < due)
             due = rtc_due;
+        for (unsigned i = 0; i < pc->nic_count; i++) {
+            uint64_t nic_due;
+
+            tulip_advance(&pc->nics[i].tulip, now);
+            nic_due = tulip_deadline(&pc->nics[i].tulip);
+            if (nic_due < due)
+                due = nic_due;
+        }
         if (due == UINT64_MAX) { /* neither I8254_NO_DEADLINE nor an RTC event */
             pthread_cond_wait(&pc->timer_cond, &p->lock);
         } else if (due > now) {

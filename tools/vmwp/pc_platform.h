@@ -32,8 +32,12 @@
  * registers are kept but do not remap: the range is always RAM (a BIOS
  * that write-protects it is not held to it).
  *
- * Timers: the PIT runs on the monotonic clock; a thread arms for its next
- * IRQ 0 edge (pc_platform_start).
+ *   00:0A.0 onwards: the legacy NICs (DEC 21140, pc/tulip.h), I/O and
+ *                    memory BARs where the BIOS puts them, INTA# on a PIRQ
+ *
+ * Timers: the PIT runs on the monotonic clock, the RTC on the wall clock;
+ * one thread arms for the next of their interrupts and the NICs' timers
+ * (pc_platform_start).
  */
 #ifndef VMWP_PC_PLATFORM_H
 #define VMWP_PC_PLATFORM_H
@@ -50,6 +54,7 @@
 #include <pc/ide.h>
 #include <pc/pci_bus.h>
 #include <pc/piix4.h>
+#include <pc/tulip.h>
 
 #include "platform.h"
 #include "uart16550.h"
@@ -66,6 +71,29 @@
 #define PC_BIOS_SIZE_MAX (256u << 10)
 #define PC_SHADOW_BASE   0xE0000u /* the BIOS's top 128 KiB in the first MiB */
 #define PC_SHADOW_SIZE   0x20000u
+
+/* Legacy NICs: DEC 21140s at 00:0A.0 onwards.  Their INTA# lines are
+ * PIRQB, C, D, A in turn (the swizzle of pc/piix4.h and the DSDT's _PRT),
+ * so that no two share a PIRQ. */
+#define PC_NICS_MAX      4
+#define PC_NIC_FIRST_DEV 10
+
+/* What the worker does with a legacy NIC's traffic; called with the
+ * platform lock held. */
+struct pc_nic_host {
+    void (*transmit)(void *opaque, const uint8_t *frame, size_t len);
+    /* The guest gave the receiver descriptors or restarted it: a frame
+     * waiting for room may be offered again. */
+    void (*rx_resume)(void *opaque);
+    void *opaque;
+};
+
+struct pc_nic {
+    struct pc_platform *pc;
+    struct tulip tulip;
+    struct pc_nic_host host;
+    unsigned pirq; /* 0..3: PIRQA..D, I/O APIC pin 16 + pirq */
+};
 
 struct pc_platform {
     struct platform *p;
@@ -85,7 +113,9 @@ struct pc_platform {
     struct platform_port_ctx port_ctx[6];
     char debug_line[160];
     size_t debug_len;
-    /* The timer thread: the PIT's IRQ 0 and the RTC's IRQ 8. */
+    struct pc_nic nics[PC_NICS_MAX];
+    unsigned nic_count;
+    /* The timer thread: the PIT's IRQ 0, the RTC's IRQ 8, the NICs' timers. */
     pthread_t timer;
     pthread_cond_t timer_cond; /* on the monotonic clock; signalled when a timer changes */
     bool timer_started, timer_stop;
@@ -95,10 +125,29 @@ struct pc_platform {
  * (called by platform_init with p->lock not yet in use).  0, or -1. */
 int pc_platform_init(struct pc_platform *pc, struct platform *p);
 
-/* An access to a port no fixed device claims: the PCI BARs the guest
- * placed (IDE bus master).  true if a device took it. */
+/* An access to a port or address no fixed device claims: the PCI BARs the
+ * guest placed (IDE bus master, the NICs' CSRs).  true if a device took it. */
 bool pc_platform_port_read(struct pc_platform *pc, uint16_t port, unsigned size, uint64_t *value);
 bool pc_platform_port_write(struct pc_platform *pc, uint16_t port, unsigned size, uint64_t value);
+bool pc_platform_mmio_read(struct pc_platform *pc, uint64_t gpa, unsigned size, uint64_t *value);
+bool pc_platform_mmio_write(struct pc_platform *pc, uint64_t gpa, unsigned size, uint64_t value);
+/* Whether such a BAR decodes @port / @gpa now (no access made). */
+bool pc_platform_port_decoded(struct pc_platform *pc, uint16_t port);
+bool pc_platform_mmio_decoded(struct pc_platform *pc, uint64_t gpa);
+
+/* Before the VPs start: plug a DEC 21140 with @mac into the next slot.
+ * Its number (0..PC_NICS_MAX-1), or -1 (all slots taken). */
+int pc_platform_add_nic(struct pc_platform *pc, const uint8_t mac[6],
+                        const struct pc_nic_host *host);
+
+/* With the platform lock held: one frame from the wire for NIC @nic.
+ * pc_platform_nic_rx_ready(): it would be taken now (the receiver runs and
+ * owns a descriptor); pc_platform_nic_rx_running(): the receiver is on, so
+ * waiting for a descriptor is worth it.  receive: false if dropped. */
+bool pc_platform_nic_rx_ready(const struct pc_platform *pc, unsigned nic);
+bool pc_platform_nic_rx_running(const struct pc_platform *pc, unsigned nic);
+bool pc_platform_nic_receive(struct pc_platform *pc, unsigned nic, const uint8_t *frame,
+                             size_t len);
 
 /* With the platform lock held: a guest access changed the PIT or the RTC,
  * whose next deadline the timer thread must take again. */

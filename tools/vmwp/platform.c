@@ -350,7 +350,8 @@ uint64_t platform_mmio_read(struct platform *p, uint64_t gpa, unsigned size)
     uint64_t v;
 
     pthread_mutex_lock(&p->lock);
-    v = io_bus_read(&p->mmio, gpa, size);
+    if (!p->pc || !pc_platform_mmio_read(p->pc, gpa, size, &v))
+        v = io_bus_read(&p->mmio, gpa, size);
     pthread_mutex_unlock(&p->lock);
     return v;
 }
@@ -358,13 +359,13 @@ uint64_t platform_mmio_read(struct platform *p, uint64_t gpa, unsigned size)
 void platform_mmio_write(struct platform *p, uint64_t gpa, unsigned size, uint64_t value)
 {
     pthread_mutex_lock(&p->lock);
-    io_bus_write(&p->mmio, gpa, size, value);
+    if (!p->pc || !pc_platform_mmio_write(p->pc, gpa, size, value))
+        io_bus_write(&p->mmio, gpa, size, value);
     pthread_mutex_unlock(&p->lock);
 }
 
 bool platform_port_claimed(struct platform *p, uint16_t port)
 {
-    uint64_t v;
     bool bar;
 
     /* The buses do not change after platform_init(): no lock needed. */
@@ -372,17 +373,24 @@ bool platform_port_claimed(struct platform *p, uint16_t port)
         return true;
     if (!p->pc)
         return false;
-    /* A BAR the guest placed: a read is harmless (no side effects on the
-     * bus master registers' reads). */
     pthread_mutex_lock(&p->lock);
-    bar = pc_platform_port_read(p->pc, port, 1, &v);
+    bar = pc_platform_port_decoded(p->pc, port);
     pthread_mutex_unlock(&p->lock);
     return bar;
 }
 
 bool platform_mmio_claimed(struct platform *p, uint64_t gpa)
 {
-    return io_bus_find(&p->mmio, gpa) != NULL;
+    bool bar;
+
+    if (io_bus_find(&p->mmio, gpa))
+        return true;
+    if (!p->pc)
+        return false;
+    pthread_mutex_lock(&p->lock);
+    bar = pc_platform_mmio_decoded(p->pc, gpa);
+    pthread_mutex_unlock(&p->lock);
+    return bar;
 }
 
 size_t platform_console_input(struct platform *p, const uint8_t *bytes, size_t n)

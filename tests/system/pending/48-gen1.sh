@@ -1,6 +1,7 @@
 #!/bin/sh
 # A generation 1 child: SeaBIOS, GRUB and Debian's generic kernel from an
-# IDE disk, a reboot through the 8042, a CD-ROM (tests/system/scenarios/gen1.sh).
+# IDE disk, a reboot through the 8042, a CD-ROM, a legacy NIC
+# (tests/system/scenarios/gen1.sh).
 . "$(dirname "$0")/../lib.sh"
 
 data=$LOGDIR/$CASE.data
@@ -11,8 +12,9 @@ cp --sparse=always "$GEN1_DISK" "$data/disk.img"
 cp "$GEN1_ISO" "$data/cdrom.iso"
 scenario gen1 "$HERE/scenarios/gen1.sh" "$data" --smp 2 --mem 2G --timeout 2400
 expect_status 0
-expect_line '^old\| *SeaBIOS \(version'
+expect_line '^old\| .*SeaBIOS \(version'
 expect_line '^scenario ok: the child booted SeaBIOS, GRUB and Linux, root on /dev/sda1 through ata_piix$'
 expect_line '^scenario ok: the file written before a reboot through the keyboard controller is still there$'
 expect_line '^scenario ok: the CD-ROM on the secondary channel reads back its checksum$'
+expect_line '^scenario ok: the legacy NIC is tulip.s \(eth[0-9]\) and pings the parent over an internal switch, both ways$'
 refute_line '^hv: PANIC'

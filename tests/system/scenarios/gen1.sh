@@ -2,13 +2,16 @@
 # 440BX/PIIX4 PC boots SeaBIOS, GRUB from the IDE disk and Debian's generic
 # kernel, whose ata_piix mounts the root from /dev/sda1; a file written
 # before a reboot through the keyboard controller is there after it; the
-# CD-ROM on the secondary channel reads back its checksum.
+# CD-ROM on the secondary channel reads back its checksum; the legacy NIC
+# (a DEC 21140) is tulip's and pings the parent over an internal switch.
 . /data/lib.sh
 
 log=/run/hvcore/old/console.log
+mac=00:15:5d:0a:00:21
 cp /data/disk.img /tmp/gen1.img || fail "cannot copy the disk image"
+hvctl switch create lan --type internal --address 10.0.0.1/24 || fail "switch create lan"
 hvctl create old --generation 1 --memory 512M --cpus 1 --ide 0:0=/tmp/gen1.img \
-    --ide 1:0=/data/cdrom.iso || fail "hvctl create --generation 1 failed"
+    --ide 1:0=/data/cdrom.iso --nic lan,legacy,mac=$mac || fail "hvctl create --generation 1 failed"
 hvctl show old 2>/dev/null | sed 's/^/show: /'
 vm_start_and_wait old
 grep -q "SeaBIOS (version" $log || fail "the child's console has no SeaBIOS banner"
@@ -16,6 +19,20 @@ grep -q "GRUB" $log || fail "the child's console has no GRUB"
 grep -q "^gen1: root /dev/sda1 ext4 rw" $log || fail "the root is not /dev/sda1"
 grep -q "^gen1: sda driver ata_piix" $log || fail "sda is not ata_piix's"
 pass "the child booted SeaBIOS, GRUB and Linux, root on /dev/sda1 through ata_piix"
+
+# The legacy NIC: the interface with its MAC, bound by tulip, pings both ways.
+vm_ask old nic "for i in /sys/class/net/*; do [ \"\$(cat \$i/address)\" = $mac ] && d=\${i##*/}; done; ip addr add 10.0.0.21/24 dev \$d && ip link set \$d up && echo vm-check: nic \$d \$(readlink /sys/class/net/\$d/device/driver | sed 's,.*/,,')"
+case "$REPLY" in
+*" tulip") ;;
+*) fail "the legacy NIC is not tulip's: '$REPLY'" ;;
+esac
+nic=${REPLY% *}
+vm_ask old ping "for t in 1 2 3 4 5 6 7 8 9 10; do ping -c 1 -W 2 10.0.0.1 > /dev/null 2>&1 && break; done; ping -c 3 -W 3 10.0.0.1 > /dev/null 2>&1 && echo vm-check: ping yes || echo vm-check: ping no"
+[ "$REPLY" = yes ] || fail "the child does not reach the parent through its legacy NIC"
+ping -c 3 -W 3 10.0.0.21 > /dev/null || fail "the parent does not reach the child's legacy NIC"
+vm_ask old stats "echo vm-check: stats \$(cat /sys/class/net/$nic/statistics/rx_packets) \$(cat /sys/class/net/$nic/statistics/tx_packets)"
+echo "tulip $nic: rx/tx packets $REPLY"
+pass "the legacy NIC is tulip's ($nic) and pings the parent over an internal switch, both ways"
 
 token="gen1-$(date +%s)"
 vm_ask old write "echo $token > /root/persist && sync && echo vm-check: write \$(cat /root/persist)"
