@@ -6,7 +6,8 @@
  * back-pressure and refill as the guest drains the FIFO), COM1's IRQ 4 and
  * the SCI going through the I/O APIC to the assert_interrupt hook as the
  * guest programmed it, power-off and the three reset paths, and the clocks
- * of the PM timer and the RTC, and the RTC's IRQ 8 with its next deadline.
+ * of the PM timer and the RTC, the RTC's IRQ 8 with its next deadline, and
+ * a generation 1 legacy NIC's BAR and active-low interrupt.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +21,7 @@
 #include <hv/abi.h>
 
 #include "../../tools/vmwp/acpi_tables.h"
+#include "../../tools/vmwp/pc_platform.h"
 #include "../../tools/vmwp/platform.h"
 
 #define COM1        ACPI_CHILD_COM1_PORT
@@ -87,6 +89,55 @@ static int setup(void **state)
     fake_ns = 5000000000ull;
     fake_s = 1709214356; /* 2024-02-29 13:45:56 */
     assert_int_equal(platform_init(&p, &hooks, NULL), 0);
+    return 0;
+}
+
+/* Generation 1: the same platform with the PC's devices. */
+static struct pc_platform pc;
+static unsigned nframes;
+
+static void *hook_guest_map(void *opaque, uint64_t gpa, size_t len, bool to_memory)
+{
+    (void)opaque;
+    (void)gpa;
+    (void)len;
+    (void)to_memory;
+    return NULL; /* no guest RAM: the tests below need no DMA */
+}
+
+static void hook_lint0(void *opaque, bool level)
+{
+    (void)opaque;
+    (void)level;
+}
+
+static void nic_transmit(void *opaque, const uint8_t *frame, size_t len)
+{
+    (void)opaque;
+    (void)frame;
+    (void)len;
+    nframes++;
+}
+
+static int setup_pc(void **state)
+{
+    const struct platform_hooks hooks = {
+        .assert_interrupt = hook_irq,
+        .serial_output = hook_out,
+        .request = hook_request,
+        .monotonic_ns = hook_ns,
+        .realtime_s = hook_s,
+        .lint0 = hook_lint0,
+        .guest_map = hook_guest_map,
+        .opaque = &p,
+    };
+
+    (void)state;
+    nirqs = 0;
+    nframes = 0;
+    fake_ns = 5000000000ull;
+    fake_s = 1709214356;
+    assert_int_equal(platform_init(&p, &hooks, &pc), 0);
     return 0;
 }
 
@@ -295,6 +346,55 @@ static void test_rtc_irq8(void **state)
     pthread_mutex_unlock(&p.lock);
 }
 
+static void pci_config_write(unsigned dev, unsigned reg, uint32_t value)
+{
+    platform_port_write(&p, 0xCF8, 4, 0x80000000u | dev << 11 | reg);
+    platform_port_write(&p, 0xCFC, 4, value);
+}
+
+/* A legacy NIC at 00:0A.0: its CSRs at the I/O BAR the guest placed, its
+ * INTA# on I/O APIC pin 17 (the _PRT's GSI for slot 10), which the guest
+ * programs level-triggered and active low as ACPI says PCI lines are: the
+ * idle wire does not fire, the CSR11 timer's interrupt does, and
+ * acknowledging it in CSR5 ends it; a fifth NIC has no slot. */
+static void test_legacy_nic(void **state)
+{
+    const uint8_t mac[6] = {0x00, 0x15, 0x5d, 0x0a, 0x00, 0x21};
+    const struct pc_nic_host host = {.transmit = nic_transmit};
+    const unsigned io = 0xC000, gsi = ACPI_CHILD_PCI_GSI(PC_NIC_FIRST_DEV, 0);
+
+    (void)state;
+    assert_int_equal(gsi, 17);
+    assert_int_equal(pc_platform_add_nic(&pc, mac, &host), 0);
+    assert_false(platform_port_claimed(&p, io));
+    pci_config_write(PC_NIC_FIRST_DEV, 0x10, io | 1);
+    pci_config_write(PC_NIC_FIRST_DEV, 0x04, 0x5); /* I/O space, bus master */
+    assert_true(platform_port_claimed(&p, io));
+    /* SROM and MII idle; CSR9 reads as the chip's. */
+    assert_int_not_equal(platform_port_read(&p, io + 0x48, 4), 0xFFFFFFFFu);
+    ioapic_program(gsi, IOAPIC_RTE_LEVEL | IOAPIC_RTE_ACTIVE_LOW | 0x51);
+    assert_int_equal(nirqs, 0);
+    /* The general-purpose timer: one unit, then GTE. */
+    platform_port_write(&p, io + 0x38, 4, TULIP_CSR7_MASK);
+    platform_port_write(&p, io + 0x58, 4, 1);
+    assert_int_equal(nirqs, 0);
+    fake_ns += 1000000;
+    assert_true(platform_port_read(&p, io + 0x28, 4) & TULIP_CSR5_GTE);
+    assert_int_equal(nirqs, 1);
+    assert_int_equal(irqs[0].vector, 0x51);
+    assert_true(irqs[0].level);
+    platform_port_write(&p, io + 0x28, 4, TULIP_CSR5_GTE | TULIP_CSR5_AIS | TULIP_CSR5_NIS);
+    assert_false(platform_port_read(&p, io + 0x28, 4) & TULIP_CSR5_GTE);
+    fake_ns += 1000000;
+    platform_port_read(&p, io + 0x28, 4);
+    assert_int_equal(nirqs, 1);
+    /* Slots 11-13 take three more; then there is none. */
+    for (int i = 1; i < PC_NICS_MAX; i++)
+        assert_int_equal(pc_platform_add_nic(&pc, mac, &host), i);
+    assert_int_equal(pc_platform_add_nic(&pc, mac, &host), -1);
+    assert_int_equal(nframes, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -304,6 +404,7 @@ int main(void)
         cmocka_unit_test_setup(test_power_off_and_reset, setup),
         cmocka_unit_test_setup(test_clocks_and_sci, setup),
         cmocka_unit_test_setup(test_rtc_irq8, setup),
+        cmocka_unit_test_setup(test_legacy_nic, setup_pc),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

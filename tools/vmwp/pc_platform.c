@@ -175,13 +175,15 @@ static void nic_transmit(void *opaque, const uint8_t *frame, size_t len)
 }
 
 /* INTA#: the PIIX4's PIRQ input (to the 8259s as the BIOS routed it) and
- * the I/O APIC pin the _PRT names.  No other device shares the PIRQ. */
+ * the I/O APIC pin the _PRT names.  No other device shares the PIRQ.  The
+ * I/O APIC sees the wire, which is active low (and which the guest
+ * programs as such, ACPI's default for PCI interrupts). */
 static void nic_set_irq(void *opaque, bool level)
 {
     struct pc_nic *n = opaque;
 
     piix4_set_pirq(&n->pc->piix4, n->pirq, level);
-    ioapic_set_irq(&n->pc->p->ioapic, ACPI_CHILD_PCI_GSI_BASE + n->pirq, level);
+    ioapic_set_irq(&n->pc->p->ioapic, ACPI_CHILD_PCI_GSI_BASE + n->pirq, !level);
 }
 
 static struct pc_nic *nic_at_port(struct pc_platform *pc, uint64_t port, unsigned *offset)
@@ -570,6 +572,10 @@ int pc_platform_init(struct pc_platform *pc, struct platform *p)
     fw_cfg_init(&pc->fw_cfg, dma_map, pc);
     uart_init(&pc->com2, com2_tx, pc);
     pc->port_a = 0x02;
+    /* The PCI interrupt wires idle high (INTx# is active low); nothing
+     * else drives these I/O APIC pins. */
+    for (unsigned pirq = 0; pirq < 4; pirq++)
+        ioapic_set_irq(&p->ioapic, ACPI_CHILD_PCI_GSI_BASE + pirq, true);
 
     pc->port_ctx[CTX_KBC_DATA] = (struct platform_port_ctx){p, I8042_PORT_DATA};
     pc->port_ctx[CTX_KBC_CMD] = (struct platform_port_ctx){p, I8042_PORT_CMD};

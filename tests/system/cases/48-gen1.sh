@@ -18,3 +18,5 @@ expect_line '^scenario ok: the file written before a reboot through the keyboard
 expect_line '^scenario ok: the CD-ROM on the secondary channel reads back its checksum$'
 expect_line '^scenario ok: the legacy NIC is tulip.s \(eth[0-9]\) and pings the parent over an internal switch, both ways$'
 refute_line '^hv: PANIC'
+refute_line 'nobody cared'
+refute_line 'soft lockup'
