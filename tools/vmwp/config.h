@@ -60,8 +60,8 @@
  * (even empty) or no firmware= line, with generation 2 a firmware= or ide=
  * line or a legacy NIC.  nic= is read by tools/lib/nic_line.c, as hvctl
  * reads it.  tools/hvctl/vm_config.h is hvctl's side of this contract.
- * The parser takes generation 1 files whole; how much of them the worker
- * runs yet is main.c's business, as its 440BX platform is being built.
+ * The parser takes generation 1 files whole; main.c refuses more legacy
+ * NICs than the PC has slots for.
  */
 #ifndef VMWP_CONFIG_H
 #define VMWP_CONFIG_H

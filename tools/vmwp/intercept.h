@@ -8,9 +8,7 @@
  * I/O ports (HVMSG_X64_IO_PORT_INTERCEPT): IN and OUT of 1, 2 or 4 bytes.
  * IN's data is merged into RAX: the low byte or word for 8 and 16 bits
  * (the rest of RAX kept), EAX for 32 bits (zero-extended to RAX in 64-bit
- * mode, as the CPU does; upper half kept otherwise).  String I/O (INS,
- * OUTS, with or without REP) is refused: no device here needs it, and doing
- * it right means walking the guest's page tables; the caller stops the VM.
+ * mode, as the CPU does; upper half kept otherwise).  String I/O: below.
  *
  * MMIO (HVMSG_UNMAPPED_GPA): the instruction bytes in the message are
  * decoded (arch/insn.h) in the mode the guest was in: 64-bit with EFER.LMA
@@ -23,9 +21,11 @@
  * String I/O (INS, OUTS, with REP or not) moves its elements between the
  * port and guest memory at seg:RDI (INS, always ES) or seg:RSI (OUTS, DS
  * or an ES override), in the address size the CPU decoded (the message's
- * string_info).  The worker does a bounded batch per exit and writes back
- * the count and pointer; RIP moves on once the count is done, so a long
- * REP re-executes and exits again, as the CPU itself may.
+ * string_info, or, from a CPU without decode assists, the prefixes of the
+ * instruction bytes the message carries instead).  The worker does a
+ * bounded batch per exit and writes back the count and pointer; RIP moves
+ * on once the count is done, so a long REP re-executes and exits again, as
+ * the CPU itself may.
  */
 #ifndef VMWP_INTERCEPT_H
 #define VMWP_INTERCEPT_H
@@ -81,8 +81,9 @@ struct io_intercept {
 /*
  * Check an I/O port message and describe the access.  The instruction
  * length is the message's if it gives one, else decoded from its
- * instruction bytes.  Returns 0, or -1 with a message in @err (string I/O,
- * a bad size or access type, no instruction length).
+ * instruction bytes.  Returns 0, or -1 with a message in @err (a bad size
+ * or access type, no instruction length, REP without a string instruction,
+ * string I/O with no address size or through a segment other than DS/ES).
  */
 int io_intercept_parse(const struct hv_message *msg, struct io_intercept *out, char *err,
                        size_t errlen);

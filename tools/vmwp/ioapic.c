@@ -57,7 +57,7 @@ static bool send(struct ioapic *io, unsigned pin)
         irq.level = false;
         break;
     default:
-        return false; /* SMI, ExtINT (no 8259 here), reserved */
+        return false; /* SMI, ExtINT (the 8259s reach the VPs on LINT0), reserved */
     }
     if (io->deliver)
         io->deliver(io->opaque, &irq);

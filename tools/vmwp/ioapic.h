@@ -24,7 +24,7 @@
  *          local APIC's EOIs on yet, when the line goes inactive.  So a level
  *          line that stays active across the guest's EOI is not delivered
  *          again until it drops or the guest writes the EOI register: a
- *          documented limitation (tools/vmwp/README.md).
+ *          documented limitation (docs/vmwp.md).
  * Delivery modes: fixed and lowest-priority (sent as fixed), NMI and INIT
  * (always edge); SMI, ExtINT and the reserved modes are not delivered, nor
  * is a fixed vector below 16.  Delivery status always reads 0.

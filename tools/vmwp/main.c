@@ -10,7 +10,7 @@
  * triple-faults, the control socket says stop, or SIGTERM/SIGINT/SIGHUP
  * arrive (SIGUSR1 logs what the devices wait for and goes on).  Exit
  * status 0 then; 1 for any setup error (one line on stderr, nothing left
- * in DIR) or when vmwp cannot go on.  tools/vmwp/README.md has the whole
+ * in DIR) or when vmwp cannot go on.  docs/vmwp.md has the whole
  * story.
  */
 #define _GNU_SOURCE /* accept4 */
@@ -791,7 +791,7 @@ static void run(struct worker *w)
 }
 
 /* Tear down whatever exists, in the reverse order of setup. */
-static void teardown(struct worker *w, bool setup_failed)
+static void teardown(struct worker *w, bool setup_failed, bool restarting)
 {
     unsigned stuck = w->vm_ready ? vm_stop_vps(&w->vm, STOP_TIMEOUT_MS) : 0;
 
@@ -806,7 +806,7 @@ static void teardown(struct worker *w, bool setup_failed)
         close(w->control_fd);
     if (w->console_fd >= 0)
         close(w->console_fd);
-    run_dir_cleanup(&w->run_dir, setup_failed);
+    run_dir_cleanup(&w->run_dir, setup_failed, restarting);
     if (w->log_fd >= 0)
         close(w->log_fd);
     if (!stuck) {
@@ -844,7 +844,7 @@ int main(int argc, char **argv)
     parse_options(argc, argv, &config_path, &run_dir);
     if (setup(&worker, config_path, run_dir, err, sizeof(err))) {
         vmwp_log("%s", err);
-        teardown(&worker, true);
+        teardown(&worker, true, false);
         return 1;
     }
     vmwp_log("VM '%s' running: %u CPU(s), %llu MiB, pid %ld; %s", worker.config.name,
@@ -860,13 +860,14 @@ int main(int argc, char **argv)
             run_dir_record_crash(&worker.run_dir, reason, err, sizeof(err)))
             vmwp_log("%s", err);
     }
-    teardown(&worker, false);
+    teardown(&worker, false, worker.vm.reason == VM_EXIT_RESET);
     if (worker.vm.reason == VM_EXIT_RESET) {
         /* A reset is a power cycle: the same worker starts afresh, as the
          * same process, so hvctl sees the VM running throughout. */
         vmwp_log("restarting after the guest's reset");
         execv("/proc/self/exe", argv);
         vmwp_log("restart failed: %s", strerror(errno));
+        run_dir_cleanup(&worker.run_dir, false, false); /* the pid file kept for it */
         return 1;
     }
     vmwp_log("exiting with status %d", status);

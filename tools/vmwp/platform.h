@@ -11,6 +11,10 @@
  *   MMIO 0xFEC00000    I/O APIC (ioapic), whose interrupts go to the
  *                      hypervisor's local APICs (the assert_interrupt hook)
  *
+ * A generation 1 child adds the PC around them (pc_platform.h), which
+ * takes over the 8042 and 0xCF9 and drives the RTC's IRQ 8 from its timer
+ * thread.
+ *
  * Every device sits behind one mutex: accesses are short, and one lock
  * makes the UART -> I/O APIC -> hook chain free of lock-order questions.
  * The hooks are called with that lock held and must not call back in.

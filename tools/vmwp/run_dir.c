@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -27,6 +28,21 @@ static int set_path(struct run_file *f, const char *dir, const char *name, size_
 }
 
 static int check_socket_free(const char *path, char *err, size_t errlen);
+
+static void remember(struct run_file *f);
+
+static bool pid_file_is_ours(const char *path)
+{
+    char text[32] = "";
+    FILE *f = fopen(path, "re");
+    bool ours;
+
+    if (!f)
+        return false;
+    ours = fgets(text, sizeof(text), f) && strtol(text, NULL, 10) == (long)getpid();
+    fclose(f);
+    return ours;
+}
 
 int run_dir_init(struct run_dir *rd, const char *dir, char *err, size_t errlen)
 {
@@ -59,6 +75,10 @@ int run_dir_init(struct run_dir *rd, const char *dir, char *err, size_t errlen)
     if (check_socket_free(rd->control_sock.path, err, errlen) ||
         check_socket_free(rd->console_sock.path, err, errlen))
         return -1;
+    /* A pid file with our own pid is the one this process kept across its
+     * restart after a guest reset: ours to remove if this setup fails. */
+    if (pid_file_is_ours(rd->pid_file.path))
+        remember(&rd->pid_file);
     return 0;
 }
 
@@ -243,12 +263,13 @@ static void remove_if_ours(struct run_file *f)
     f->created = false;
 }
 
-void run_dir_cleanup(struct run_dir *rd, bool remove_log)
+void run_dir_cleanup(struct run_dir *rd, bool remove_log, bool keep_pid)
 {
     remove_if_ours(&rd->control_sock);
     remove_if_ours(&rd->console_sock);
     /* Last: when vmwp.pid is gone, this vmwp no longer touches the directory. */
-    remove_if_ours(&rd->pid_file);
+    if (!keep_pid)
+        remove_if_ours(&rd->pid_file);
     if (remove_log)
         remove_if_ours(&rd->console_log);
 }

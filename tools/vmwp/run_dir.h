@@ -62,7 +62,10 @@ int run_dir_record_crash(struct run_dir *rd, const char *reason, char *err, size
 
 /* Remove the sockets and then the pid file, if still ours; the log too
  * when @remove_log and it was created by this vmwp (a failed setup leaves
- * nothing behind). */
-void run_dir_cleanup(struct run_dir *rd, bool remove_log);
+ * nothing behind).  With @keep_pid the pid file stays: the process is about
+ * to execute itself again after a guest reset, under the same pid, and
+ * hvctl must see the VM running, not stale sockets of a dead worker, while
+ * it does. */
+void run_dir_cleanup(struct run_dir *rd, bool remove_log, bool keep_pid);
 
 #endif

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# tools/vmwp: the worker process of a child partition (tools/vmwp/README.md).
+# tools/vmwp: the worker process of a child partition (docs/vmwp.md).
 # A static binary, so that it runs in the parent's initramfs as it is.  It
 # shares the boot-protocol code (hv/linux_boot.c) and the instruction
 # decoder (arch/x86_64/insn.c) with the hypervisor: both are pure and build

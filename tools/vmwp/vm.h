@@ -25,7 +25,7 @@
 enum vm_exit_reason {
     VM_EXIT_NONE,
     VM_EXIT_POWER_OFF,    /* the guest powered off (ACPI S5) */
-    VM_EXIT_RESET,        /* the guest asked for a reset: not restarted yet */
+    VM_EXIT_RESET,        /* the guest asked for a reset: the worker restarts in place */
     VM_EXIT_TRIPLE_FAULT, /* a VP triple-faulted */
     VM_EXIT_BAD_VP_STATE, /* a VP's registers cannot be entered */
     VM_EXIT_STOP,         /* "stop" on the control socket */

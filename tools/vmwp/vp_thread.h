@@ -5,13 +5,16 @@
  * writes passed with the next VID_VP_RUN.
  *
  *   I/O port       IN/OUT on the port bus (unknown ports: reads all ones,
- *                  writes dropped, each port logged once); string I/O stops
- *                  the VM
+ *                  writes dropped, each port logged once); INS/OUTS in
+ *                  batches through the guest's page tables (memory that is
+ *                  not RAM stops the VM)
  *   unmapped GPA   the instruction is decoded and done on the MMIO bus
  *                  (unknown addresses likewise); one that cannot be decoded
  *                  or emulated stops the VM, logged
- *   triple fault   "guest triple fault": the VM stops (exit status 0)
- *   invalid VP register state: the VM stops (exit status 0)
+ *   triple fault   "guest triple fault": the VM stops (exit status 3)
+ *   invalid VP register state: the VM stops (exit status 3)
+ *   interruption deliverable  generation 1: the 8259s' vector, acknowledged
+ *                  there, goes back in HV_REGISTER_PENDING_EXTINT
  *   hypercall      the child's HvPostMessage / HvSignalEvent: the VMBus
  *                  server (vmbus_host.h) serves it, its status goes to RAX
  *   SINT deliverable  the VMBus server posts what it had to queue

@@ -37,12 +37,20 @@ pass "the legacy NIC is tulip's ($nic) and pings the parent over an internal swi
 token="gen1-$(date +%s)"
 vm_ask old write "echo $token > /root/persist && sync && echo vm-check: write \$(cat /root/persist)"
 [ "$REPLY" = "$token" ] || fail "the child did not write the file ($REPLY)"
+pid=$(cat /run/hvcore/old/vmwp.pid)
 printf 'reboot\n' | timeout 30 hvctl console old > /dev/null
 end=$(($(date +%s) + 600))
+# The worker restarts in place: hvctl sees the VM running all along, and
+# its asking does not take the new worker's sockets for a dead one's.
 until [ "$(grep -c '^child: ready' $log)" -ge 2 ]; do
     [ "$(date +%s)" -lt $end ] || fail "the child did not come back after its reboot"
-    sleep 1
+    state=$(hvctl status old)
+    [ "$state" = running ] || fail "hvctl status says '$state' while the child reboots"
+    usleep 200000
 done
+[ "$(cat /run/hvcore/old/vmwp.pid)" = "$pid" ] || fail "the worker's pid changed across the reboot"
+grep -q "restarting after the guest's reset" /run/hvcore/old/vmwp.log ||
+    fail "the worker did not restart in place"
 grep -q "8042: reset" /run/hvcore/old/vmwp.log || fail "the reset did not come through the 8042"
 vm_ask old persist 'echo vm-check: persist $(cat /root/persist)'
 [ "$REPLY" = "$token" ] || fail "after the reboot the file holds '$REPLY', not '$token'"
