@@ -14,6 +14,7 @@ scenario gen1 "$HERE/scenarios/gen1.sh" "$data" --smp 2 --mem 2G --timeout 2400
 expect_status 0
 expect_line '^old\| .*SeaBIOS \(version'
 expect_line '^scenario ok: the child booted SeaBIOS, GRUB and Linux, root on /dev/sda1 through ata_piix$'
+expect_line '^scenario ok: VMBus and the integration services work in the generation 1 child too$'
 expect_line '^scenario ok: the file written before a reboot through the keyboard controller is still there$'
 expect_line '^scenario ok: the CD-ROM on the secondary channel reads back its checksum$'
 expect_line '^scenario ok: the legacy NIC is tulip.s \(eth[0-9]\) and pings the parent over an internal switch, both ways$'

@@ -19,6 +19,10 @@ grep -q "GRUB" $log || fail "the child's console has no GRUB"
 grep -q "^gen1: root /dev/sda1 ext4 rw" $log || fail "the root is not /dev/sda1"
 grep -q "^gen1: sda driver ata_piix" $log || fail "sda is not ata_piix's"
 pass "the child booted SeaBIOS, GRUB and Linux, root on /dev/sda1 through ata_piix"
+# As on Hyper-V, a guest that has the Hyper-V drivers gets VMBus in the same child.
+grep -q "hv_vmbus: Vmbus version:" $log || fail "the generic kernel's hv_vmbus found no VMBus"
+grep -q "hv_utils: Heartbeat IC version" $log || fail "hv_utils did not bind the heartbeat"
+pass "VMBus and the integration services work in the generation 1 child too"
 
 # The legacy NIC: the interface with its MAC, bound by tulip, pings both ways.
 vm_ask old nic "for i in /sys/class/net/*; do [ \"\$(cat \$i/address)\" = $mac ] && d=\${i##*/}; done; ip addr add 10.0.0.21/24 dev \$d && ip link set \$d up && echo vm-check: nic \$d \$(readlink /sys/class/net/\$d/device/driver | sed 's,.*/,,')"
