@@ -71,27 +71,6 @@ static int64_t hook_s(void *opaque)
     return fake_s;
 }
 
-static int setup(void **state)
-{
-    const struct platform_hooks hooks = {
-        .assert_interrupt = hook_irq,
-        .serial_output = hook_out,
-        .request = hook_request,
-        .monotonic_ns = hook_ns,
-        .realtime_s = hook_s,
-        .opaque = &p,
-    };
-
-    (void)state;
-    nirqs = 0;
-    nout = 0;
-    nrequests = 0;
-    fake_ns = 5000000000ull;
-    fake_s = 1709214356; /* 2024-02-29 13:45:56 */
-    assert_int_equal(platform_init(&p, &hooks, NULL), 0);
-    return 0;
-}
-
 /* Generation 1: the same platform with the PC's devices. */
 static struct pc_platform pc;
 static unsigned nframes;
@@ -119,7 +98,9 @@ static void nic_transmit(void *opaque, const uint8_t *frame, size_t len)
     nframes++;
 }
 
-static int setup_pc(void **state)
+/* A fresh platform at a fixed time: generation 2's, or with @with_pc the
+ * generation 1 PC's devices too. */
+static void start(struct pc_platform *with_pc)
 {
     const struct platform_hooks hooks = {
         .assert_interrupt = hook_irq,
@@ -132,12 +113,26 @@ static int setup_pc(void **state)
         .opaque = &p,
     };
 
-    (void)state;
     nirqs = 0;
+    nout = 0;
+    nrequests = 0;
     nframes = 0;
     fake_ns = 5000000000ull;
-    fake_s = 1709214356;
-    assert_int_equal(platform_init(&p, &hooks, &pc), 0);
+    fake_s = 1709214356; /* 2024-02-29 13:45:56 */
+    assert_int_equal(platform_init(&p, &hooks, with_pc), 0);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    start(NULL);
+    return 0;
+}
+
+static int setup_pc(void **state)
+{
+    (void)state;
+    start(&pc);
     return 0;
 }
 
