@@ -47,6 +47,11 @@ int cmd_disk_list(const struct hvctl_paths *paths, const struct hvctl_args *args
  * size in @size. */
 const char *disk_image_summary(const char *path, bool vm_on, char *size, size_t size_len);
 
+/* For the list commands: VM @name's configuration into @c, and whether it
+ * runs (its images may be locked then).  0, or -1 with the error printed. */
+int vm_read_for_list(const struct hvctl_paths *paths, const char *name, struct vm_config *c,
+                     bool *on);
+
 /* switch_commands.c: the virtual switches */
 int cmd_switch_create(const struct hvctl_paths *paths, const struct hvctl_args *args);
 int cmd_switch_list(const struct hvctl_paths *paths, const struct hvctl_args *args);

@@ -265,22 +265,32 @@ const char *disk_image_summary(const char *path, bool vm_on, char *size, size_t 
     return "-";
 }
 
-int cmd_disk_list(const struct hvctl_paths *paths, const struct hvctl_args *args)
+int vm_read_for_list(const struct hvctl_paths *paths, const char *name, struct vm_config *c,
+                     bool *on)
 {
-    char err[HVCTL_ERR_MAX], size[SIZE_TEXT_MAX];
-    const char *format;
+    char err[HVCTL_ERR_MAX];
     struct vm_status st;
     enum vm_state state;
+
+    if (vm_check_exists(paths, name) != 0)
+        return -1;
+    if (vm_read_config(paths, name, c, err, sizeof(err)) != 0) {
+        hvctl_error("%s", err);
+        return -1;
+    }
+    state = worker_state(paths, name, -1, &st, err, sizeof(err));
+    *on = state != VM_STATE_OFF && state != VM_STATE_CRASHED;
+    return 0;
+}
+
+int cmd_disk_list(const struct hvctl_paths *paths, const struct hvctl_args *args)
+{
+    char size[SIZE_TEXT_MAX];
+    const char *format;
     bool on;
 
-    if (vm_check_exists(paths, args->name) != 0)
+    if (vm_read_for_list(paths, args->name, &config, &on) != 0)
         return HVCTL_EXIT_ERROR;
-    if (vm_read_config(paths, args->name, &config, err, sizeof(err)) != 0) {
-        hvctl_error("%s", err);
-        return HVCTL_EXIT_ERROR;
-    }
-    state = worker_state(paths, args->name, -1, &st, err, sizeof(err));
-    on = state != VM_STATE_OFF && state != VM_STATE_CRASHED;
     printf("%-4s %-5s %-7s %-7s %s\n", "LUN", "MODE", "FORMAT", "SIZE", "PATH");
     for (unsigned i = 0; i < config.disk_count; i++) {
         const struct vm_disk *d = &config.disks[i];

@@ -139,20 +139,12 @@ int cmd_ide_remove(const struct hvctl_paths *paths, const struct hvctl_args *arg
 
 int cmd_ide_list(const struct hvctl_paths *paths, const struct hvctl_args *args)
 {
-    char err[HVCTL_ERR_MAX], size[SIZE_TEXT_MAX];
+    char size[SIZE_TEXT_MAX];
     const char *format;
-    struct vm_status st;
-    enum vm_state state;
     bool on;
 
-    if (vm_check_exists(paths, args->name) != 0)
+    if (vm_read_for_list(paths, args->name, &config, &on) != 0)
         return HVCTL_EXIT_ERROR;
-    if (vm_read_config(paths, args->name, &config, err, sizeof(err)) != 0) {
-        hvctl_error("%s", err);
-        return HVCTL_EXIT_ERROR;
-    }
-    state = worker_state(paths, args->name, -1, &st, err, sizeof(err));
-    on = state != VM_STATE_OFF && state != VM_STATE_CRASHED;
     printf("%-5s %-6s %-7s %-7s %s\n", "SLOT", "MEDIA", "FORMAT", "SIZE", "PATH");
     for (unsigned i = 0; i < config.ide_count; i++) {
         const struct vm_ide *d = &config.ide[i];
