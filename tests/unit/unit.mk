@@ -83,3 +83,8 @@ UNIT_TESTS += netlink
 unit_netlink_SRCS := tools/lib/netlink_msg.c tools/lib/netlink.c
 $(call UNIT_BIN,netlink): HOST_CFLAGS += -Itools/lib
 $(call UNIT_BIN,netlink): tools/lib/netlink.h
+
+# The VT-x groundwork (issue 9): capabilities, controls, EPT pointer, exit decoding.
+UNIT_TESTS += vmx_caps
+unit_vmx_caps_SRCS := arch/x86_64/vmx_caps.c arch/x86_64/vmx_exit.c hv/slat.c
+$(call UNIT_BIN,vmx_caps): arch/x86_64/include/arch/vmx_caps.h arch/x86_64/include/arch/vmx_exit.h
