@@ -199,6 +199,14 @@ enum vm_state worker_state(const struct hvctl_paths *paths, const char *name, in
         return status->state;
     }
     path_vm_run_file(paths, name, CONTROL_SOCKET, socket_path);
+    /* A live worker with its pid file but no control socket is restarting
+     * after the guest's reset (vmwp keeps the pid file across its exec and
+     * opens the socket again during setup): the VM is running, rebooting,
+     * as Hyper-V shows it. */
+    if (access(socket_path, F_OK) != 0 && errno == ENOENT) {
+        status->state = VM_STATE_RUNNING;
+        return status->state;
+    }
     if (control_request(socket_path, "status", reply, sizeof(reply), CONTROL_TIMEOUT_MS, err,
                         err_size) != 0 ||
         control_parse_status(reply, status, err, err_size) != 0) {
